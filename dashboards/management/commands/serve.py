@@ -1,0 +1,54 @@
+"""Run the whole hall in one process: migrate, load the demo data, print every screen's URL, serve over ASGI."""
+
+import uvicorn
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from queueing.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from queueing.models import Center
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data and serve the hall (HTTP and websockets) with uvicorn."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations first.")
+
+    def handle(self, *args, host, port, no_demo, no_migrate, **options):
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo:
+            call_command("load_demo", quiet=True)
+        self._print_guide(host=host, port=port, demo=not no_demo)
+        uvicorn.run(
+            "hall.asgi:application",
+            host=host,
+            port=port,
+            lifespan="on",
+            log_level=settings.LOG_LEVEL.lower(),
+            proxy_headers=True,
+        )
+
+    def _print_guide(self, *, host, port, demo):
+        base = f"http://{host}:{port}"
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"\nThe service hall is at {base}/"))
+        for center in Center.objects.order_by("level", "code"):
+            out(f"\n  {center.name}")
+            out(f"    kiosk            {base}{reverse('queueing:kiosk', args=[center.pk])}")
+            out(f"    calling display  {base}{reverse('dashboards:display', args=[center.pk])}")
+            out(f"    big screen       {base}{reverse('dashboards:screen', args=[center.pk])}")
+        out(f"\n  clerk workstation  {base}{reverse('queueing:workstation')}")
+        out(f"  admin              {base}{reverse('admin:index')}")
+        out(f"  API docs           {base}{reverse('api-docs')}")
+        out(f"  health             {base}{reverse('healthz')}  {base}{reverse('readyz')}")
+        if demo:
+            out(f"\n  Demo logins (password {DEMO_PASSWORD}):")
+            for role, username in DEMO_LOGINS:
+                out(f"    {role:<22} {username}")
+        out("")

@@ -1,0 +1,148 @@
+"""What the screens show, built from the database in a fixed number of queries whatever the size of the hall."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, Min, Q
+from django.utils import timezone
+
+from queueing.models import Center, Queue, Ticket, TicketEvent, Window
+
+
+def _minutes(value) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, timedelta):  # SQLite gives microseconds
+        value = timedelta(microseconds=value)
+    return round(value.total_seconds() / 60, 1)
+
+
+def center_totals(*, center_id: int) -> dict:
+    today = timezone.localdate()
+    now = timezone.now()
+    tickets = Ticket.objects.filter(center_id=center_id, service_date=today)
+    counts = tickets.aggregate(
+        issued=Count("id"),
+        waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
+        at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
+        served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
+        oldest_waiting=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
+        mean_wait=Avg(F("called_at") - F("issued_at"), filter=Q(called_at__isnull=False)),
+    )
+    oldest = counts.pop("oldest_waiting")
+    counts["longest_wait_minutes"] = _minutes(now - oldest) if oldest else 0
+    counts["mean_wait_minutes"] = _minutes(counts.pop("mean_wait")) or 0
+    return counts
+
+
+def window_tiles(*, center_id: int, window_ids: list[int] | None = None) -> list[dict]:
+    today = timezone.localdate()
+    windows = Window.objects.filter(center_id=center_id).select_related("zone").order_by("number")
+    if window_ids is not None:
+        windows = windows.filter(id__in=window_ids)
+    windows = list(windows)
+    ids = [w.id for w in windows]
+    current = {
+        t.window_id: t
+        for t in Ticket.objects.filter(window_id__in=ids, status__in=Ticket.ACTIVE_AT_WINDOW).only(
+            "window_id", "number", "status", "called_at"
+        )
+    }
+    served = {
+        row["window_id"]: row
+        for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
+        .values("window_id")
+        .annotate(count=Count("id"), mean=Avg(F("finished_at") - F("called_at")))
+    }
+    tiles = []
+    for window in windows:
+        ticket = current.get(window.id)
+        stats = served.get(window.id, {})
+        tiles.append(
+            {
+                "id": window.id,
+                "number": window.number,
+                "name": window.name,
+                "kind": window.kind,
+                "state": window.state,
+                "zone": window.zone.name,
+                "ticket": (
+                    {"number": ticket.number, "status": ticket.status, "called_at": ticket.called_at.isoformat()}
+                    if ticket
+                    else None
+                ),
+                "served_today": stats.get("count", 0),
+                "mean_service_minutes": _minutes(stats.get("mean")),
+            }
+        )
+    return tiles
+
+
+def queue_waiting(*, center_id: int, queue_ids: list[int] | None = None) -> list[dict]:
+    today = timezone.localdate()
+    queues = Queue.objects.filter(center_id=center_id).select_related("zone")
+    if queue_ids is not None:
+        queues = queues.filter(id__in=queue_ids)
+    queues = queues.annotate(
+        waiting=Count("tickets", filter=Q(tickets__service_date=today, tickets__status=Ticket.Status.WAITING))
+    ).order_by("sort_order", "prefix")
+    return [{"id": q.id, "prefix": q.prefix, "name": q.name, "zone": q.zone.name, "waiting": q.waiting} for q in queues]
+
+
+def recent_calls(*, center_id: int, limit: int | None = None) -> list[dict]:
+    limit = limit or settings.HALL_RECENT_CALLS_SHOWN
+    rows = (
+        TicketEvent.objects.filter(
+            ticket__center_id=center_id,
+            ticket__service_date=timezone.localdate(),
+            kind__in=[TicketEvent.Kind.CALLED, TicketEvent.Kind.RECALLED],
+        )
+        .select_related("ticket", "window")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [call_payload(number=e.ticket.number, window=e.window, at=e.at) for e in rows]
+
+
+def call_payload(*, number: str, window: Window, at) -> dict:
+    return {"number": number, "window_number": window.number, "window_name": window.name, "at": at.isoformat()}
+
+
+def hall_snapshot(*, center_id: int) -> dict:
+    """Everything a screen of the centre needs on connect."""
+    center = Center.objects.only("id", "name").get(pk=center_id)
+    return {
+        "type": "snapshot",
+        "center": {"id": center.id, "name": center.name},
+        "generated_at": timezone.now().isoformat(),
+        "totals": center_totals(center_id=center_id),
+        "windows": window_tiles(center_id=center_id),
+        "queues": queue_waiting(center_id=center_id),
+        "recent_calls": recent_calls(center_id=center_id),
+    }
+
+
+def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id: int) -> dict:
+    """The small message every screen of the centre gets when a ticket changes."""
+    ticket = Ticket.objects.select_related("window").get(pk=ticket_id)
+    delta = {
+        "type": kind,
+        "ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status, "queue_id": ticket.queue_id},
+        "totals": center_totals(center_id=center_id),
+        "queues": queue_waiting(center_id=center_id, queue_ids=[ticket.queue_id]),
+        "windows": window_tiles(center_id=center_id, window_ids=[window_id]) if window_id else [],
+    }
+    if kind == "ticket.called" and ticket.window is not None:
+        delta["call"] = call_payload(number=ticket.number, window=ticket.window, at=ticket.called_at)
+    return delta
+
+
+def window_delta(*, window_id: int, center_id: int) -> dict:
+    return {
+        "type": "window.changed",
+        "windows": window_tiles(center_id=center_id, window_ids=[window_id]),
+        "totals": center_totals(center_id=center_id),
+    }
+
+
+def active_center_ids() -> list[int]:
+    return list(Center.objects.values_list("id", flat=True))

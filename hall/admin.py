@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from hall.models import JobStatus
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records the system writes and people only read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobStatus)
+class JobStatusAdmin(ReadOnlyAdmin):
+    list_display = ["name", "run_count", "failure_count", "last_started_at", "last_finished_at", "last_ok"]

@@ -1,0 +1,25 @@
+"""One family of domain errors, each carrying a message for the person who caused it."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the hall refused an action. `message` is shown to the user as it is."""
+
+    status_code = 400
+    default_message = _("This action is not allowed.")
+
+    def __init__(self, message=None, *, code: str | None = None):
+        self.message = message or self.default_message
+        self.code = code or self.__class__.__name__
+        super().__init__(str(self.message))
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    default_message = _("You are not allowed to do this.")
+
+
+class Conflict(DomainError):
+    status_code = 409
+    default_message = _("This was changed by someone else; reload and try again.")

@@ -1,0 +1,53 @@
+"""The embedded hall's periodic jobs, run as asyncio tasks on the server's own event loop.
+
+A thread would be simpler to write, but a group_send into the in-memory channel layer from a foreign thread reaches
+the sockets only seconds later; from the server's loop it is immediate.
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+_started_loops: set[int] = set()
+_tasks: list[asyncio.Task] = []
+
+
+def _run_task_now(name: str) -> None:
+    from hall.celery import app
+
+    app.tasks[name].apply()
+
+
+async def _every(name: str, period: float) -> None:
+    while True:
+        await asyncio.sleep(period)
+        try:
+            await sync_to_async(_run_task_now)(name)
+        except Exception:
+            logger.exception("in-process job %s failed; it will run again in %.0f s", name, period)
+
+
+def start_periodic_jobs() -> bool:
+    """Start the schedule on the running loop, once per loop. Returns whether it started now."""
+    if not settings.HALL_INPROCESS_JOBS:
+        return False
+    loop = asyncio.get_running_loop()
+    if id(loop) in _started_loops:
+        return False
+    _started_loops.add(id(loop))
+    for name, period in settings.HALL_PERIODIC_JOBS.items():
+        _tasks.append(loop.create_task(_every(name, period), name=f"job:{name}"))
+    logger.info("in-process periodic jobs started: %s", ", ".join(settings.HALL_PERIODIC_JOBS))
+    return True
+
+
+async def stop_periodic_jobs() -> None:
+    for task in _tasks:
+        task.cancel()
+    await asyncio.gather(*_tasks, return_exceptions=True)
+    _tasks.clear()
+    _started_loops.clear()

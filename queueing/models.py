@@ -1,0 +1,297 @@
+"""Sites, queues, windows and tickets of the hall."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from matters.models import Department, Matter
+
+
+class Center(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("City centre")
+        DISTRICT = "district", _("District centre")
+        SUB_CENTER = "sub", _("Sub-centre")
+        STREET = "street", _("Street service centre")
+        COMMUNITY = "community", _("Community station")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="zones")
+    code = models.CharField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    floor = models.CharField(_("floor"), max_length=20, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["center", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["center", "code"], name="zone_code_unique_in_center")]
+
+    def __str__(self):
+        return self.name
+
+
+class Queue(models.Model):
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="queues")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="queues")
+    prefix = models.CharField(
+        _("prefix"), max_length=2, help_text=_("One or two capital letters printed before the number.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    matters = models.ManyToManyField(Matter, verbose_name=_("matters"), blank=True, related_name="queues")
+    is_accepting = models.BooleanField(_("taking tickets"), default=True)
+    opens_at = models.TimeField(_("opens at"), default="09:00")
+    closes_at = models.TimeField(_("stops issuing at"), default="17:00")
+    daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True)
+    mean_service_minutes = models.PositiveSmallIntegerField(_("mean service minutes"), default=10)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["center", "sort_order", "prefix"]
+        constraints = [models.UniqueConstraint(fields=["center", "prefix"], name="queue_prefix_unique_in_center")]
+
+    def __str__(self):
+        return f"{self.prefix} {self.name}"
+
+
+class Window(models.Model):
+    class Kind(models.TextChoices):
+        SPECIALIZED = "specialized", _("Specialized")
+        GENERAL = "general", _("General (serves every queue)")
+        TIDAL = "tidal", _("Tidal")
+        PICKUP = "pickup", _("Pickup")
+        ASSIST = "assist", _("Assisted service")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="windows")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="windows")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SPECIALIZED)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.CLOSED)
+    pause_reason = models.CharField(_("pause reason"), max_length=100, blank=True)
+    queues = models.ManyToManyField(
+        Queue, verbose_name=_("queues"), through="WindowQueue", blank=True, related_name="windows"
+    )
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["center", "number"]
+        constraints = [models.UniqueConstraint(fields=["center", "number"], name="window_number_unique_in_center")]
+
+    def __str__(self):
+        return f"{self.number}号窗口" if not self.name else f"{self.number} {self.name}"
+
+
+class WindowQueue(models.Model):
+    """A queue a window serves, with the window's weight for it (higher is called first)."""
+
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="queue_links")
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="window_links")
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("queue served")
+        verbose_name_plural = _("queues served")
+        constraints = [models.UniqueConstraint(fields=["window", "queue"], name="window_queue_unique")]
+
+    def __str__(self):
+        return f"{self.window} ← {self.queue} ×{self.weight}"
+
+
+class StaffRole(models.TextChoices):
+    CLERK = "clerk", _("Window clerk")
+    SUPERVISOR = "supervisor", _("Hall supervisor")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    CENTER_ADMIN = "center_admin", _("Centre administrator")
+
+
+class StaffMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "center", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.center} · {self.get_role_display()}"
+
+
+class WindowSession(models.Model):
+    """A clerk signed in to a window; `ended_at` is empty while the clerk is there."""
+
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="sessions")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="window_sessions"
+    )
+    started_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("signed out"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("window sign-in")
+        verbose_name_plural = _("window sign-ins")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clerk"], condition=Q(ended_at__isnull=True), name="one_open_window_per_clerk"
+            ),
+            models.UniqueConstraint(fields=["window"], condition=Q(ended_at__isnull=True), name="one_clerk_per_window"),
+        ]
+
+    def __str__(self):
+        return f"{self.clerk} @ {self.window}"
+
+
+class DailyCounter(models.Model):
+    """The last number given in a queue on a day; bumped with one upsert so two kiosks never share a number."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="counters")
+    service_date = models.DateField()
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "service_date"], name="counter_unique_per_day")]
+
+    def __str__(self):
+        return f"{self.queue} {self.service_date}: {self.last_sequence}"
+
+
+class Ticket(models.Model):
+    class Channel(models.TextChoices):
+        KIOSK = "kiosk", _("Kiosk")
+        WEB = "web", _("Web portal or phone")
+        COMMUNITY = "community", _("Community station")
+        APPOINTMENT = "appointment", _("Appointment check-in")
+        DESK = "desk", _("Staff desk")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("Being served")
+        FINISHED = "finished", _("Finished")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    ACTIVE_AT_WINDOW = (Status.CALLED, Status.SERVING)
+    NORMAL_PRIORITY = 100
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="tickets")
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="tickets")
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("matter"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    service_date = models.DateField(_("date"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    priority_rank = models.PositiveSmallIntegerField(
+        _("priority rank"), default=NORMAL_PRIORITY, help_text=_("Lower is called first.")
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    # The time the ticket competes with: the issue time, kept when the ticket is transferred.
+    queued_at = models.DateTimeField(_("queued since"))
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    call_count = models.PositiveSmallIntegerField(_("calls"), default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["service_date", "queue", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "service_date", "number"], name="ticket_number_unique_per_day"),
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(status__in=["called", "serving"]), name="one_current_ticket_per_window"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["queue", "priority_rank", "queued_at"],
+                condition=Q(status="waiting"),
+                name="ticket_waiting_order",
+            ),
+            models.Index(fields=["center", "service_date", "status"], name="ticket_center_day_status"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class TicketEvent(models.Model):
+    """What happened to a ticket, in order; every duration of a ticket is derived from these rows."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        CALLED = "called", _("Called")
+        RECALLED = "recalled", _("Recalled")
+        SERVING = "serving", _("Service started")
+        FINISHED = "finished", _("Finished")
+        NO_SHOW = "no_show", _("No-show")
+        REACTIVATED = "reactivated", _("Reactivated")
+        TRANSFERRED = "transferred", _("Transferred")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"], name="ticket_event_kind_at")]
+
+    def __str__(self):
+        return f"{self.ticket} {self.kind}"

@@ -1,0 +1,90 @@
+"""Reads of the queue that several callers need."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Avg, Case, F, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from queueing.models import Queue, Ticket, Window, WindowQueue, WindowSession
+
+
+def served_queue_weights(*, window: Window) -> dict[int, int]:
+    """Queue id → weight for the queues `window` calls from. A general window serves every queue of its centre."""
+    weights = dict(WindowQueue.objects.filter(window=window).values_list("queue_id", "weight"))
+    if window.kind == Window.Kind.GENERAL:
+        for queue_id in Queue.objects.filter(center_id=window.center_id).values_list("id", flat=True):
+            weights.setdefault(queue_id, 1)
+    return weights
+
+
+def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
+    """Waiting tickets `window` may call, in calling order: priority class, the window's weight, then issue time."""
+    weights = served_queue_weights(window=window)
+    weight = Case(
+        *[When(queue_id=queue_id, then=Value(w)) for queue_id, w in weights.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        Ticket.objects.filter(
+            queue_id__in=list(weights), service_date=timezone.localdate(), status=Ticket.Status.WAITING
+        )
+        .annotate(window_weight=weight)
+        .order_by("priority_rank", "-window_weight", "queued_at", "id")
+    )
+
+
+def current_ticket(*, window: Window) -> Ticket | None:
+    return Ticket.objects.filter(window=window, status__in=Ticket.ACTIVE_AT_WINDOW).select_related("queue").first()
+
+
+def open_session(*, clerk) -> WindowSession | None:
+    return (
+        WindowSession.objects.filter(clerk=clerk, ended_at__isnull=True)
+        .select_related("window", "window__center", "window__zone")
+        .first()
+    )
+
+
+def window_clerk_session(*, window: Window) -> WindowSession | None:
+    return WindowSession.objects.filter(window=window, ended_at__isnull=True).select_related("clerk").first()
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int
+    estimated_minutes: int
+
+
+def mean_service_minutes(*, queue: Queue) -> float:
+    """Today's mean service time of the queue, falling back to the queue's configured mean."""
+    mean = Ticket.objects.filter(
+        queue=queue, service_date=timezone.localdate(), status=Ticket.Status.FINISHED, called_at__isnull=False
+    ).aggregate(mean=Avg(F("finished_at") - F("called_at")))["mean"]
+    if mean is None:
+        return float(queue.mean_service_minutes)
+    if not isinstance(mean, timedelta):  # SQLite returns microseconds
+        mean = timedelta(microseconds=mean)
+    return max(mean.total_seconds() / 60, 1.0)
+
+
+def ticket_position(*, ticket: Ticket) -> Position:
+    """People ahead of `ticket` in its queue and the estimated wait in minutes."""
+    if ticket.status != Ticket.Status.WAITING:
+        return Position(ahead=0, estimated_minutes=0)
+    waiting = Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status="waiting")
+    ahead = (
+        waiting.filter(priority_rank__lt=ticket.priority_rank).count()
+        + waiting.filter(priority_rank=ticket.priority_rank, queued_at__lt=ticket.queued_at).count()
+        + waiting.filter(priority_rank=ticket.priority_rank, queued_at=ticket.queued_at, id__lt=ticket.id).count()
+    )
+    open_windows = serving_window_count(queue=ticket.queue)
+    minutes = ahead * mean_service_minutes(queue=ticket.queue) / max(open_windows, 1)
+    return Position(ahead=ahead, estimated_minutes=round(minutes))
+
+
+def serving_window_count(*, queue: Queue) -> int:
+    linked = Window.objects.filter(queue_links__queue=queue, state=Window.State.OPEN)
+    general = Window.objects.filter(center_id=queue.center_id, kind=Window.Kind.GENERAL, state=Window.State.OPEN)
+    return (linked | general).distinct().count()

@@ -1,0 +1,218 @@
+"""Every write of the queue. Each function is one transaction; events leave only after commit."""
+
+from django.db import connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from hall.errors import NotAllowed
+from matters.models import Matter
+from queueing import events, selectors
+from queueing.errors import (
+    DailyCapReached,
+    NotSignedIn,
+    QueueClosed,
+    TicketNotActive,
+    WindowBusy,
+    WindowNotOpen,
+)
+from queueing.models import DailyCounter, Queue, StaffMembership, StaffRole, Ticket, TicketEvent, Window, WindowSession
+
+WINDOW_STAFF_ROLES = (StaffRole.CLERK, StaffRole.SUPERVISOR, StaffRole.CENTER_ADMIN)
+
+
+def format_ticket_number(*, prefix: str, sequence: int) -> str:
+    """`A023`: three digits, widening past 999."""
+    return f"{prefix}{sequence:03d}"
+
+
+def _next_sequence(*, queue: Queue, service_date) -> int:
+    """Bump the queue's counter for the day with a single upsert: concurrent kiosks never share a number."""
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (queue_id, service_date, last_sequence) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (queue_id, service_date) DO UPDATE SET last_sequence = {table}.last_sequence + 1 "
+            "RETURNING last_sequence",
+            [queue.pk, service_date],
+        )
+        return cursor.fetchone()[0]
+
+
+def ensure_queue_accepting(*, queue: Queue, now) -> None:
+    if not queue.is_accepting:
+        raise QueueClosed()
+    local_time = timezone.localtime(now).time()
+    if local_time < queue.opens_at:
+        raise QueueClosed(
+            _("Tickets for this queue are given from %(time)s. Please come back then.")
+            % {"time": formats.time_format(queue.opens_at, "H:i")}
+        )
+    if local_time >= queue.closes_at:
+        raise QueueClosed(
+            _("Tickets for this queue are given until %(time)s. Please come back on the next working day.")
+            % {"time": formats.time_format(queue.closes_at, "H:i")}
+        )
+
+
+@transaction.atomic
+def ticket_issue(
+    *, queue: Queue, channel: str, matter: Matter | None = None, actor=None, priority_rank: int | None = None
+) -> Ticket:
+    """Give a new number in `queue` for today."""
+    now = timezone.now()
+    ensure_queue_accepting(queue=queue, now=now)
+    if channel not in Ticket.Channel.values:
+        raise QueueClosed(_("Unknown channel."))
+    if matter is not None and not queue.matters.filter(pk=matter.pk).exists():
+        raise QueueClosed(_("This matter is not handled in this queue."))
+    service_date = timezone.localdate(now)
+    sequence = _next_sequence(queue=queue, service_date=service_date)
+    if queue.daily_cap is not None and sequence > queue.daily_cap:
+        raise DailyCapReached()  # the counter bump rolls back with the transaction
+    ticket = Ticket.objects.create(
+        center_id=queue.center_id,
+        queue=queue,
+        matter=matter,
+        service_date=service_date,
+        sequence=sequence,
+        number=format_ticket_number(prefix=queue.prefix, sequence=sequence),
+        channel=channel,
+        priority_rank=priority_rank if priority_rank is not None else Ticket.NORMAL_PRIORITY,
+        issued_at=now,
+        queued_at=now,
+    )
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.ISSUED, at=now, actor=_user_or_none(actor))
+    events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
+    return ticket
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def ensure_window_staff(*, user, window: Window) -> None:
+    if user.is_superuser:
+        return
+    if not StaffMembership.objects.filter(user=user, center_id=window.center_id, role__in=WINDOW_STAFF_ROLES).exists():
+        raise NotAllowed(_("You are not on the staff of this centre."))
+
+
+def _locked_window(window: Window) -> Window:
+    # Every action on one window goes through this row lock, so two tabs of one clerk cannot race each other.
+    return Window.objects.select_for_update().get(pk=window.pk)
+
+
+def _ensure_signed_in(*, window: Window, clerk) -> None:
+    if not WindowSession.objects.filter(window=window, clerk=clerk, ended_at__isnull=True).exists():
+        raise NotSignedIn()
+
+
+@transaction.atomic
+def window_sign_in(*, window: Window, clerk) -> WindowSession:
+    """Sign `clerk` in to `window` and open it. A clerk is at one window at a time."""
+    ensure_window_staff(user=clerk, window=window)
+    window = _locked_window(window)
+    occupant = selectors.window_clerk_session(window=window)
+    if occupant is not None:
+        if occupant.clerk_id == clerk.pk:
+            return occupant
+        raise NotAllowed(
+            _("%(name)s is signed in to this window; they must sign out first.")
+            % {"name": occupant.clerk.get_full_name() or occupant.clerk.get_username()}
+        )
+    now = timezone.now()
+    previous = selectors.open_session(clerk=clerk)
+    if previous is not None:
+        _end_session(session=previous, now=now)
+    session = WindowSession.objects.create(window=window, clerk=clerk)
+    window.state = Window.State.OPEN
+    window.pause_reason = ""
+    window.save(update_fields=["state", "pause_reason"])
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return session
+
+
+def _end_session(*, session: WindowSession, now) -> None:
+    window = _locked_window(session.window)
+    if selectors.current_ticket(window=window) is not None:
+        raise WindowBusy(_("Finish the current ticket before leaving the window."))
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    window.state = Window.State.CLOSED
+    window.save(update_fields=["state"])
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+
+
+@transaction.atomic
+def window_sign_out(*, clerk) -> None:
+    session = selectors.open_session(clerk=clerk)
+    if session is None:
+        raise NotSignedIn(_("You are not signed in to any window."))
+    _end_session(session=session, now=timezone.now())
+
+
+@transaction.atomic
+def window_call_next(*, window: Window, clerk) -> Ticket | None:
+    """Give `window` the next eligible ticket, or None when nobody it serves is waiting."""
+    window = _locked_window(window)
+    _ensure_signed_in(window=window, clerk=clerk)
+    if window.state != Window.State.OPEN:
+        raise WindowNotOpen()
+    if selectors.current_ticket(window=window) is not None:
+        raise WindowBusy()
+    # skip_locked: a ticket another window is taking right now is passed over, never handed out twice.
+    ticket = selectors.waiting_tickets_for_window(window=window).select_for_update(skip_locked=True).first()
+    if ticket is None:
+        return None
+    now = timezone.now()
+    updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
+        status=Ticket.Status.CALLED, window=window, clerk=clerk, called_at=now, call_count=1
+    )
+    if not updated:  # only on a database that ignores row locks and reorders writers; nothing was changed
+        raise WindowBusy(_("Another window took this ticket; call again."))
+    ticket.refresh_from_db()
+    TicketEvent.objects.create(ticket=ticket, kind=TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk)
+    events.announce_after_commit(
+        events.ticket_called, ticket_id=ticket.pk, window_id=window.pk, center_id=ticket.center_id
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
+    """Conclude the service of `ticket` at the clerk's window."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status not in Ticket.ACTIVE_AT_WINDOW:
+        if ticket.status == Ticket.Status.FINISHED:
+            raise TicketNotActive(_("Ticket %(number)s is already finished.") % {"number": ticket.number})
+        raise TicketNotActive(
+            _("Ticket %(number)s is %(status)s and cannot be finished.")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
+    _ensure_signed_in(window=ticket.window, clerk=clerk)
+    now = timezone.now()
+    ticket.status = Ticket.Status.FINISHED
+    ticket.finished_at = now
+    ticket.save(update_fields=["status", "finished_at"])
+    TicketEvent.objects.create(
+        ticket=ticket, kind=TicketEvent.Kind.FINISHED, at=now, window_id=ticket.window_id, actor=clerk
+    )
+    events.announce_after_commit(
+        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    )
+    return ticket
+
+
+@transaction.atomic
+def tickets_expire_past_days() -> int:
+    """Tickets of earlier days still open at day end expire: numbers restart every day."""
+    today = timezone.localdate()
+    stale = Ticket.objects.filter(
+        service_date__lt=today, status__in=[Ticket.Status.WAITING, *Ticket.ACTIVE_AT_WINDOW, Ticket.Status.NO_SHOW]
+    )
+    now = timezone.now()
+    ids = list(stale.values_list("id", flat=True)[:10_000])
+    TicketEvent.objects.bulk_create(
+        [TicketEvent(ticket_id=ticket_id, kind=TicketEvent.Kind.EXPIRED, at=now) for ticket_id in ids]
+    )
+    return Ticket.objects.filter(id__in=ids).update(status=Ticket.Status.EXPIRED)

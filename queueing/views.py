@@ -1,0 +1,129 @@
+"""Pages of the queue: the kiosk and the clerk's workstation. Thin: each calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hall.errors import DomainError
+from queueing import selectors, services
+from queueing.models import Center, Queue, StaffMembership, Ticket, Window
+
+KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
+
+
+def kiosk(request, center_id: int):
+    center = get_object_or_404(Center, pk=center_id)
+    zones = center.zones.prefetch_related("queues").order_by("sort_order")
+    return render(request, "queueing/kiosk.html", {"center": center, "zones": zones})
+
+
+@require_POST
+def kiosk_issue(request, center_id: int):
+    center = get_object_or_404(Center, pk=center_id)
+    try:
+        queue = Queue.objects.get(pk=int(request.POST.get("queue", "")), center=center)
+    except (Queue.DoesNotExist, ValueError):
+        messages.error(request, _("Please choose a queue."))
+        return redirect("queueing:kiosk", center_id=center.pk)
+    try:
+        ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("queueing:kiosk", center_id=center.pk)
+    token = signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)
+    return redirect("queueing:kiosk_ticket", center_id=center.pk, token=token)
+
+
+def kiosk_ticket(request, center_id: int, token: str):
+    try:
+        ticket_id = signing.loads(token, salt=KIOSK_TICKET_SALT, max_age=60 * 60 * 24)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    ticket = get_object_or_404(Ticket.objects.select_related("queue", "center"), pk=ticket_id, center_id=center_id)
+    position = selectors.ticket_position(ticket=ticket)
+    return render(request, "queueing/kiosk_ticket.html", {"ticket": ticket, "position": position})
+
+
+@login_required
+def workstation(request):
+    session = selectors.open_session(clerk=request.user)
+    if session is None:
+        centers = StaffMembership.objects.filter(user=request.user).values_list("center_id", flat=True)
+        windows = Window.objects.select_related("zone", "center").order_by("center", "number")
+        if not request.user.is_superuser:
+            windows = windows.filter(center_id__in=centers)
+        return render(request, "queueing/choose_window.html", {"windows": windows})
+    window = session.window
+    current = selectors.current_ticket(window=window)
+    waiting = list(selectors.waiting_tickets_for_window(window=window).select_related("queue")[:12])
+    now = timezone.now()
+    for ticket in waiting:
+        ticket.waited_minutes = int((now - ticket.queued_at).total_seconds() // 60)
+    served_today = Ticket.objects.filter(
+        window=window, service_date=timezone.localdate(), status=Ticket.Status.FINISHED
+    ).count()
+    return render(
+        request,
+        "queueing/workstation.html",
+        {
+            "window": window,
+            "session": session,
+            "current": current,
+            "waiting": waiting,
+            "waiting_total": selectors.waiting_tickets_for_window(window=window).count(),
+            "served_today": served_today,
+        },
+    )
+
+
+def _act(request, action):
+    try:
+        result = action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return None
+    return result or True
+
+
+@login_required
+@require_POST
+def workstation_sign_in(request):
+    window = get_object_or_404(Window, pk=request.POST.get("window") or 0)
+    if _act(request, lambda: services.window_sign_in(window=window, clerk=request.user)):
+        messages.success(request, _("You are at window %(number)s.") % {"number": window.number})
+    return redirect("queueing:workstation")
+
+
+@login_required
+@require_POST
+def workstation_sign_out(request):
+    if _act(request, lambda: services.window_sign_out(clerk=request.user)):
+        messages.success(request, _("You have left the window."))
+    return redirect("queueing:workstation")
+
+
+@login_required
+@require_POST
+def workstation_call_next(request):
+    session = selectors.open_session(clerk=request.user)
+    if session is None:
+        messages.error(request, _("Sign in to a window first."))
+        return redirect("queueing:workstation")
+    result = _act(request, lambda: services.window_call_next(window=session.window, clerk=request.user))
+    if result is True:
+        messages.info(request, _("Nobody is waiting for this window."))
+    return redirect("queueing:workstation")
+
+
+@login_required
+@require_POST
+def workstation_finish(request):
+    ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket") or 0)
+    if _act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
+        messages.success(request, _("Ticket %(number)s finished.") % {"number": ticket.number})
+    return redirect("queueing:workstation")

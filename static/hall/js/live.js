@@ -1,0 +1,95 @@
+/* A websocket that survives: snapshot on every (re)connect, deltas in between, a visible stale mark when down. */
+(function () {
+  "use strict";
+  var SILENCE_LIMIT_MS = 30000;
+
+  function format(template, params) {
+    return String(template).replace(/\{(\w+)\}/g, function (_, key) {
+      return params[key] === undefined || params[key] === null ? "" : params[key];
+    });
+  }
+
+  function texts() {
+    var el = document.getElementById("i18n");
+    return el ? el.dataset : {};
+  }
+
+  function connect(path, handlers) {
+    var attempt = 0;
+    var socket = null;
+    var lastMessageAt = 0;
+
+    function setStale(stale) {
+      document.body.classList.toggle("is-stale", stale);
+      document.body.dataset.live = stale ? "stale" : "live";
+    }
+
+    function open() {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      socket = new WebSocket(scheme + location.host + path);
+      socket.onopen = function () { attempt = 0; };
+      socket.onmessage = function (event) {
+        var message = JSON.parse(event.data);
+        lastMessageAt = Date.now();
+        if (message.type === "snapshot") {
+          setStale(false);
+          handlers.onSnapshot(message);
+        } else if (message.type !== "pong") {
+          handlers.onDelta(message);
+        }
+      };
+      socket.onclose = function () {
+        setStale(true);
+        // Back off 1 s, 2 s, 4 s … up to 30 s, with jitter so a hall of screens does not reconnect in one burst.
+        var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+        attempt += 1;
+        setTimeout(open, delay);
+      };
+    }
+
+    setStale(true);
+    open();
+    setInterval(function () {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: "ping" }));
+        if (lastMessageAt && Date.now() - lastMessageAt > SILENCE_LIMIT_MS) { socket.close(); }
+      }
+    }, 10000);
+  }
+
+  function startClock() {
+    var el = document.querySelector("[data-clock]");
+    if (!el) { return; }
+    function tick() {
+      el.textContent = new Date().toLocaleTimeString(document.documentElement.lang || "zh-CN", { hour12: false });
+    }
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
+
+  function node(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text !== undefined && text !== null) { el.textContent = text; }
+    return el;
+  }
+
+  function renderQueues(container, queues, waitingLabel) {
+    var byId = container._queues || (container._queues = {});
+    queues.forEach(function (q) { byId[q.id] = q; });
+    var list = Object.keys(byId).map(function (id) { return byId[id]; });
+    clear(container);
+    list.forEach(function (q) {
+      var chip = node("div", "queue-chip");
+      chip.dataset.queue = q.prefix;
+      chip.appendChild(document.createTextNode(q.prefix + " " + q.name + " · " + waitingLabel));
+      chip.appendChild(node("strong", "num", String(q.waiting)));
+      container.appendChild(chip);
+    });
+  }
+
+  window.HallLive = { connect: connect, format: format, texts: texts, startClock: startClock, clear: clear,
+    node: node, renderQueues: renderQueues };
+})();

@@ -1,0 +1,91 @@
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.requirements import require
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHOTS = Path(os.environ.get("HALL_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(*args, env, timeout=180):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def hall_server(tmp_path_factory):
+    """The embedded hall as a newcomer runs it: one process, SQLite, demo data; queues open all day."""
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
+    var = tmp_path_factory.mktemp("hall-var")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(HALL_VAR_DIR=str(var), HALL_SNAPSHOT_PERIOD="2", HALL_INPROCESS_JOBS="1", PYTHONUNBUFFERED="1")
+    manage("migrate", "-v0", env=env)
+    manage("load_demo", "--quiet", env=env)
+    manage(
+        "shell",
+        "-c",
+        "import datetime; from queueing.models import Queue; "
+        "Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))",
+        env=env,
+    )
+    port = free_port()
+    log = open(var / "server.log", "w")  # noqa: SIM115 (kept open for the server's life)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--no-demo", "--no-migrate", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/healthz", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        pytest.fail("the hall did not start:\n" + (var / "server.log").read_text())
+    yield {"base": base, "process": server, "port": port, "env": env, "log": var / "server.log"}
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
+    require(shutil.which("chromium") is not None or Path(CHROMIUM).exists(), "chromium missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shot():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    return take

@@ -1,0 +1,70 @@
+"""One ticket through the real embedded hall, in Chromium: kiosk → clerk → calling display → big screen."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from queueing.demo_data import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, base, username, next_path):
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def demo_center_id(page, base) -> int:
+    page.goto(f"{base}/api/v1/centers/?format=json")
+    centers = page.evaluate("() => JSON.parse(document.body.innerText)")
+    return next(c["id"] for c in centers if c["code"] == "DEMO")
+
+
+def test_kiosk_to_clerk_to_display_and_big_screen(hall_server, browser, shot):
+    base = hall_server["base"]
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    setup = context.new_page()
+    center_id = demo_center_id(setup, base)
+
+    display = context.new_page()
+    display.goto(f"{base}/display/{center_id}/")
+    expect(display.locator("body")).to_have_attribute("data-live", "live")
+
+    supervisor = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    screen = supervisor.new_page()
+    login(screen, base, "supervisor", f"/screen/{center_id}/")
+    expect(screen.locator("body")).to_have_attribute("data-live", "live")
+    served_before = int(screen.locator('[data-total="served"]').inner_text())
+    issued_before = int(screen.locator('[data-total="issued"]').inner_text())
+
+    kiosk_context = browser.new_context(locale="zh-CN", viewport={"width": 1080, "height": 1920})
+    kiosk = kiosk_context.new_page()
+    kiosk.goto(f"{base}/kiosk/{center_id}/")
+    kiosk.locator("button.kiosk-queue").first.click()
+    number = kiosk.get_by_test_id("ticket-number").inner_text().strip()
+    assert re.fullmatch(r"[A-Z]{1,2}\d{3,}", number)
+    shot(kiosk, "kiosk-ticket")
+    expect(screen.locator('[data-total="issued"]')).to_have_text(str(issued_before + 1), timeout=3000)
+
+    clerk_context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+    clerk = clerk_context.new_page()
+    login(clerk, base, "clerk01", "/clerk/")
+    clerk.locator("tr", has_text="无差别").first.get_by_role("button").click()
+    expect(clerk.get_by_test_id("no-current")).to_be_visible()
+    clerk.keyboard.press("n")
+    expect(clerk.get_by_test_id("current-number")).to_have_text(number)
+    shot(clerk, "clerk-workstation")
+
+    expect(display.locator("[data-call-number]")).to_have_text(number, timeout=1000)
+    expect(display.locator("[data-recent-calls] li").first).to_contain_text(number)
+    shot(display, "calling-display")
+
+    clerk.keyboard.press("f")
+    expect(clerk.get_by_test_id("served-today")).to_have_text("1")
+    expect(screen.locator('[data-total="served"]')).to_have_text(str(served_before + 1), timeout=1000)
+    shot(screen, "big-screen")
+    for ctx in (context, supervisor, kiosk_context, clerk_context):
+        ctx.close()

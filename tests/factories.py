@@ -1,0 +1,96 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from matters.models import CaseType, Department, Matter, MatterType, ServiceObject, ServiceScope
+from queueing.models import Center, Queue, StaffMembership, StaffRole, Window, WindowQueue, Zone
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "王丽"
+    password = factory.django.Password("correct-horse-battery")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    code = factory.Sequence(lambda n: f"D{n:03d}")
+    name = factory.Sequence(lambda n: f"部门{n}")
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Matter
+
+    basic_code = factory.Sequence(lambda n: f"{n:012d}")
+    implementation_code = factory.Sequence(lambda n: f"IMPL{n:08d}")
+    name = factory.Sequence(lambda n: f"事项{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    matter_type = MatterType.LICENSING
+    case_type = CaseType.PROMISED
+    legal_limit_days = 20
+    promised_limit_days = 5
+    service_object = ServiceObject.BOTH
+    scope = ServiceScope.CITY
+
+
+class CenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Center
+
+    code = factory.Sequence(lambda n: f"C{n}")
+    name = factory.Sequence(lambda n: f"第{n}政务服务中心")
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    center = factory.SubFactory(CenterFactory)
+    code = factory.Sequence(lambda n: f"Z{n}")
+    name = factory.Sequence(lambda n: f"区域{n}")
+
+
+class QueueFactory(factory.django.DjangoModelFactory):
+    """Open all day, so tests do not depend on the wall clock unless they freeze it."""
+
+    class Meta:
+        model = Queue
+
+    center = factory.SubFactory(CenterFactory)
+    zone = factory.SubFactory(ZoneFactory, center=factory.SelfAttribute("..center"))
+    prefix = factory.Sequence(lambda n: "ABCDEFGHJKLMNPQRSTUVWXYZ"[n % 24] + ("" if n < 24 else str(n // 24)))
+    name = factory.Sequence(lambda n: f"业务{n}")
+    opens_at = datetime.time(0, 0)
+    closes_at = datetime.time(23, 59, 59)
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Window
+        skip_postgeneration_save = True
+
+    center = factory.SubFactory(CenterFactory)
+    zone = factory.SubFactory(ZoneFactory, center=factory.SelfAttribute("..center"))
+    number = factory.Sequence(lambda n: n + 1)
+    kind = Window.Kind.SPECIALIZED
+
+    @factory.post_generation
+    def serves(self, create, extracted, **kwargs):
+        """`serves=[queue, (queue, weight), …]`"""
+        for item in extracted or []:
+            queue, weight = item if isinstance(item, tuple) else (item, 1)
+            WindowQueue.objects.create(window=self, queue=queue, weight=weight)
+
+
+def clerk_of(center: Center, username: str = "clerk") -> object:
+    user = UserFactory(username=username)
+    StaffMembership.objects.get_or_create(user=user, center=center, role=StaffRole.CLERK)
+    return user

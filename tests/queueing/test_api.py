@@ -1,0 +1,69 @@
+import pytest
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from queueing.models import Ticket
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_anonymous_kiosk_takes_a_number(api, queue):
+    response = api.post("/api/v1/tickets/", {"queue": queue.pk, "channel": "kiosk"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["number"] == "A001"
+    assert response.json()["ahead"] == 0
+
+
+def test_issue_for_a_closed_queue_is_a_400_in_the_users_language(api, queue):
+    queue.is_accepting = False
+    queue.save()
+    response = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "该队列暂停取号。"
+    response = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == "This queue is not taking tickets now."
+    assert Ticket.objects.count() == 0
+
+
+def test_issue_for_an_unknown_queue_is_a_field_error(api, db):
+    response = api.post("/api/v1/tickets/", {"queue": 999999}, format="json")
+    assert response.status_code == 400
+    assert "queue" in response.json()
+
+
+def test_clerk_signs_in_calls_and_finishes_over_the_api(api, queue, window, clerk):
+    api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
+    api.force_authenticate(clerk)
+    assert api.post(f"/api/v1/windows/{window.pk}/sign-in/").json()["state"] == "open"
+    called = api.post(f"/api/v1/windows/{window.pk}/call-next/")
+    assert called.status_code == 200 and called.json()["number"] == "A001"
+    assert called.json()["window_number"] == 5
+    finished = api.post(f"/api/v1/tickets/{called.json()['id']}/finish/")
+    assert finished.json()["status"] == "finished"
+    again = api.post(f"/api/v1/tickets/{called.json()['id']}/finish/")
+    assert again.status_code == 409
+    assert api.post(f"/api/v1/windows/{window.pk}/call-next/").status_code == 204
+
+
+def test_calling_without_a_window_is_refused(api, queue, window, clerk):
+    api.force_authenticate(clerk)
+    with translation.override("en"):
+        response = api.post(f"/api/v1/windows/{window.pk}/call-next/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Sign in to a window first."
+
+
+def test_staff_actions_need_a_login(api, window):
+    assert api.post(f"/api/v1/windows/{window.pk}/call-next/").status_code in (401, 403)
+
+
+def test_schema_and_docs_are_served(client, db):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/tickets/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"//cdn" not in docs.content and b"https://" not in docs.content
