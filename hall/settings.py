@@ -140,6 +140,8 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py's default socket timeout would drop idle screens; keep their connections open.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_keepalive": True}],
+                # Pub/sub ignores Redis database numbers: halls sharing one Redis server need their own prefix.
+                "prefix": os.environ.get("HALL_CHANNEL_PREFIX", "hall"),
             },
         }
     }

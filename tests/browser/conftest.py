@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import socket
@@ -43,30 +44,52 @@ def hall_server(tmp_path_factory):
         "Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))",
         env=env,
     )
-    port = free_port()
-    log = open(var / "server.log", "w")  # noqa: SIM115 (kept open for the server's life)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--no-demo", "--no-migrate", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/healthz", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.terminate()
-        pytest.fail("the hall did not start:\n" + (var / "server.log").read_text())
-    yield {"base": base, "process": server, "port": port, "env": env, "log": var / "server.log"}
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    server = HallServer(env=env, var=var)
+    server.start()
+    yield server
+    server.stop()
+
+
+class HallServer:
+    """`manage.py serve` in a child process; it can be stopped and started again on the same port."""
+
+    def __init__(self, *, env, var):
+        self.env = env
+        self.log_path = var / "server.log"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "serve", "--no-demo", "--no-migrate", "--port", str(self.port)],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.base}/healthz", timeout=1).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail("the hall did not start:\n" + self.log_path.read_text())
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_center_id(hall_server) -> int:
+    with urllib.request.urlopen(f"{hall_server.base}/api/v1/centers/?format=json", timeout=5) as response:
+        centers = json.load(response)
+    return next(c["id"] for c in centers if c["code"] == "DEMO")
 
 
 @pytest.fixture(scope="session")

@@ -17,17 +17,10 @@ def login(page, base, username, next_path):
     page.click("main button[type=submit]")
 
 
-def demo_center_id(page, base) -> int:
-    page.goto(f"{base}/api/v1/centers/?format=json")
-    centers = page.evaluate("() => JSON.parse(document.body.innerText)")
-    return next(c["id"] for c in centers if c["code"] == "DEMO")
-
-
-def test_kiosk_to_clerk_to_display_and_big_screen(hall_server, browser, shot):
-    base = hall_server["base"]
+def test_kiosk_to_clerk_to_display_and_big_screen(hall_server, demo_center_id, browser, shot):
+    base = hall_server.base
+    center_id = demo_center_id
     context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
-    setup = context.new_page()
-    center_id = demo_center_id(setup, base)
 
     display = context.new_page()
     display.goto(f"{base}/display/{center_id}/")

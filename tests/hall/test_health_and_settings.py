@@ -25,7 +25,7 @@ def test_readyz_reports_unreachable_redis(client, settings):
 
 
 def run_django(code: str, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HALL_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HALL_", "DATABASE_", "REDIS_"))}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", f"import django, os; django.setup(); {code}"],
@@ -49,7 +49,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HALL_"))},
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HALL_", "DATABASE_", "REDIS_"))},
             "HALL_PRODUCTION": "1",
             "DJANGO_SECRET_KEY": "x7" * 40 + "-production-like-secret-with-enough-entropy",
             "DJANGO_ALLOWED_HOSTS": "hall.example.gov.cn",

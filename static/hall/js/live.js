@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var SILENCE_LIMIT_MS = 30000;
+  var clockOffsetMs = 0;
 
   function format(template, params) {
     return String(template).replace(/\{(\w+)\}/g, function (_, key) {
@@ -33,6 +34,8 @@
         lastMessageAt = Date.now();
         if (message.type === "snapshot") {
           setStale(false);
+          // The hall's clocks follow the server, not the device, whose clock may be wrong.
+          if (message.generated_at) { clockOffsetMs = Date.parse(message.generated_at) - Date.now(); }
           handlers.onSnapshot(message);
         } else if (message.type !== "pong") {
           handlers.onDelta(message);
@@ -60,8 +63,9 @@
   function startClock() {
     var el = document.querySelector("[data-clock]");
     if (!el) { return; }
+    var options = { hour12: false, timeZone: document.body.dataset.timeZone || undefined };
     function tick() {
-      el.textContent = new Date().toLocaleTimeString(document.documentElement.lang || "zh-CN", { hour12: false });
+      el.textContent = new Date(Date.now() + clockOffsetMs).toLocaleTimeString("zh-CN", options);
     }
     tick();
     setInterval(tick, 1000);

@@ -1,0 +1,81 @@
+"""Race-freedom on PostgreSQL with real row locks: many kiosks issuing, many windows calling at once."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from queueing import services
+from queueing.models import Ticket, Window
+from tests.factories import QueueFactory, WindowFactory, clerk_of
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not settings.IS_POSTGRES, reason="row locks are exercised on PostgreSQL (DATABASE_URL)"),
+]
+
+THREADS = 16
+
+
+def run_in_threads(target, count):
+    errors = []
+    barrier = threading.Barrier(count)
+
+    def worker(index):
+        try:
+            barrier.wait()
+            target(index)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_concurrent_kiosks_get_contiguous_unique_numbers():
+    queue = QueueFactory(prefix="A")
+    per_thread = 25
+
+    def issue(_):
+        for _ in range(per_thread):
+            services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+
+    assert run_in_threads(issue, THREADS) == []
+    sequences = sorted(Ticket.objects.filter(queue=queue).values_list("sequence", flat=True))
+    assert sequences == list(range(1, THREADS * per_thread + 1))
+
+
+def test_concurrent_windows_never_call_a_ticket_twice_and_lose_none():
+    queue = QueueFactory(prefix="A")
+    total = 400
+    for _ in range(total):
+        services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    windows = []
+    for n in range(THREADS):
+        window = WindowFactory(center=queue.center, zone=queue.zone, number=n + 1, kind=Window.Kind.GENERAL)
+        clerk = clerk_of(queue.center, f"clerk{n}")
+        services.window_sign_in(window=window, clerk=clerk)
+        windows.append((window, clerk))
+    calls = []  # list.append is atomic across threads
+
+    def serve(index):
+        window, clerk = windows[index]
+        while (ticket := services.window_call_next(window=window, clerk=clerk)) is not None:
+            calls.append(ticket.pk)
+            services.ticket_finish(ticket=ticket, clerk=clerk)
+
+    assert run_in_threads(serve, THREADS) == []
+    served = Counter(calls)
+    assert sum(served.values()) == total
+    assert max(served.values()) == 1
+    assert Ticket.objects.filter(status=Ticket.Status.FINISHED).count() == total
+    assert Ticket.objects.filter(events__kind="called").count() == total
