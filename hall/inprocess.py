@@ -39,6 +39,10 @@ def start_periodic_jobs() -> bool:
     if id(loop) in _started_loops:
         return False
     _started_loops.add(id(loop))
+    from hall.celery import app
+
+    # A worker imports every app's tasks module at start; this process is no worker, so it does so itself.
+    app.loader.import_default_modules()
     for name, period in settings.HALL_PERIODIC_JOBS.items():
         _tasks.append(loop.create_task(_every(name, period), name=f"job:{name}"))
     logger.info("in-process periodic jobs started: %s", ", ".join(settings.HALL_PERIODIC_JOBS))

@@ -1,5 +1,8 @@
+import os
+
 import pytest
 
+from tests.embedded_server import demo_center_id, hall_server  # noqa: F401 (fixtures for browser and system tests)
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
 
@@ -16,3 +19,14 @@ def window(queue):
 @pytest.fixture
 def clerk(queue):
     return clerk_of(queue.center)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_channel_prefix():
+    """Pub/sub on a shared Redis ignores database numbers: each test run talks on channels of its own."""
+    from channels.layers import channel_layers
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hall-test-{os.getpid()}"
+        channel_layers.backends.clear()

@@ -1,95 +1,15 @@
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.embedded_server import ROOT
 from tests.requirements import require
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = Path(os.environ.get("HALL_SCREENSHOT_DIR", ROOT / "var" / "screenshots"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(*args, env, timeout=180):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
-
-
-@pytest.fixture(scope="session")
-def hall_server(tmp_path_factory):
-    """The embedded hall as a newcomer runs it: one process, SQLite, demo data; queues open all day."""
-    require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
-    var = tmp_path_factory.mktemp("hall-var")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(HALL_VAR_DIR=str(var), HALL_SNAPSHOT_PERIOD="2", HALL_INPROCESS_JOBS="1", PYTHONUNBUFFERED="1")
-    manage("migrate", "-v0", env=env)
-    manage("load_demo", "--quiet", env=env)
-    manage(
-        "shell",
-        "-c",
-        "import datetime; from queueing.models import Queue; "
-        "Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))",
-        env=env,
-    )
-    server = HallServer(env=env, var=var)
-    server.start()
-    yield server
-    server.stop()
-
-
-class HallServer:
-    """`manage.py serve` in a child process; it can be stopped and started again on the same port."""
-
-    def __init__(self, *, env, var):
-        self.env = env
-        self.log_path = var / "server.log"
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self):
-        with open(self.log_path, "a") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "serve", "--no-demo", "--no-migrate", "--port", str(self.port)],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{self.base}/healthz", timeout=1).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        pytest.fail("the hall did not start:\n" + self.log_path.read_text())
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def demo_center_id(hall_server) -> int:
-    with urllib.request.urlopen(f"{hall_server.base}/api/v1/centers/?format=json", timeout=5) as response:
-        centers = json.load(response)
-    return next(c["id"] for c in centers if c["code"] == "DEMO")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ def login(page, base, username, next_path):
     page.click("main button[type=submit]")
 
 
-def test_kiosk_to_clerk_to_display_and_big_screen(hall_server, demo_center_id, browser, shot):
+def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_center_id, shot):
     base = hall_server.base
     center_id = demo_center_id
     context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})

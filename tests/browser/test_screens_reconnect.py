@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_display_shows_stale_mark_while_server_is_down_and_recovers(hall_server, demo_center_id, browser, shot):
+def test_display_shows_stale_mark_while_server_is_down_and_recovers(browser, hall_server, demo_center_id, shot):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     page.goto(f"{hall_server.base}/display/{demo_center_id}/")
