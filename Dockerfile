@@ -16,7 +16,7 @@ RUN groupadd --system hall && useradd --system --gid hall --home-dir /app --no-c
 # Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
 # The project declares no importable packages (the apps run from /app), so `pip install .` installs just the
 # dependencies; the build leaves its metadata in the tree, which is removed before the sources are copied.
-COPY pyproject.toml ./
+COPY pyproject.toml README.md ./
 RUN pip install . && rm -rf build ./*.egg-info
 
 COPY . .

@@ -1,5 +1,7 @@
 """Websockets of the hall's screens. Each sends a full snapshot on connect, then the centre's deltas."""
 
+import json
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -50,8 +52,13 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs):
-        if content.get("type") == "ping":
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Screens only ever send pings; anything else, malformed or binary, is ignored rather than fatal.
+        try:
+            content = json.loads(text_data) if text_data else None
+        except ValueError:
+            return
+        if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
 
     async def hall_message(self, event):

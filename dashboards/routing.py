@@ -3,6 +3,6 @@ from django.urls import path
 from dashboards import consumers
 
 websocket_urlpatterns = [
-    path("ws/centers/<int:center_id>/display/", consumers.CenterScreenConsumer.as_asgi()),
-    path("ws/centers/<int:center_id>/screen/", consumers.SupervisorScreenConsumer.as_asgi()),
+    path("ws/centers/<id:center_id>/display/", consumers.CenterScreenConsumer.as_asgi()),
+    path("ws/centers/<id:center_id>/screen/", consumers.SupervisorScreenConsumer.as_asgi()),
 ]

@@ -100,7 +100,7 @@ def recent_calls(*, center_id: int, limit: int | None = None) -> list[dict]:
         .select_related("ticket", "window")
         .order_by("-at", "-id")[:limit]
     )
-    return [call_payload(number=e.ticket.number, window=e.window, at=e.at) for e in rows]
+    return [call_payload(number=e.ticket.number, window=e.window, at=e.at) for e in rows if e.window is not None]
 
 
 def call_payload(*, number: str, window: Window, at) -> dict:

@@ -5,6 +5,6 @@ from dashboards import views
 app_name = "dashboards"
 
 urlpatterns = [
-    path("display/<int:center_id>/", views.calling_display, name="display"),
-    path("screen/<int:center_id>/", views.big_screen, name="screen"),
+    path("display/<id:center_id>/", views.calling_display, name="display"),
+    path("screen/<id:center_id>/", views.big_screen, name="screen"),
 ]

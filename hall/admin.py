@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from hall.models import JobStatus
+
+admin.site.site_header = _("Service hall administration")
+admin.site.site_title = _("Service hall administration")
+admin.site.index_title = _("Catalogues and records")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

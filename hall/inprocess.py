@@ -22,13 +22,17 @@ def _run_task_now(name: str) -> None:
     app.tasks[name].apply()
 
 
+FIRST_RUN_AFTER = 5.0  # seconds: a hall restarted in the morning expires yesterday's tickets at once
+
+
 async def _every(name: str, period: float) -> None:
+    await asyncio.sleep(min(period, FIRST_RUN_AFTER))
     while True:
-        await asyncio.sleep(period)
         try:
             await sync_to_async(_run_task_now)(name)
         except Exception:
             logger.exception("in-process job %s failed; it will run again in %.0f s", name, period)
+        await asyncio.sleep(period)
 
 
 def start_periodic_jobs() -> bool:

@@ -109,7 +109,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Under ASGI every request may run in another thread, and persistent connections pile up one per thread:
+    # web processes close theirs after each request (0); Celery workers may keep them (HALL_DB_CONN_MAX_AGE).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("HALL_DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -123,7 +129,8 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             },
-            "TEST": {"NAME": os.environ.get("HALL_SQLITE_TEST_PATH") or None},
+            # A file, not memory: the concurrency tests need real connections from many threads.
+            "TEST": {"NAME": os.environ.get("HALL_SQLITE_TEST_PATH") or str(VAR_DIR / "test.sqlite3")},
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -139,7 +146,18 @@ if REDIS_URL:
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # redis-py's default socket timeout would drop idle screens; keep their connections open.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_keepalive": True}],
+                # The pub/sub layer polls with its own short timeout, so idle screens survive redis-py's socket
+                # timeout (tests/dashboards/test_redis_idle.py); the timeout stays, so a hung Redis cannot hang a
+                # request that publishes after commit.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 10,
+                        "socket_connect_timeout": 5,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ],
                 # Pub/sub ignores Redis database numbers: halls sharing one Redis server need their own prefix.
                 "prefix": os.environ.get("HALL_CHANNEL_PREFIX", "hall"),
             },
@@ -147,7 +165,8 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Screens stay connected for days: the in-memory layer must not drop their group membership after 24 h.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"group_expiry": 10**9}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hall"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -163,7 +182,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each entry: task name, period in seconds. `expires` is set just under the period so a backlog never piles up.
 HALL_PERIODIC_JOBS = {
     "dashboards.push_hall_snapshots": float(os.environ.get("HALL_SNAPSHOT_PERIOD", "5")),
-    "queueing.expire_past_tickets": 600.0,
+    "queueing.close_past_days": 600.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -220,6 +239,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "hall.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        # Per client address; kiosks of other vendors behind one address need a rate above their peak.
+        "ticket_issue": os.environ.get("HALL_TICKET_ISSUE_RATE", "120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Service hall API",

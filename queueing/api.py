@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from queueing import selectors, services
@@ -94,7 +95,8 @@ class QueueListView(APIView):
 
     @extend_schema(responses=QueueSerializer(many=True), summary="List the queues of a centre")
     def get(self, request, center_id: int):
-        queues = Queue.objects.filter(center_id=center_id).select_related("zone")
+        center = get_object_or_404(Center, pk=center_id)
+        queues = Queue.objects.filter(center=center).select_related("zone")
         return Response(QueueSerializer(queues, many=True).data)
 
 
@@ -102,6 +104,8 @@ class TicketIssueView(APIView):
     """Kiosks and the web portal take a number here."""
 
     permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "ticket_issue"
 
     @extend_schema(request=TicketIssueSerializer, responses={201: IssuedTicketSerializer}, summary="Take a number")
     def post(self, request):
@@ -116,7 +120,8 @@ class TicketIssueView(APIView):
 class WindowListView(APIView):
     @extend_schema(responses=WindowSerializer(many=True), summary="List the windows of a centre")
     def get(self, request, center_id: int):
-        return Response(WindowSerializer(Window.objects.filter(center_id=center_id), many=True).data)
+        center = get_object_or_404(Center, pk=center_id)
+        return Response(WindowSerializer(Window.objects.filter(center=center), many=True).data)
 
 
 class WindowSignInView(APIView):

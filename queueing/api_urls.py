@@ -4,11 +4,11 @@ from queueing import api
 
 urlpatterns = [
     path("centers/", api.CenterListView.as_view(), name="api-centers"),
-    path("centers/<int:center_id>/queues/", api.QueueListView.as_view(), name="api-queues"),
-    path("centers/<int:center_id>/windows/", api.WindowListView.as_view(), name="api-windows"),
+    path("centers/<id:center_id>/queues/", api.QueueListView.as_view(), name="api-queues"),
+    path("centers/<id:center_id>/windows/", api.WindowListView.as_view(), name="api-windows"),
     path("tickets/", api.TicketIssueView.as_view(), name="api-ticket-issue"),
-    path("tickets/<int:ticket_id>/finish/", api.TicketFinishView.as_view(), name="api-ticket-finish"),
-    path("windows/<int:window_id>/sign-in/", api.WindowSignInView.as_view(), name="api-window-sign-in"),
+    path("tickets/<id:ticket_id>/finish/", api.TicketFinishView.as_view(), name="api-ticket-finish"),
+    path("windows/<id:window_id>/sign-in/", api.WindowSignInView.as_view(), name="api-window-sign-in"),
     path("windows/sign-out/", api.WindowSignOutView.as_view(), name="api-window-sign-out"),
-    path("windows/<int:window_id>/call-next/", api.WindowCallNextView.as_view(), name="api-window-call-next"),
+    path("windows/<id:window_id>/call-next/", api.WindowCallNextView.as_view(), name="api-window-call-next"),
 ]

@@ -1,6 +1,7 @@
 """Sites, queues, windows and tickets of the hall."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,15 @@ class WindowQueue(models.Model):
     def __str__(self):
         return f"{self.window} ← {self.queue} ×{self.weight}"
 
+    def clean(self):
+        # The window may be new and unsaved (an admin inline): compare through the objects, not the ids.
+        try:
+            window, queue = self.window, self.queue
+        except ObjectDoesNotExist:
+            return  # the missing field has its own "required" error
+        if window.center_id != queue.center_id:
+            raise ValidationError({"queue": _("A window serves only queues of its own centre.")})
+
 
 class StaffRole(models.TextChoices):
     CLERK = "clerk", _("Window clerk")
@@ -159,7 +169,7 @@ class StaffMembership(models.Model):
 class WindowSession(models.Model):
     """A clerk signed in to a window; `ended_at` is empty while the clerk is there."""
 
-    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="sessions")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="sessions")
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="window_sessions"
     )
@@ -231,8 +241,9 @@ class Ticket(models.Model):
     issued_at = models.DateTimeField(_("issued"))
     # The time the ticket competes with: the issue time, kept when the ticket is transferred.
     queued_at = models.DateTimeField(_("queued since"))
+    # A window with history is closed, never deleted: its tickets and events keep pointing at it.
     window = models.ForeignKey(
-        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
     )
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.SET_NULL
@@ -282,7 +293,7 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
     at = models.DateTimeField(_("time"))
-    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL)
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -11,7 +11,9 @@ from queueing.models import Queue, Ticket, Window, WindowQueue, WindowSession
 
 def served_queue_weights(*, window: Window) -> dict[int, int]:
     """Queue id → weight for the queues `window` calls from. A general window serves every queue of its centre."""
-    weights = dict(WindowQueue.objects.filter(window=window).values_list("queue_id", "weight"))
+    weights = dict(
+        WindowQueue.objects.filter(window=window, queue__center_id=window.center_id).values_list("queue_id", "weight")
+    )
     if window.kind == Window.Kind.GENERAL:
         for queue_id in Queue.objects.filter(center_id=window.center_id).values_list("id", flat=True):
             weights.setdefault(queue_id, 1)

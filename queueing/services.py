@@ -1,5 +1,8 @@
 """Every write of the queue. Each function is one transaction; events leave only after commit."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -111,6 +114,8 @@ def _ensure_signed_in(*, window: Window, clerk) -> None:
 def window_sign_in(*, window: Window, clerk) -> WindowSession:
     """Sign `clerk` in to `window` and open it. A clerk is at one window at a time."""
     ensure_window_staff(user=clerk, window=window)
+    # Lock the clerk before the window: two tabs signing one clerk in to two windows queue up here.
+    get_user_model().objects.select_for_update().filter(pk=clerk.pk).first()
     window = _locked_window(window)
     occupant = selectors.window_clerk_session(window=window)
     if occupant is not None:
@@ -201,6 +206,26 @@ def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
         events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
     )
     return ticket
+
+
+@transaction.atomic
+def queue_close_past_days() -> str:
+    """Day end: yesterday's open tickets expire, and clerks still signed in from an earlier day are signed out."""
+    expired = tickets_expire_past_days()
+    closed = window_sessions_end_past_days()
+    return f"{expired} tickets expired, {closed} windows closed"
+
+
+def window_sessions_end_past_days() -> int:
+    start_of_today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    sessions = WindowSession.objects.filter(ended_at__isnull=True, started_at__lt=start_of_today)
+    window_ids = list(sessions.values_list("window_id", flat=True))
+    now = timezone.now()
+    sessions.update(ended_at=now)
+    Window.objects.filter(pk__in=window_ids).update(state=Window.State.CLOSED, pause_reason="")
+    for window in Window.objects.filter(pk__in=window_ids).only("id", "center_id"):
+        events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return len(window_ids)
 
 
 @transaction.atomic

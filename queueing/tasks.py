@@ -4,6 +4,6 @@ from hall.jobs import job_run
 from queueing import services
 
 
-@shared_task(name="queueing.expire_past_tickets")
-def expire_past_tickets() -> int:
-    return job_run(name="queueing.expire_past_tickets", func=services.tickets_expire_past_days)
+@shared_task(name="queueing.close_past_days")
+def close_past_days() -> str:
+    return job_run(name="queueing.close_past_days", func=services.queue_close_past_days)

@@ -5,9 +5,9 @@ from queueing import views
 app_name = "queueing"
 
 urlpatterns = [
-    path("kiosk/<int:center_id>/", views.kiosk, name="kiosk"),
-    path("kiosk/<int:center_id>/issue/", views.kiosk_issue, name="kiosk_issue"),
-    path("kiosk/<int:center_id>/tickets/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/<id:center_id>/", views.kiosk, name="kiosk"),
+    path("kiosk/<id:center_id>/issue/", views.kiosk_issue, name="kiosk_issue"),
+    path("kiosk/<id:center_id>/tickets/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
     path("clerk/", views.workstation, name="workstation"),
     path("clerk/sign-in/", views.workstation_sign_in, name="sign_in"),
     path("clerk/sign-out/", views.workstation_sign_out, name="sign_out"),

@@ -16,6 +16,12 @@ from queueing.models import Center, Queue, StaffMembership, Ticket, Window
 KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
 
 
+def _posted_id(request, name: str) -> int | None:
+    """The id a form posted, or None when it is missing or not an id."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
 def kiosk(request, center_id: int):
     center = get_object_or_404(Center, pk=center_id)
     zones = center.zones.prefetch_related("queues").order_by("sort_order")
@@ -25,9 +31,8 @@ def kiosk(request, center_id: int):
 @require_POST
 def kiosk_issue(request, center_id: int):
     center = get_object_or_404(Center, pk=center_id)
-    try:
-        queue = Queue.objects.get(pk=int(request.POST.get("queue", "")), center=center)
-    except (Queue.DoesNotExist, ValueError):
+    queue = Queue.objects.filter(pk=_posted_id(request, "queue"), center=center).first()
+    if queue is None:
         messages.error(request, _("Please choose a queue."))
         return redirect("queueing:kiosk", center_id=center.pk)
     try:
@@ -93,7 +98,7 @@ def _act(request, action):
 @login_required
 @require_POST
 def workstation_sign_in(request):
-    window = get_object_or_404(Window, pk=request.POST.get("window") or 0)
+    window = get_object_or_404(Window, pk=_posted_id(request, "window"))
     if _act(request, lambda: services.window_sign_in(window=window, clerk=request.user)):
         messages.success(request, _("You are at window %(number)s.") % {"number": window.number})
     return redirect("queueing:workstation")
@@ -123,7 +128,7 @@ def workstation_call_next(request):
 @login_required
 @require_POST
 def workstation_finish(request):
-    ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket") or 0)
+    ticket = get_object_or_404(Ticket, pk=_posted_id(request, "ticket"))
     if _act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
         messages.success(request, _("Ticket %(number)s finished.") % {"number": ticket.number})
     return redirect("queueing:workstation")

@@ -87,3 +87,16 @@ async def test_unknown_centre_is_refused():
     display = connect("/ws/centers/999999/display/")
     connected, code = await display.connect()
     assert (connected, code) == (False, 4404)
+
+
+async def test_malformed_frames_are_ignored_and_the_socket_lives_on():
+    queue, _, _ = await make_hall()
+    display = connect(f"/ws/centers/{queue.center_id}/display/")
+    assert (await display.connect())[0]
+    await display.receive_json_from()
+    for frame in ("[]", "not json", '{"type": 5}'):
+        await display.send_to(text_data=frame)
+    await display.send_to(bytes_data=b"\x00\x01")
+    await display.send_json_to({"type": "ping"})
+    assert await display.receive_json_from() == {"type": "pong"}
+    await display.disconnect()

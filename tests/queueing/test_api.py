@@ -1,8 +1,11 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
-from queueing.models import Ticket
+from queueing import services
+from queueing.models import Ticket, Window
 
 
 @pytest.fixture
@@ -56,8 +59,29 @@ def test_calling_without_a_window_is_refused(api, queue, window, clerk):
     assert response.json()["detail"] == "Sign in to a window first."
 
 
-def test_staff_actions_need_a_login(api, window):
+def test_staff_actions_need_a_login(api, window, queue):
+    ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    assert api.post(f"/api/v1/windows/{window.pk}/sign-in/").status_code in (401, 403)
     assert api.post(f"/api/v1/windows/{window.pk}/call-next/").status_code in (401, 403)
+    window.refresh_from_db(), ticket.refresh_from_db()
+    assert (window.state, ticket.status) == (Window.State.CLOSED, Ticket.Status.WAITING)
+
+
+def test_unknown_and_absurd_ids_are_404(api, clerk, db):
+    api.force_authenticate(clerk)
+    assert api.get("/api/v1/centers/424242/queues/").status_code == 404
+    assert api.get("/api/v1/centers/99999999999999999999/queues/").status_code == 404
+    assert api.post("/api/v1/windows/99999999999999999999/call-next/").status_code == 404
+    assert api.post("/api/v1/tickets/abc/finish/").status_code == 404
+
+
+def test_anonymous_issuing_is_rate_limited(api, queue, monkeypatch):
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "ticket_issue", "3/minute")
+    cache.clear()
+    codes = [api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json").status_code for _ in range(4)]
+    cache.clear()
+    assert codes == [201, 201, 201, 429]
+    assert Ticket.objects.count() == 3
 
 
 def test_schema_and_docs_are_served(client, db):

@@ -1,10 +1,14 @@
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from hall.errors import NotAllowed
 from queueing import services
 from queueing.errors import NotSignedIn, TicketNotActive, WindowBusy
-from queueing.models import Ticket, TicketEvent, Window
+from queueing.models import Ticket, TicketEvent, Window, WindowQueue, WindowSession
 from tests.factories import QueueFactory, UserFactory, WindowFactory, clerk_of
 
 
@@ -123,8 +127,43 @@ def test_sign_out_with_a_ticket_at_the_window_is_refused(signed_in, clerk, queue
 
 def test_expiry_of_past_days(queue, signed_in, clerk):
     old = issue(queue)
-    Ticket.objects.filter(pk=old.pk).update(service_date=old.service_date.replace(year=old.service_date.year - 1))
+    Ticket.objects.filter(pk=old.pk).update(service_date=old.service_date - datetime.timedelta(days=1))
     today = issue(queue)
     assert services.tickets_expire_past_days() == 1
     old.refresh_from_db(), today.refresh_from_db()
     assert (old.status, today.status) == (Ticket.Status.EXPIRED, Ticket.Status.WAITING)
+
+
+def test_a_window_never_calls_tickets_of_another_centre(signed_in, clerk):
+    elsewhere = QueueFactory(prefix="B")  # another centre
+    WindowQueue.objects.create(window=signed_in, queue=elsewhere, weight=9)  # a wrong link, as an import might make
+    services.ticket_issue(queue=elsewhere, channel=Ticket.Channel.KIOSK)
+    assert services.window_call_next(window=signed_in, clerk=clerk) is None
+
+
+def test_linking_a_window_to_another_centres_queue_is_refused(window):
+    link = WindowQueue(window=window, queue=QueueFactory(prefix="B"))
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        link.full_clean()
+    assert error.value.message_dict["queue"] == ["窗口只能服务本中心的队列。"]
+
+
+def test_a_window_with_history_cannot_be_deleted(signed_in, clerk, queue):
+    issue(queue)
+    services.window_call_next(window=signed_in, clerk=clerk)
+    with pytest.raises(ProtectedError):
+        signed_in.delete()
+
+
+def test_day_end_signs_out_yesterdays_clerks_and_closes_their_windows(signed_in, clerk):
+    WindowSession.objects.filter(window=signed_in).update(started_at=timezone.now() - datetime.timedelta(days=1))
+    assert services.queue_close_past_days() == "0 tickets expired, 1 windows closed"
+    signed_in.refresh_from_db()
+    assert signed_in.state == Window.State.CLOSED
+    assert not WindowSession.objects.filter(ended_at__isnull=True).exists()
+
+
+def test_day_end_leaves_todays_clerks_alone(signed_in, clerk):
+    assert services.queue_close_past_days() == "0 tickets expired, 0 windows closed"
+    signed_in.refresh_from_db()
+    assert signed_in.state == Window.State.OPEN

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from queueing.models import Ticket, Window
+from tests.factories import QueueFactory, clerk_of
 
 
 @pytest.fixture
@@ -65,7 +66,18 @@ def test_every_page_has_a_content_security_policy(client, queue):
     assert "default-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_big_screen_is_for_staff_only(client, queue, clerk):
+def test_big_screen_is_for_staff_of_the_centre_only(client, queue, clerk):
     assert client.get(f"/screen/{queue.center_id}/").status_code == 302
+    client.force_login(clerk_of(QueueFactory(prefix="Z").center, "outsider"))
+    assert client.get(f"/screen/{queue.center_id}/").status_code == 403
     client.force_login(clerk)
     assert client.get(f"/screen/{queue.center_id}/").status_code == 200
+
+
+def test_malformed_form_posts_are_answered_not_crashed(zh, queue, window, clerk):
+    assert "请选择业务。" in zh.post(f"/kiosk/{queue.center_id}/issue/", {"queue": "abc"}, follow=True).content.decode()
+    zh.force_login(clerk)
+    assert zh.post("/clerk/sign-in/", {"window": "abc"}).status_code == 404
+    assert zh.post("/clerk/finish/", {"ticket": "9" * 30}).status_code == 404
+    assert zh.get("/kiosk/99999999999999999999/").status_code == 404
+    assert Ticket.objects.count() == 0

@@ -31,13 +31,14 @@
       socket.onopen = function () { attempt = 0; };
       socket.onmessage = function (event) {
         var message = JSON.parse(event.data);
+        if (message.type === "pong") { return; }  // a pong proves the socket, not that the hall still sends
         lastMessageAt = Date.now();
         if (message.type === "snapshot") {
           setStale(false);
           // The hall's clocks follow the server, not the device, whose clock may be wrong.
           if (message.generated_at) { clockOffsetMs = Date.parse(message.generated_at) - Date.now(); }
           handlers.onSnapshot(message);
-        } else if (message.type !== "pong") {
+        } else {
           handlers.onDelta(message);
         }
       };
