@@ -7,8 +7,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from dashboards import selectors
 from dashboards.groups import center_group
-from dashboards.permissions import may_watch_center
 from queueing.models import Center
+from queueing.permissions import may_watch_center
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404

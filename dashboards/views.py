@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
-from dashboards.permissions import may_watch_center
 from queueing.models import Center
+from queueing.permissions import may_watch_center
 
 
 def calling_display(request, center_id: int):

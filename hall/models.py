@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,44 @@ class JobStatus(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AuditEntry(models.Model):
+    """One sensitive action: who did what to what, when and from where. Written by the system, never edited."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGOUT = "logout", _("Signed out")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REVOKED = "role_revoked", _("Role revoked")
+        WINDOW_SIGN_IN = "window_sign_in", _("Window sign-in")
+        WINDOW_SIGN_OUT = "window_sign_out", _("Window sign-out")
+        WINDOW_HANDOVER = "window_handover", _("Window handed over")
+        WINDOW_FORCED_SIGN_OUT = "window_forced_sign_out", _("Forced window sign-out")
+        OUT_OF_ORDER_CALL = "out_of_order_call", _("Out-of-order call")
+        LICENCE_ACCESS = "licence_access", _("Licence access")
+        OVERRIDE = "override", _("Override")
+        PROFILE_CHANGED = "profile_changed", _("Real-name profile changed")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The actor's name as it was, kept when the account is gone.
+    actor_label = models.CharField(_("by (name)"), max_length=150, blank=True)
+    target_type = models.CharField(_("object type"), max_length=60, blank=True)
+    target_id = models.CharField(_("object id"), max_length=40, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    center_id = models.PositiveBigIntegerField(_("centre"), null=True, blank=True, db_index=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_label}"

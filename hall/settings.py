@@ -5,6 +5,8 @@ after commit, and the periodic jobs run on the server's own event loop. `DATABAS
 production topology. `HALL_PRODUCTION=1` turns on the hardening a public deployment needs.
 """
 
+import base64
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -31,14 +33,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _embedded_secret_key() -> str:
-    """A key kept in var/ so that sessions survive restarts of a local hall."""
+def _embedded_key(name: str, make) -> str:
+    """A key made once and kept in var/, so that a local hall keeps its sessions and can read its own data."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = VAR_DIR / "secret_key"
+    key_file = VAR_DIR / name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 PRODUCTION = env_bool("HALL_PRODUCTION")
@@ -48,7 +54,16 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("HALL_PRODUCTION is set but DJANGO_SECRET_KEY is empty: refusing to start.")
-    SECRET_KEY = _embedded_secret_key()
+    SECRET_KEY = _embedded_key("secret_key", lambda: secrets.token_urlsafe(50))
+
+# Personal information (identity and phone numbers): see hall/pii.py. The first key encrypts, all decrypt.
+HALL_PII_KEYS = env_list("HALL_PII_KEYS", [])
+HALL_PII_HASH_KEY = os.environ.get("HALL_PII_HASH_KEY", "")
+if not HALL_PII_KEYS or not HALL_PII_HASH_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("HALL_PII_KEYS and HALL_PII_HASH_KEY must be set in production: refusing to start.")
+    HALL_PII_KEYS = HALL_PII_KEYS or [_embedded_key("pii_key", _fernet_key)]
+    HALL_PII_HASH_KEY = HALL_PII_HASH_KEY or _embedded_key("pii_hash_key", lambda: secrets.token_urlsafe(32))
 
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else LOCAL_HOSTS)
@@ -66,7 +81,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "axes",
     "hall",
+    "hall.notifications",
+    "accounts",
     "licenses",
     "matters",
     "queueing",
@@ -85,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hall.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hall.urls"
@@ -101,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.elderly_mode",
             ],
         },
     },
@@ -198,6 +218,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts before any password check
+    "accounts.backends.MobileBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords lock an account for 30 minutes (common practice of government portals).
+AXES_FAILURE_LIMIT = int(os.environ.get("HALL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("HALL_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "mobile", "code", "id_number"]
+AXES_VERBOSE = False
+# Lock-outs count per account only: a hall's counters share one address behind NAT, and locking the address would
+# lock out every window. Addresses are rate-limited instead (hall.ratelimit on the sign-in views).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -285,10 +323,39 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_pii": {"()": "hall.logging.RedactPersonalInformation"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 # --- Hall settings (local practice; editable defaults, see DOMAIN.md) ------------------------------------------------
 HALL_RECENT_CALLS_SHOWN = 8
+
+# --- Notifications ----------------------------------------------------------------------------------------------------
+# SMS to citizens (hall/notifications). The backend is a dotted path, like Django's EMAIL_BACKEND: the console backend
+# only logs (mobile masked); a carrier's gateway plugs in as described in hall/notifications/backends.py, with its
+# constructor's keyword arguments in HALL_SMS_BACKEND_OPTIONS.
+HALL_SMS_BACKEND = os.environ.get("HALL_SMS_BACKEND", "hall.notifications.backends.ConsoleSmsBackend")
+HALL_SMS_BACKEND_OPTIONS: dict = {}
+# Per recipient and template: (at most N messages, within S seconds), counted from the outbox. Messages over a limit
+# are kept as "suppressed" and not sent. Limits count one template at a time, so that a ticket's "called" SMS is never
+# swallowed by its "issued" SMS a minute earlier; a template listed below replaces the default rules ([] = no limit).
+HALL_SMS_RATE_LIMITS = [(1, 60), (5, 3600), (20, 86400)]
+HALL_SMS_RATE_LIMITS_BY_TEMPLATE = {"login_code": [(1, 60), (5, 3600), (10, 86400)]}
+# Delivery: attempts in all, and the back-off after a failed attempt (doubling from BACKOFF, at most BACKOFF_MAX s).
+HALL_SMS_MAX_ATTEMPTS = int(os.environ.get("HALL_SMS_MAX_ATTEMPTS", "5"))
+HALL_SMS_RETRY_BACKOFF = 30
+HALL_SMS_RETRY_BACKOFF_MAX = 3600
+# An attempt that has not reported after this many seconds (a worker died mid-send) is attempted again.
+HALL_SMS_SEND_TIMEOUT = 120
+# Templates carrying one-time codes: the admin shows their texts with the digits hidden.
+HALL_SMS_SECRET_TEMPLATES = ["login_code"]
+# Sends what is due: retries after their back-off (run eagerly, the embedded hall retries only through this job) and
+# messages whose hand-over to the broker failed.
+HALL_PERIODIC_JOBS["notifications.retry_due"] = 60.0
+CELERY_BEAT_SCHEDULE["notifications.retry_due"] = {
+    "task": "notifications.retry_due",
+    "schedule": 60.0,
+    "options": {"expires": 54.0},
+}

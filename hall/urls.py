@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import views as account_views
 from dashboards import views as dashboard_views
 from hall import views as hall_views
 
@@ -13,10 +14,11 @@ urlpatterns = [
     path("favicon.ico", hall_views.favicon),
     path("healthz", hall_views.healthz, name="healthz"),
     path("readyz", hall_views.readyz, name="readyz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.staff_login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("portal/", include("accounts.urls")),
     path("api/v1/", include("queueing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -2,12 +2,14 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from queueing import selectors, services
+from queueing import permissions, selectors, services
 from queueing.models import Center, Queue, Ticket, Window
 
 
@@ -83,7 +85,7 @@ class WindowSerializer(serializers.ModelSerializer):
 
 
 class CenterListView(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
 
     @extend_schema(responses=CenterSerializer(many=True), summary="List centres")
     def get(self, request):
@@ -91,7 +93,7 @@ class CenterListView(APIView):
 
 
 class QueueListView(APIView):
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
 
     @extend_schema(responses=QueueSerializer(many=True), summary="List the queues of a centre")
     def get(self, request, center_id: int):
@@ -103,7 +105,7 @@ class QueueListView(APIView):
 class TicketIssueView(APIView):
     """Kiosks and the web portal take a number here."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "ticket_issue"
 
@@ -121,14 +123,30 @@ class WindowListView(APIView):
     @extend_schema(responses=WindowSerializer(many=True), summary="List the windows of a centre")
     def get(self, request, center_id: int):
         center = get_object_or_404(Center, pk=center_id)
+        if not permissions.may_watch_center(user=request.user, center_id=center.pk):
+            raise PermissionDenied
         return Response(WindowSerializer(Window.objects.filter(center=center), many=True).data)
 
 
+class WindowSignInSerializer(serializers.Serializer):
+    take_over = serializers.BooleanField(
+        default=False, help_text="Relieve the clerk now at the window; their ticket in service stays at the window."
+    )
+
+
+class ForceSignOutSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
 class WindowSignInView(APIView):
-    @extend_schema(request=None, responses=WindowSerializer, summary="Sign in to a window and open it")
+    @extend_schema(request=WindowSignInSerializer, responses=WindowSerializer, summary="Sign in to a window")
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
-        services.window_sign_in(window=window, clerk=request.user)
+        payload = WindowSignInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.window_sign_in(
+            window=window, clerk=request.user, take_over=payload.validated_data["take_over"], request=request
+        )
         window.refresh_from_db()
         return Response(WindowSerializer(window).data)
 
@@ -136,8 +154,25 @@ class WindowSignInView(APIView):
 class WindowSignOutView(APIView):
     @extend_schema(request=None, responses={204: None}, summary="Leave the window you are signed in to")
     def post(self, request):
-        services.window_sign_out(clerk=request.user)
+        services.window_sign_out(clerk=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WindowForceSignOutView(APIView):
+    @extend_schema(
+        request=ForceSignOutSerializer,
+        responses=WindowSerializer,
+        summary="Sign the clerk of a window out (supervisors)",
+    )
+    def post(self, request, window_id: int):
+        window = get_object_or_404(Window, pk=window_id)
+        payload = ForceSignOutSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.window_force_sign_out(
+            window=window, supervisor=request.user, reason=payload.validated_data["reason"], request=request
+        )
+        window.refresh_from_db()
+        return Response(WindowSerializer(window).data)
 
 
 class WindowCallNextView(APIView):

@@ -10,5 +10,8 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/finish/", api.TicketFinishView.as_view(), name="api-ticket-finish"),
     path("windows/<id:window_id>/sign-in/", api.WindowSignInView.as_view(), name="api-window-sign-in"),
     path("windows/sign-out/", api.WindowSignOutView.as_view(), name="api-window-sign-out"),
+    path(
+        "windows/<id:window_id>/force-sign-out/", api.WindowForceSignOutView.as_view(), name="api-window-force-sign-out"
+    ),
     path("windows/<id:window_id>/call-next/", api.WindowCallNextView.as_view(), name="api-window-call-next"),
 ]

@@ -31,7 +31,7 @@ DEMO_LOGINS = [
     ("Window clerk, real estate registration", "clerk03"),
     ("Window clerk, general window", "clerk10"),
     ("Window clerk, pickup / assisted service", "clerk12"),
-    ("Citizen", "citizen01"),
+    ("Citizen (portal: mobile 13800000001)", "citizen01"),
 ]
 
 # ----------------------------------------------------------------------------------------------------
@@ -2172,4 +2172,14 @@ USERS = [
     ("citizen01", "张伟", False, False, []),
     ("citizen02", "李娜", False, False, []),
     ("citizen03", "王芳", False, False, []),
+]
+
+
+# Demo citizens sign in to the portal with their mobile number and DEMO_PASSWORD. The identity numbers are made up:
+# the first 17 characters are given, the loader appends the GB 11643 check character. 王芳 is over 70.
+CITIZENS = [
+    # username, mobile, real name, first 17 characters of the identity number
+    ("citizen01", "13800000001", "张伟", "33010519850312003"),
+    ("citizen02", "13800000002", "李娜", "33010619920708002"),
+    ("citizen03", "13800000003", "王芳", "33010219500121004"),
 ]

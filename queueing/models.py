@@ -289,6 +289,7 @@ class TicketEvent(models.Model):
         TRANSFERRED = "transferred", _("Transferred")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
+        RETURNED = "returned", _("Returned to the queue")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)

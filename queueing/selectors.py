@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Avg, Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from queueing.models import Queue, Ticket, Window, WindowQueue, WindowSession
+from queueing import permissions
+from queueing.models import Queue, StaffMembership, StaffRole, Ticket, Window, WindowQueue, WindowSession
 
 
 def served_queue_weights(*, window: Window) -> dict[int, int]:
@@ -90,3 +91,27 @@ def serving_window_count(*, queue: Queue) -> int:
     linked = Window.objects.filter(queue_links__queue=queue, state=Window.State.OPEN)
     general = Window.objects.filter(center_id=queue.center_id, kind=Window.Kind.GENERAL, state=Window.State.OPEN)
     return (linked | general).distinct().count()
+
+
+def windows_for_staff(*, user) -> QuerySet[Window]:
+    """Windows the user may sign in to, with whoever is signed in to each."""
+    windows = Window.objects.select_related("zone", "center").order_by("center", "number")
+    if not user.is_superuser:
+        clerk_centers = StaffMembership.objects.filter(user=user, role=StaffRole.CLERK).values_list(
+            "center_id", flat=True
+        )
+        scope = permissions.supervised_center_ids(user) or set()
+        windows = windows.filter(Q(center_id__in=clerk_centers) | Q(center_id__in=scope))
+    return windows.prefetch_related(
+        Prefetch("sessions", queryset=WindowSession.objects.filter(ended_at__isnull=True).select_related("clerk"))
+    )
+
+
+def supervised_windows(*, scope: set[int] | None) -> QuerySet[Window]:
+    windows = Window.objects.select_related("zone", "center").order_by("center", "number")
+    if scope is not None:
+        windows = windows.filter(center_id__in=scope)
+    return windows.prefetch_related(
+        Prefetch("sessions", queryset=WindowSession.objects.filter(ended_at__isnull=True).select_related("clerk")),
+        Prefetch("tickets", queryset=Ticket.objects.filter(status__in=Ticket.ACTIVE_AT_WINDOW), to_attr="current"),
+    )

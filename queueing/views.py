@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hall.errors import DomainError
-from queueing import selectors, services
-from queueing.models import Center, Queue, StaffMembership, Ticket, Window
+from queueing import permissions, selectors, services
+from queueing.models import Center, Queue, Ticket, Window
 
 KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
 
@@ -58,10 +59,9 @@ def kiosk_ticket(request, center_id: int, token: str):
 def workstation(request):
     session = selectors.open_session(clerk=request.user)
     if session is None:
-        centers = StaffMembership.objects.filter(user=request.user).values_list("center_id", flat=True)
-        windows = Window.objects.select_related("zone", "center").order_by("center", "number")
-        if not request.user.is_superuser:
-            windows = windows.filter(center_id__in=centers)
+        windows = selectors.windows_for_staff(user=request.user)
+        if not windows.exists():
+            raise PermissionDenied  # not window staff anywhere: citizens, department heads
         return render(request, "queueing/choose_window.html", {"windows": windows})
     window = session.window
     current = selectors.current_ticket(window=window)
@@ -99,7 +99,11 @@ def _act(request, action):
 @require_POST
 def workstation_sign_in(request):
     window = get_object_or_404(Window, pk=_posted_id(request, "window"))
-    if _act(request, lambda: services.window_sign_in(window=window, clerk=request.user)):
+    take_over = request.POST.get("take_over") == "1"
+    if _act(
+        request,
+        lambda: services.window_sign_in(window=window, clerk=request.user, take_over=take_over, request=request),
+    ):
         messages.success(request, _("You are at window %(number)s.") % {"number": window.number})
     return redirect("queueing:workstation")
 
@@ -107,7 +111,7 @@ def workstation_sign_in(request):
 @login_required
 @require_POST
 def workstation_sign_out(request):
-    if _act(request, lambda: services.window_sign_out(clerk=request.user)):
+    if _act(request, lambda: services.window_sign_out(clerk=request.user, request=request)):
         messages.success(request, _("You have left the window."))
     return redirect("queueing:workstation")
 
@@ -132,3 +136,26 @@ def workstation_finish(request):
     if _act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
         messages.success(request, _("Ticket %(number)s finished.") % {"number": ticket.number})
     return redirect("queueing:workstation")
+
+
+@login_required
+def supervise_windows(request):
+    """The windows a supervisor oversees, who is at each, and the forced sign-out."""
+    scope = permissions.supervised_center_ids(request.user)
+    if scope is not None and not scope:
+        raise PermissionDenied
+    return render(request, "queueing/supervise_windows.html", {"windows": selectors.supervised_windows(scope=scope)})
+
+
+@login_required
+@require_POST
+def supervise_force_sign_out(request, window_id: int):
+    window = get_object_or_404(Window, pk=window_id)
+    if _act(
+        request,
+        lambda: services.window_force_sign_out(
+            window=window, supervisor=request.user, reason=request.POST.get("reason", ""), request=request
+        ),
+    ):
+        messages.success(request, _("The clerk of window %(number)s is signed out.") % {"number": window.number})
+    return redirect("queueing:supervise_windows")

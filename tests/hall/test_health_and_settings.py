@@ -44,6 +44,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "started" not in result.stdout
 
 
+def test_production_refuses_to_start_without_personal_information_keys():
+    result = run_django("print('started')", HALL_PRODUCTION="1", DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "HALL_PII_KEYS" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_check(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -53,6 +59,8 @@ def test_production_settings_pass_the_deployment_check(tmp_path):
             "HALL_PRODUCTION": "1",
             "DJANGO_SECRET_KEY": "x7" * 40 + "-production-like-secret-with-enough-entropy",
             "DJANGO_ALLOWED_HOSTS": "hall.example.gov.cn",
+            "HALL_PII_KEYS": "x3PqTPG6qcQ0K6v0zYhV0Oq6K8gJ0S6o1m7Qm7f3T0A=",
+            "HALL_PII_HASH_KEY": "production-like-hash-key-of-enough-length",
             "HALL_STATIC_ROOT": str(tmp_path / "static"),
             "HALL_VAR_DIR": str(tmp_path / "var"),
         },

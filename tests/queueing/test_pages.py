@@ -50,7 +50,7 @@ def test_clerk_flow_through_the_workstation(zh, queue, window, clerk):
     assert "A001 号已办结。" in page
 
 
-def test_calling_without_a_window_on_the_page_says_so(zh, queue, clerk):
+def test_calling_without_a_window_on_the_page_says_so(zh, queue, window, clerk):
     zh.force_login(clerk)
     page = zh.post("/clerk/call-next/", follow=True).content.decode()
     assert "请先登录窗口。" in page

@@ -13,6 +13,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.models import CitizenProfile
+from hall import identity
 from matters.models import CaseType, Department, Fee, Material, Matter, MatterType, OnlineDepth
 from queueing import demo_data as data
 from queueing.models import Center, Queue, StaffMembership, Window, WindowQueue, Zone
@@ -142,6 +144,7 @@ class Loader:
         self.load_queues()
         self.load_windows()
         self.load_users()
+        self.load_citizens()
         return {label: (total, created) for label, (total, created) in self.counts.items()}
 
     def load_centers(self):
@@ -317,6 +320,20 @@ class Loader:
                     defaults={"department": self.departments[department_code] if department_code else None},
                 )
                 self._count("memberships", created)
+
+    def load_citizens(self):
+        for username, mobile, real_name, id_first17 in data.CITIZENS:
+            user = get_user_model().objects.get(username=username)
+            if user.kind != "citizen" or user.mobile != mobile:
+                user.kind, user.mobile = "citizen", mobile
+                user.save(update_fields=["kind", "mobile", "mobile_hash"])
+            id_number = id_first17 + identity.id_number_check_char(id_first17)
+            profile = CitizenProfile.objects.filter(user=user).first()
+            if profile is None or profile.real_name != real_name or profile.id_number != id_number:
+                CitizenProfile.objects.update_or_create(
+                    user=user, defaults={"real_name": real_name, "id_number": id_number}
+                )
+                self._count("citizen profiles", profile is None)
 
     def set_demo_password(self, user):
         """Give the user the demo password unless it already has it.

@@ -1,0 +1,153 @@
+"""Writes about people: registration, one-time codes, real-name profiles, company agents, preferences."""
+
+import datetime
+import hmac
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import CitizenProfile, CompanyAgent, OneTimeCode, User
+from hall import identity, pii
+from hall.audit import Action, audit_record
+from hall.errors import DomainError
+from hall.notifications.models import Notification
+from hall.notifications.services import notification_send
+from hall.ratelimit import ensure_within_rate
+
+CODE_TTL = datetime.timedelta(minutes=5)
+CODE_RESEND_AFTER = datetime.timedelta(seconds=60)
+CODE_MAX_ATTEMPTS = 5
+
+
+class CodeRefused(DomainError):
+    pass
+
+
+def _code_hash(code: str) -> str:
+    return pii.blind_index("text", f"otp:{code}")
+
+
+@transaction.atomic
+def login_code_send(*, mobile: str, purpose: str, client: str) -> OneTimeCode:
+    """Send a fresh six-digit code to `mobile`. The answer is the same whether or not the number is registered."""
+    number = identity.validate_mobile(mobile)
+    mobile_hash = pii.blind_index("mobile", number)
+    ensure_within_rate(
+        scope="code-send-ip", key=client, limit=20, period=3600, message=_("Too many codes requested; try later.")
+    )
+    now = timezone.now()
+    # Any code to this number, whatever it was for: the SMS limits count per number, and so does this.
+    recent = OneTimeCode.objects.filter(mobile_hash=mobile_hash, created_at__gt=now - CODE_RESEND_AFTER).exists()
+    if recent:
+        raise CodeRefused(_("A code was sent less than a minute ago; please wait before asking again."))
+    code = f"{secrets.randbelow(10**6):06d}"
+    otp = OneTimeCode.objects.create(
+        mobile_hash=mobile_hash, purpose=purpose, code_hash=_code_hash(code), expires_at=now + CODE_TTL
+    )
+    sms = notification_send(template="login_code", mobile=number, context={"code": code}, event_key=f"otp:{otp.pk}")
+    if sms is not None and sms.status == Notification.Status.SUPPRESSED:
+        raise CodeRefused(_("Too many codes were sent to this number; try again later."))
+    return otp
+
+
+def login_code_verify(*, mobile: str, purpose: str, code: str) -> None:
+    """Accept `code` for `mobile` once, or raise. Every wrong try is counted (and kept); five end the code."""
+    number = identity.validate_mobile(mobile)
+    mobile_hash = pii.blind_index("mobile", number)
+    wrong = _("The code is wrong or has expired. Ask for a new one.")
+    ensure_within_rate(scope="code-verify", key=mobile_hash, limit=10, period=3600, message=wrong)
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(mobile_hash=mobile_hash, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if otp is None or otp.expires_at <= timezone.now() or otp.attempts >= CODE_MAX_ATTEMPTS:
+            accepted = False
+        elif hmac.compare_digest(otp.code_hash, _code_hash(str(code).strip())):
+            otp.used_at = timezone.now()
+            otp.save(update_fields=["used_at"])
+            accepted = True
+        else:
+            otp.attempts += 1
+            otp.save(update_fields=["attempts"])
+            accepted = False
+    # Raised after the block, so that the counted attempt is committed.
+    if not accepted:
+        raise CodeRefused(wrong)
+
+
+def citizen_register(*, mobile: str, code: str, password: str) -> User:
+    number = identity.validate_mobile(mobile)
+    # Verified in a transaction of its own: a wrong code is counted even though registration fails.
+    login_code_verify(mobile=number, purpose=OneTimeCode.Purpose.REGISTER, code=code)
+    try:
+        with transaction.atomic():
+            user = User(username=f"c{secrets.token_hex(6)}", kind=User.Kind.CITIZEN, mobile=number, is_staff=False)
+            user.set_password(password)
+            user.save()
+    except IntegrityError as error:
+        raise DomainError(_("This mobile number is already registered. Please sign in.")) from error
+    return user
+
+
+def citizen_for_code_login(*, mobile: str, code: str) -> User:
+    number = identity.validate_mobile(mobile)
+    login_code_verify(mobile=number, purpose=OneTimeCode.Purpose.LOGIN, code=code)
+    user = User.objects.filter(
+        mobile_hash=pii.blind_index("mobile", number), kind=User.Kind.CITIZEN, is_active=True
+    ).first()
+    if user is None:
+        raise DomainError(_("No account uses this mobile number. Please register first."))
+    return user
+
+
+@transaction.atomic
+def profile_save(*, user: User, real_name: str, id_number: str, request=None) -> CitizenProfile:
+    """Set the real-name identity of a citizen. One identity number belongs to one account."""
+    real_name = identity.validate_person_name(real_name)
+    number = identity.validate_id_number(id_number)
+    taken = (
+        CitizenProfile.objects.filter(id_number_hash=pii.blind_index("id_number", number)).exclude(user=user).exists()
+    )
+    if taken:
+        raise DomainError(_("This identity card number is already used by another account."))
+    profile, _created = CitizenProfile.objects.update_or_create(
+        user=user, defaults={"real_name": real_name, "id_number": number}
+    )
+    audit_record(
+        action=Action.PROFILE_CHANGED,
+        actor=user,
+        target=profile,
+        detail={"id_number": identity.mask_id_number(number)},
+        request=request,
+    )
+    return profile
+
+
+@transaction.atomic
+def company_agent_add(*, user: User, company_name: str, uscc: str, is_legal_representative: bool) -> CompanyAgent:
+    code = identity.validate_uscc(uscc)
+    name = identity.validate_organisation_name(company_name)
+    agent, created = CompanyAgent.objects.get_or_create(
+        user=user, uscc=code, defaults={"company_name": name, "is_legal_representative": is_legal_representative}
+    )
+    if not created:
+        raise DomainError(_("You already act for this company."))
+    return agent
+
+
+@transaction.atomic
+def company_agent_remove(*, user: User, agent_id: int) -> None:
+    deleted, _rows = CompanyAgent.objects.filter(user=user, pk=agent_id).delete()
+    if not deleted:
+        raise DomainError(_("This company is not in your list."))
+
+
+def elderly_mode_set(*, user: User, enabled: bool) -> None:
+    if user.is_authenticated and user.elderly_mode != enabled:
+        user.elderly_mode = enabled
+        user.save(update_fields=["elderly_mode"])

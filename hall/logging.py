@@ -1,0 +1,27 @@
+"""Logging that cannot leak personal information: identity and mobile numbers are masked in every record."""
+
+import logging
+import re
+
+from hall import identity
+
+ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def redact(text: str) -> str:
+    text = ID_NUMBER_RE.sub(lambda m: identity.mask_id_number(m.group()), text)
+    return MOBILE_RE.sub(lambda m: identity.mask_mobile(m.group()), text)
+
+
+class RedactPersonalInformation(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True

@@ -1,0 +1,50 @@
+"""The demo hall is what newcomers, browser tests and benchmarks stand on: it must be rich and idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import CitizenProfile, User
+from hall import identity
+from hall.models import AuditEntry
+from matters.models import Department, Material, Matter
+from queueing.models import Center, Queue, StaffMembership, Window, WindowQueue, Zone
+
+MODELS = [Center, Zone, Department, Matter, Material, Queue, Window, WindowQueue, User, StaffMembership, CitizenProfile]
+
+
+def snapshot():
+    return {model.__name__: model.objects.count() for model in MODELS} | {"audit": AuditEntry.objects.count()}
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing():
+    call_command("load_demo", quiet=True, stdout=StringIO())
+    first = snapshot()
+    call_command("load_demo", quiet=True, stdout=StringIO())
+    assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_hall_is_a_real_district_hall():
+    call_command("load_demo", quiet=True, stdout=StringIO())
+    hall = Center.objects.get(code="DEMO")
+    assert Matter.objects.count() >= 60 and Department.objects.count() >= 8
+    windows = Window.objects.filter(center=hall)
+    assert windows.count() >= 20
+    assert {"general", "tidal", "pickup"} <= set(windows.values_list("kind", flat=True))
+    assert set(Zone.objects.filter(center=hall).values_list("name", flat=True)) >= {
+        "商事登记",
+        "不动产登记",
+        "社保医保",
+        "税务",
+        "公安出入境",
+        "无差别综合受理",
+        "统一出件",
+    }
+    roles = set(StaffMembership.objects.filter(center=hall).values_list("role", flat=True))
+    assert roles == {"clerk", "supervisor", "department_head", "center_admin"}
+    for profile in CitizenProfile.objects.select_related("user"):
+        assert identity.validate_id_number(profile.id_number) == profile.id_number
+        assert profile.user.kind == User.Kind.CITIZEN and profile.user.mobile.startswith("138")

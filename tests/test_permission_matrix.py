@@ -1,0 +1,626 @@
+"""Permission matrix: every URL, every API operation and both websockets, against every role.
+
+What the matrix covers
+    * ``test_every_url_pattern_has_a_row`` walks ``get_resolver()`` and demands one row per URL pattern, keyed by its
+      full ``namespace:name`` (the route string when it has no name). The whole ``admin:`` namespace is one row,
+      ``admin:*``. A new endpoint without a row, or a row whose endpoint is gone, fails with its name.
+    * ``test_every_api_operation_has_a_row`` does the same for every operation (path + method) of the OpenAPI
+      schema; API rows are keyed ``<url name> <METHOD>``.
+    * ``test_permission_matrix[<row>]`` sends each probe of the row as each role, in a fresh copy of one world
+      (each request runs in a savepoint that is rolled back), and reports every mismatch of the row at once.
+    * ``test_every_row_names_every_role`` keeps each row explicit about each role.
+    * ``test_websocket_matrix[<route>]`` connects to ``hall.asgi.router`` as the roles of the brief.
+
+Roles
+    anonymous; citizen (``User.kind="citizen"``, no membership, with a real-name profile and a company);
+    clerk (窗口人员, signed in to window 1 of the centre, with a called ticket); supervisor (大厅值班长) and
+    center_admin (``is_staff``) of the centre, which has a sub-site; department_head of the centre's department
+    (which owns windows 1 and 2); system_admin (superuser); and, on centre-scoped rows only,
+    supervisor_other_centre, a supervisor of an unrelated centre.
+
+Outcomes (how a response is classified)
+    allow   2xx, or a 3xx that is not to a login page and flashed no error message.
+    hidden  2xx on a probe with a ``marker`` (a string only the centre's own data contains) that is not in the body:
+            the page opens but the centre's objects are hidden from the caller.
+    login   a redirect to a login page (staff, portal or admin); or 401/403 to an anonymous caller of the API.
+    deny    403 (for a signed-in caller, or an anonymous caller of a page); 404 on an object that exists (it is
+            hidden); or a 3xx back to a page with an error message: the HTML views answer a refused action
+            with ``messages.error`` and a redirect, never a 403.
+    error   any other 4xx (validation, conflict, 405): the probe is wrong, not the permission.
+    crash   5xx or an exception.
+
+Policy the expectations encode (the role rules of the issue)
+    * Kiosk, calling display, portal entry pages, login pages, health checks, favicon, schema and docs, set_language
+      and logout are public: allow for everybody.
+    * Citizen self-service (real-name profile, companies) belongs to citizen accounts only: staff accounts are
+      refused; an identity number saved on a staff account blocks the citizen account of that person
+      (``profile_id_number_unique``).
+    * Window actions (sign-in, call-next, finish, sign-out) need a window session: a clerk acts only through the
+      window they are signed in to. Who may sign in to a window is ``may_staff_window``: clerks of that centre,
+      supervisors and centre admins of the centre or of a parent, the system admin. Department heads run their
+      department's matters, cases and reviews; they do not staff or supervise the hall floor, and the workstation
+      is not for them (nor for citizens). The system admin is everywhere in scope but, like anybody, acts at a window
+      only after signing in to it: in the world only the clerk is signed in, so call-next, finish and sign-out
+      refuse everybody else.
+    * Supervising (the window list, forced sign-out) is for supervisors and centre admins within their centre and its
+      sub-sites, and for the system admin everywhere.
+    * The big screen and the window list of a centre (API) are for the centre's own staff and those overseeing it.
+    * The Django admin is not scoped by centre (no ``get_queryset`` filtering): centre admins may open its index
+      (``is_staff``) but not the changelists of tickets or audit entries; only the system admin reads those.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.core import signing
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+
+from accounts.models import CitizenProfile, CompanyAgent, User
+from queueing import services
+from queueing.models import Center, StaffMembership, StaffRole, Ticket
+from queueing.views import KIOSK_TICKET_SALT
+from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
+
+ALLOW, HIDDEN, LOGIN, DENY = "allow", "hidden", "login", "deny"
+ANONYMOUS, CITIZEN, CLERK, SUPERVISOR = "anonymous", "citizen", "clerk", "supervisor"
+DEPARTMENT_HEAD, CENTER_ADMIN, SYSTEM_ADMIN = "department_head", "center_admin", "system_admin"
+OTHER_SUPERVISOR = "supervisor_other_centre"
+ROLES = (ANONYMOUS, CITIZEN, CLERK, SUPERVISOR, DEPARTMENT_HEAD, CENTER_ADMIN, SYSTEM_ADMIN)
+
+API_PREFIX = "api/v1/"
+CENTER_MARK = "MARKC"  # in the centre's name: pages that list the centre's windows show it
+WINDOW_MARK = "MARKW1"  # window 1's name: the API's window list shows it
+SUB_WINDOW_MARK = "MARKWS"  # the sub-site's window's name
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+# --- Expectations ---------------------------------------------------------------------------------------------------
+
+
+def E(
+    *,
+    anonymous: str,
+    citizen: str,
+    clerk: str,
+    supervisor: str,
+    department_head: str,
+    center_admin: str,
+    system_admin: str,
+    supervisor_other_centre: str | None = None,
+) -> dict[str, str]:
+    """Every role spelt out; a row that names `supervisor_other_centre` is centre-scoped and tests it too."""
+    expected = {
+        ANONYMOUS: anonymous,
+        CITIZEN: citizen,
+        CLERK: clerk,
+        SUPERVISOR: supervisor,
+        DEPARTMENT_HEAD: department_head,
+        CENTER_ADMIN: center_admin,
+        SYSTEM_ADMIN: system_admin,
+    }
+    if supervisor_other_centre is not None:
+        expected[OTHER_SUPERVISOR] = supervisor_other_centre
+    return expected
+
+
+PUBLIC = E(**dict.fromkeys(ROLES, ALLOW))
+CITIZEN_ONLY = E(
+    anonymous=LOGIN,
+    citizen=ALLOW,
+    clerk=DENY,
+    supervisor=DENY,
+    department_head=DENY,
+    center_admin=DENY,
+    system_admin=DENY,
+)
+# Acts on the caller's own window session: only the clerk signed in to window 1 has one.
+SIGNED_IN_CLERK = E(
+    anonymous=LOGIN,
+    citizen=DENY,
+    clerk=ALLOW,
+    supervisor=DENY,
+    department_head=DENY,
+    center_admin=DENY,
+    system_admin=DENY,
+    supervisor_other_centre=DENY,
+)
+# Signing in to a window of the centre (may_staff_window).
+STAFFS_CENTER_WINDOW = E(
+    anonymous=LOGIN,
+    citizen=DENY,
+    clerk=ALLOW,
+    supervisor=ALLOW,
+    department_head=DENY,
+    center_admin=ALLOW,
+    system_admin=ALLOW,
+    supervisor_other_centre=DENY,
+)
+# Signing in to a window of the sub-site: the centre's clerk works at their own centre only.
+STAFFS_SUB_SITE_WINDOW = {**STAFFS_CENTER_WINDOW, CLERK: DENY}
+# Supervising the centre, or its sub-site (may_supervise).
+SUPERVISES = E(
+    anonymous=LOGIN,
+    citizen=DENY,
+    clerk=DENY,
+    supervisor=ALLOW,
+    department_head=DENY,
+    center_admin=ALLOW,
+    system_admin=ALLOW,
+    supervisor_other_centre=DENY,
+)
+# The centre's own staff and those overseeing it (may_watch_center).
+WATCHES_CENTER = E(
+    anonymous=LOGIN,
+    citizen=DENY,
+    clerk=ALLOW,
+    supervisor=ALLOW,
+    department_head=ALLOW,
+    center_admin=ALLOW,
+    system_admin=ALLOW,
+    supervisor_other_centre=DENY,
+)
+# The sub-site: the centre's clerk and department head are not its staff; the centre's supervisors oversee it.
+WATCHES_SUB_SITE = {**WATCHES_CENTER, CLERK: DENY, DEPARTMENT_HEAD: DENY}
+ADMIN_INDEX = E(
+    anonymous=LOGIN,
+    citizen=LOGIN,
+    clerk=LOGIN,
+    supervisor=LOGIN,
+    department_head=LOGIN,
+    center_admin=ALLOW,
+    system_admin=ALLOW,
+)
+ADMIN_UNSCOPED_CHANGELIST = {**ADMIN_INDEX, CENTER_ADMIN: DENY}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request. `path` and string values of `data` are formatted with the world's ids (`{w1}`, `{center}` …)."""
+
+    method: str
+    path: str
+    expect: dict[str, str]
+    data: dict | None = None
+    prepare: Callable[[World], None] | None = None
+    marker: str | None = None
+
+
+def P(method: str, path: str, expect: dict[str, str], **kwargs) -> Probe:
+    return Probe(method=method, path=path, expect=expect, **kwargs)
+
+
+def free_the_clerk(world: World) -> None:
+    """Finish the clerk's called ticket, so the clerk may call the next one, move, or leave the window."""
+    services.ticket_finish(ticket=Ticket.objects.get(pk=world.ids["t1"]), clerk=world.users[CLERK])
+
+
+PROFILE_FORM = {"real_name": "张三丰", "id_number": "11010519491231002X"}
+COMPANY_FORM = {"company_name": "上海矩阵科技有限公司", "uscc": "91310000MA1FL0000N", "is_legal_representative": ""}
+
+# One row per URL pattern; API rows per operation ("<url name> <METHOD>"). A row is one or more probes.
+MATRIX: dict[str, tuple[Probe, ...]] = {
+    # --- Public pages and plumbing ---
+    "home": (P("GET", "/", PUBLIC),),
+    "favicon.ico": (P("GET", "/favicon.ico", PUBLIC),),
+    "healthz": (P("GET", "/healthz", PUBLIC),),
+    "readyz": (P("GET", "/readyz", PUBLIC),),
+    "login": (P("GET", "/accounts/login/", PUBLIC),),
+    "logout": (P("POST", "/accounts/logout/", PUBLIC),),
+    "set_language": (P("POST", "/i18n/setlang/", PUBLIC, data={"language": "en", "next": "/"}),),
+    "schema": (P("GET", "/api/schema/", PUBLIC),),
+    "api-docs": (P("GET", "/api/docs/", PUBLIC),),
+    "admin:*": (
+        P("GET", "/admin/", ADMIN_INDEX),
+        P("GET", "/admin/queueing/ticket/", ADMIN_UNSCOPED_CHANGELIST),
+        P("GET", "/admin/hall/auditentry/", ADMIN_UNSCOPED_CHANGELIST),
+    ),
+    # --- Citizens' portal ---
+    "accounts:portal": (P("GET", "/portal/", PUBLIC),),
+    "accounts:register": (P("GET", "/portal/register/", PUBLIC),),
+    "accounts:login": (P("GET", "/portal/login/", PUBLIC),),
+    "accounts:login_code": (P("GET", "/portal/login/code/", PUBLIC),),
+    "accounts:elderly_mode": (P("POST", "/portal/elderly-mode/", PUBLIC, data={"enabled": "1"}),),
+    "accounts:profile": (
+        P("GET", "/portal/profile/", CITIZEN_ONLY),
+        P("POST", "/portal/profile/", CITIZEN_ONLY, data=PROFILE_FORM),
+    ),
+    "accounts:companies": (
+        P("GET", "/portal/companies/", CITIZEN_ONLY),
+        P("POST", "/portal/companies/", CITIZEN_ONLY, data=COMPANY_FORM),
+    ),
+    # The citizen's own company; anybody else is refused (object-level).
+    "accounts:company_remove": (P("POST", "/portal/companies/{agent}/remove/", CITIZEN_ONLY),),
+    # --- Kiosk and screens ---
+    "queueing:kiosk": (P("GET", "/kiosk/{center}/", PUBLIC),),
+    "queueing:kiosk_issue": (P("POST", "/kiosk/{center}/issue/", PUBLIC, data={"queue": "{queue}"}),),
+    "queueing:kiosk_ticket": (P("GET", "/kiosk/{center}/tickets/{token}/", PUBLIC),),
+    "dashboards:display": (P("GET", "/display/{center}/", PUBLIC),),
+    "dashboards:screen": (
+        P("GET", "/screen/{center}/", WATCHES_CENTER),
+        P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
+    ),
+    # --- Clerk's workstation (HTML) ---
+    "queueing:workstation": (
+        P(
+            "GET",
+            "/clerk/",
+            E(
+                anonymous=LOGIN,
+                citizen=DENY,
+                clerk=ALLOW,
+                supervisor=ALLOW,
+                department_head=DENY,
+                center_admin=ALLOW,
+                system_admin=ALLOW,
+                supervisor_other_centre=HIDDEN,  # their own chooser, without this centre's windows
+            ),
+            marker=CENTER_MARK,
+        ),
+    ),
+    "queueing:sign_in": (
+        P("POST", "/clerk/sign-in/", STAFFS_CENTER_WINDOW, data={"window": "{w2}"}, prepare=free_the_clerk),
+        P("POST", "/clerk/sign-in/", STAFFS_SUB_SITE_WINDOW, data={"window": "{ws2}"}, prepare=free_the_clerk),
+    ),
+    "queueing:sign_out": (P("POST", "/clerk/sign-out/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
+    "queueing:call_next": (P("POST", "/clerk/call-next/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
+    "queueing:finish": (P("POST", "/clerk/finish/", SIGNED_IN_CLERK, data={"ticket": "{t1}"}),),
+    # --- Supervision (HTML) ---
+    "queueing:supervise_windows": (
+        P(
+            "GET",
+            "/supervise/windows/",
+            {**SUPERVISES, OTHER_SUPERVISOR: HIDDEN},  # their own list, without this centre's windows
+            marker=CENTER_MARK,
+        ),
+    ),
+    "queueing:force_sign_out": (
+        P("POST", "/supervise/windows/{w1}/sign-out/", SUPERVISES, data={"reason": "离岗未签退"}),
+        P("POST", "/supervise/windows/{ws}/sign-out/", SUPERVISES, data={"reason": "离岗未签退"}),
+    ),
+    # --- REST API ---
+    "api-centers GET": (P("GET", "/api/v1/centers/", PUBLIC),),
+    "api-queues GET": (P("GET", "/api/v1/centers/{center}/queues/", PUBLIC),),
+    "api-windows GET": (
+        P("GET", "/api/v1/centers/{center}/windows/", WATCHES_CENTER, marker=WINDOW_MARK),
+        P("GET", "/api/v1/centers/{sub}/windows/", WATCHES_SUB_SITE, marker=SUB_WINDOW_MARK),
+    ),
+    "api-ticket-issue POST": (P("POST", "/api/v1/tickets/", PUBLIC, data={"queue": "{queue}", "channel": "kiosk"}),),
+    "api-ticket-finish POST": (P("POST", "/api/v1/tickets/{t1}/finish/", SIGNED_IN_CLERK),),
+    "api-window-sign-in POST": (
+        P("POST", "/api/v1/windows/{w2}/sign-in/", STAFFS_CENTER_WINDOW, data={}, prepare=free_the_clerk),
+        P("POST", "/api/v1/windows/{ws2}/sign-in/", STAFFS_SUB_SITE_WINDOW, data={}, prepare=free_the_clerk),
+    ),
+    "api-window-sign-out POST": (P("POST", "/api/v1/windows/sign-out/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
+    "api-window-force-sign-out POST": (
+        P("POST", "/api/v1/windows/{w1}/force-sign-out/", SUPERVISES, data={"reason": "离岗未签退"}),
+        P("POST", "/api/v1/windows/{ws}/force-sign-out/", SUPERVISES, data={"reason": "离岗未签退"}),
+    ),
+    "api-window-call-next POST": (
+        P("POST", "/api/v1/windows/{w1}/call-next/", SIGNED_IN_CLERK, prepare=free_the_clerk),
+    ),
+}
+
+
+# --- The world --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    ids: dict[str, object] = field(default_factory=dict)
+
+
+def _member(center: Center, role: str, username: str, *, department=None, is_staff: bool = False) -> User:
+    user = UserFactory(username=username, is_staff=is_staff, password=None)  # unusable: no hashing, force_login
+    StaffMembership.objects.create(user=user, center=center, role=role, department=department)
+    return user
+
+
+def build_world() -> World:
+    """A centre with a sub-site and an unrelated centre; the clerk is at window 1 serving A001, A002 waits."""
+    department = DepartmentFactory(name="矩阵局")
+    center = CenterFactory(name=f"{CENTER_MARK} 市民中心", level=Center.Level.DISTRICT)
+    sub = CenterFactory(name="街道便民服务中心", level=Center.Level.STREET, parent=center)
+    other = CenterFactory(name="另一个中心", level=Center.Level.DISTRICT)
+    queue = QueueFactory(center=center, prefix="A", name="商事登记")
+    w1 = WindowFactory(
+        center=center, zone=queue.zone, number=1, name=WINDOW_MARK, department=department, serves=[queue]
+    )
+    w2 = WindowFactory(center=center, zone=queue.zone, number=2, department=department, serves=[queue])
+    sub_queue = QueueFactory(center=sub, prefix="B")
+    ws = WindowFactory(center=sub, zone=sub_queue.zone, number=1, name=SUB_WINDOW_MARK, serves=[sub_queue])
+    ws2 = WindowFactory(center=sub, zone=sub_queue.zone, number=2, serves=[sub_queue])
+    other_queue = QueueFactory(center=other, prefix="C")
+    WindowFactory(center=other, zone=other_queue.zone, number=1, serves=[other_queue])
+
+    citizen = UserFactory(username="m-citizen", kind=User.Kind.CITIZEN, password=None)
+    CitizenProfile.objects.create(user=citizen, real_name="李四", id_number="360426199101010071")
+    agent = CompanyAgent.objects.create(user=citizen, company_name="北京矩阵有限公司", uscc="91110000600037341L")
+    users = {
+        ANONYMOUS: None,
+        CITIZEN: citizen,
+        CLERK: _member(center, StaffRole.CLERK, "m-clerk"),
+        SUPERVISOR: _member(center, StaffRole.SUPERVISOR, "m-supervisor"),
+        DEPARTMENT_HEAD: _member(center, StaffRole.DEPARTMENT_HEAD, "m-head", department=department),
+        CENTER_ADMIN: _member(center, StaffRole.CENTER_ADMIN, "m-center-admin", is_staff=True),
+        SYSTEM_ADMIN: UserFactory(username="m-root", is_staff=True, is_superuser=True, password=None),
+        OTHER_SUPERVISOR: _member(other, StaffRole.SUPERVISOR, "m-other-supervisor"),
+    }
+    sub_clerk = _member(sub, StaffRole.CLERK, "m-sub-clerk")
+
+    services.window_sign_in(window=w1, clerk=users[CLERK])
+    services.window_sign_in(window=ws, clerk=sub_clerk)
+    t1 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    called = services.window_call_next(window=w1, clerk=users[CLERK])
+    assert called is not None and called.pk == t1.pk
+    t2 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    ids = {
+        "center": center.pk,
+        "sub": sub.pk,
+        "other": other.pk,
+        "queue": queue.pk,
+        "w1": w1.pk,
+        "w2": w2.pk,
+        "ws": ws.pk,
+        "ws2": ws2.pk,
+        "t1": t1.pk,
+        "t2": t2.pk,
+        "agent": agent.pk,
+        "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
+    }
+    return World(users=users, ids=ids)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+# --- Requests and their classification ----------------------------------------------------------------------------
+
+
+def _login_paths() -> set[str]:
+    return {reverse("login"), reverse("accounts:login"), reverse("admin:login")}
+
+
+def _flashed_errors(response) -> list[str]:
+    request = getattr(response, "wsgi_request", None)
+    if request is None or not hasattr(request, "_messages"):
+        return []
+    return [str(m) for m in get_messages(request) if m.level >= messages.ERROR]
+
+
+def classify(response, *, role: str, api: bool, marker: str | None) -> tuple[str, str]:
+    """(outcome, detail) of one response; see the module docstring."""
+    status = response.status_code
+    if 300 <= status < 400:
+        location = response.get("Location", "")
+        if urlsplit(location).path in _login_paths():
+            return LOGIN, f"{status} → {location}"
+        errors = _flashed_errors(response)
+        if errors:
+            return DENY, f"{status} → {location}, error: {errors[0]}"
+        return ALLOW, f"{status} → {location}"
+    if status in (401, 403):
+        if role == ANONYMOUS and (api or status == 401):
+            return LOGIN, str(status)
+        return DENY, f"{status} {_snippet(response)}"
+    if status == 404:
+        return DENY, "404"
+    if 200 <= status < 300:
+        if marker is not None and marker not in response.content.decode("utf-8", "replace"):
+            return HIDDEN, f"{status} without {marker!r}"
+        return ALLOW, str(status)
+    if status >= 500:
+        return "crash", f"{status} {_snippet(response)}"
+    return "error", f"{status} {_snippet(response)}"
+
+
+def _snippet(response) -> str:
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.content.decode("utf-8", "replace")[:160]
+    return ""
+
+
+def _formatted(value, ids):
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+def perform(probe: Probe, *, world: World, role: str) -> tuple[str, str]:
+    """Send `probe` as `role` in a savepoint that is rolled back: every request starts from the same world."""
+    path = probe.path.format(**world.ids)
+    api = path.startswith("/" + API_PREFIX)
+    data = {key: _formatted(value, world.ids) for key, value in (probe.data or {}).items()}
+    with transaction.atomic():
+        try:
+            cache.clear()  # rate limits and throttles count per address: every probe starts fresh
+            if probe.prepare is not None:
+                probe.prepare(world)
+            client = Client()
+            user = world.users[role]
+            if user is not None:
+                client.force_login(user, backend=MODEL_BACKEND)
+            if probe.method == "GET":
+                response = client.get(path, HTTP_ACCEPT="application/json" if api else BROWSER_ACCEPT)
+            elif api:
+                response = client.generic(
+                    probe.method,
+                    path,
+                    json.dumps(data),
+                    content_type="application/json",
+                    HTTP_ACCEPT="application/json",
+                )
+            else:
+                response = client.generic(
+                    probe.method,
+                    path,
+                    urlencode(data),
+                    content_type="application/x-www-form-urlencoded",
+                )
+            outcome = classify(response, role=role, api=api, marker=probe.marker)
+        except Exception as error:  # a crash is an outcome to report with the others, not the end of the row
+            outcome = ("crash", f"{type(error).__name__}: {error}")
+        transaction.set_rollback(True)
+    return outcome
+
+
+@pytest.mark.parametrize("row", list(MATRIX))
+def test_permission_matrix(row, world):
+    mismatches = []
+    for probe in MATRIX[row]:
+        for role, expected in probe.expect.items():
+            got, detail = perform(probe, world=world, role=role)
+            if got != expected:
+                mismatches.append(f"  {probe.method} {probe.path} as {role}: expected {expected}, got {got} ({detail})")
+    assert not mismatches, f"{row}: {len(mismatches)} permission mismatch(es)\n" + "\n".join(mismatches)
+
+
+# --- Coverage: every endpoint has a row -------------------------------------------------------------------------------
+
+
+def url_pattern_keys() -> dict[str, list[str]]:
+    """Row key → the routes it stands for: `namespace:name`, the route when unnamed, `admin:*` for all the admin."""
+    keys: dict[str, list[str]] = {}
+
+    def walk(resolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                if inner.split(":")[0] == "admin":
+                    keys.setdefault("admin:*", []).append(route)
+                    continue
+                walk(entry, route, inner)
+            elif entry.name:
+                keys.setdefault(f"{namespace}:{entry.name}" if namespace else entry.name, []).append(route)
+            else:
+                keys.setdefault(route, []).append(route)
+
+    walk(get_resolver(), "", "")
+    return keys
+
+
+def _is_api(routes: list[str]) -> bool:
+    return all(route.startswith(API_PREFIX) for route in routes)
+
+
+def test_every_url_pattern_has_a_row():
+    keys = url_pattern_keys()
+    problems = []
+    for key, routes in sorted(keys.items()):
+        if key != "admin:*" and len(routes) > 1:
+            problems.append(f"{key}: {len(routes)} URL patterns share this name ({routes}); name them apart")
+        if _is_api(routes):
+            rows = [row for row in MATRIX if row.rsplit(" ", 1)[0] == key and " " in row]
+            if not rows:
+                problems.append(f"{key} (/{routes[0]}): API endpoint without a row '<name> <METHOD>' in MATRIX")
+            if key in MATRIX:
+                problems.append(f"{key}: API rows are keyed '<name> <METHOD>'")
+        elif key not in MATRIX:
+            problems.append(f"{key} (/{routes[0]}): URL pattern without a row in MATRIX")
+    for row in MATRIX:
+        if row.split(" ")[0] not in keys:
+            problems.append(f"{row}: row for an endpoint that no longer exists")
+    assert not problems, "The permission matrix is out of date:\n" + "\n".join(problems)
+
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace"}
+
+
+def schema_operations() -> set[str]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = set()
+    for path, item in schema["paths"].items():
+        match = resolve(re.sub(r"\{[^}/]+\}", "1", path))
+        for method in item:
+            if method in HTTP_METHODS:
+                operations.add(f"{match.view_name} {method.upper()}")
+    return operations
+
+
+def test_every_api_operation_has_a_row():
+    operations = schema_operations()
+    api_keys = {key for key, routes in url_pattern_keys().items() if _is_api(routes)}
+    api_rows = {row for row in MATRIX if row.split(" ")[0] in api_keys}
+    problems = [f"{op}: API operation without a row in MATRIX" for op in sorted(operations - api_rows)]
+    problems += [f"{row}: row for an API operation not in the schema" for row in sorted(api_rows - operations)]
+    for row in sorted(api_rows & operations):
+        method = row.rsplit(" ", 1)[1]
+        problems += [f"{row}: probe uses {p.method}" for p in MATRIX[row] if p.method != method]
+    assert not problems, "The permission matrix is out of date:\n" + "\n".join(problems)
+
+
+def test_every_row_names_every_role():
+    problems = []
+    for row, probes in MATRIX.items():
+        for probe in probes:
+            missing = set(ROLES) - set(probe.expect)
+            unknown = set(probe.expect) - {*ROLES, OTHER_SUPERVISOR}
+            if missing or unknown:
+                problems.append(
+                    f"{row} {probe.method} {probe.path}: missing {missing or '-'}, unknown {unknown or '-'}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+# --- Websockets (dashboards/routing.py) -------------------------------------------------------------------------------
+
+ACCEPT, FORBIDDEN = "accept", "close 4403"
+WS_ROLES = (ANONYMOUS, CITIZEN, CLERK, OTHER_SUPERVISOR, SUPERVISOR)
+WS_MATRIX = {
+    "display": ("/ws/centers/{center}/display/", dict.fromkeys(WS_ROLES, ACCEPT)),
+    "screen": (
+        "/ws/centers/{center}/screen/",
+        {ANONYMOUS: FORBIDDEN, CITIZEN: FORBIDDEN, CLERK: ACCEPT, OTHER_SUPERVISOR: FORBIDDEN, SUPERVISOR: ACCEPT},
+    ),
+    "screen of the sub-site": (
+        "/ws/centers/{sub}/screen/",
+        {ANONYMOUS: FORBIDDEN, CITIZEN: FORBIDDEN, CLERK: FORBIDDEN, OTHER_SUPERVISOR: FORBIDDEN, SUPERVISOR: ACCEPT},
+    ),
+}
+
+
+@pytest.fixture
+async def close_sync_thread_connections():
+    """Consumers query from Channels' sync thread; close its connection so the test database can be dropped."""
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("route", list(WS_MATRIX))
+async def test_websocket_matrix(route, close_sync_thread_connections):
+    from hall.asgi import router
+
+    world = await database_sync_to_async(build_world)()
+    path_template, expect = WS_MATRIX[route]
+    path = path_template.format(**world.ids)
+    mismatches = []
+    for role, expected in expect.items():
+        communicator = WebsocketCommunicator(router, path, headers=[(b"origin", b"http://testserver")])
+        if world.users[role] is not None:
+            communicator.scope["user"] = world.users[role]
+        connected, code = await communicator.connect()
+        got = ACCEPT if connected else f"close {code}"
+        if connected:
+            await communicator.disconnect()
+        if got != expected:
+            mismatches.append(f"  {path} as {role}: expected {expected}, got {got}")
+    assert not mismatches, f"websocket {route}:\n" + "\n".join(mismatches)
