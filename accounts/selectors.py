@@ -22,8 +22,8 @@ class PortalEntry:
 
 
 def portal_entries(*, user) -> list[PortalEntry]:
-    """The services of the portal, in the order citizens look for them."""
-    return [
+    """The services of the portal, in the order citizens look for them; those open at this hall first."""
+    entries = [
         PortalEntry(_("Service guides"), _("What to bring and how long it takes, for every matter."), None),
         PortalEntry(_("Take a number"), _("Queue from home and come when it is nearly your turn."), None),
         PortalEntry(_("Appointments"), _("Book a time slot at a window."), None, needs_login=True),
@@ -34,3 +34,4 @@ def portal_entries(*, user) -> list[PortalEntry]:
         PortalEntry(_("Real-name profile"), _("Your name and identity card number."), "accounts:profile", True),
         PortalEntry(_("My companies"), _("Companies you act for."), "accounts:companies", True),
     ]
+    return sorted(entries, key=lambda entry: entry.url_name is None)

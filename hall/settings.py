@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.elderly_mode",
+                "queueing.context_processors.staff_navigation",
             ],
         },
     },
@@ -149,8 +150,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             },
-            # A file, not memory: the concurrency tests need real connections from many threads.
-            "TEST": {"NAME": os.environ.get("HALL_SQLITE_TEST_PATH") or str(VAR_DIR / "test.sqlite3")},
+            # A file, not memory: the concurrency tests need real connections from many threads. One per test run,
+            # so that two runs on one machine do not share it.
+            "TEST": {"NAME": os.environ.get("HALL_SQLITE_TEST_PATH") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -331,6 +333,8 @@ LOGGING = {
 
 # --- Hall settings (local practice; editable defaults, see DOMAIN.md) ------------------------------------------------
 HALL_RECENT_CALLS_SHOWN = 8
+# Numbers one kiosk (one client address) may take per minute through the kiosk page.
+HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))
 
 # --- Notifications ----------------------------------------------------------------------------------------------------
 # SMS to citizens (hall/notifications). The backend is a dotted path, like Django's EMAIL_BACKEND: the console backend

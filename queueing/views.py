@@ -1,5 +1,6 @@
 """Pages of the queue: the kiosk and the clerk's workstation. Thin: each calls one service."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -10,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hall.audit import client_address
 from hall.errors import DomainError
+from hall.ratelimit import ensure_within_rate
 from queueing import permissions, selectors, services
 from queueing.models import Center, Queue, Ticket, Window
 
@@ -37,6 +40,13 @@ def kiosk_issue(request, center_id: int):
         messages.error(request, _("Please choose a queue."))
         return redirect("queueing:kiosk", center_id=center.pk)
     try:
+        ensure_within_rate(
+            scope="kiosk-issue",
+            key=client_address(request) or "-",
+            limit=settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE,
+            period=60,
+            message=_("Too many numbers taken from this device; please wait a minute."),
+        )
         ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)

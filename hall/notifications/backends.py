@@ -50,6 +50,7 @@ gateway accepted the message); gateways that deduplicate by a client message id 
 `notification_id` is for. A backend instance is made per attempt, so it must be cheap to construct.
 """
 
+import abc
 import itertools
 import logging
 from dataclasses import dataclass
@@ -76,7 +77,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
     """Base class of SMS backends; see the module docstring for the contract of `send`."""
 
     def __init__(self, **options):
@@ -84,12 +85,12 @@ class BaseSmsBackend:
         # must not require removing a gateway's credentials.
         self.options = options
 
+    @abc.abstractmethod
     def send(self, *, mobile: str, text: str, notification_id: int) -> str:
         """Deliver `text` to `mobile` (11 digits, validated) and return the provider's message id.
 
         Raise DeliveryError for a failure worth retrying, PermanentDeliveryError for a final one.
         """
-        raise NotImplementedError("an SMS backend must implement send()")
 
 
 class ConsoleSmsBackend(BaseSmsBackend):

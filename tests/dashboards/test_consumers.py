@@ -100,3 +100,12 @@ async def test_malformed_frames_are_ignored_and_the_socket_lives_on():
     await display.send_json_to({"type": "ping"})
     assert await display.receive_json_from() == {"type": "pong"}
     await display.disconnect()
+
+
+async def test_a_socket_from_a_foreign_origin_is_refused():
+    queue, _, _ = await make_hall()
+    foreign = WebsocketCommunicator(
+        router, f"/ws/centers/{queue.center_id}/display/", headers=[(b"origin", b"http://evil.example.com")]
+    )
+    connected, _ = await foreign.connect()
+    assert not connected

@@ -81,3 +81,14 @@ def test_malformed_form_posts_are_answered_not_crashed(zh, queue, window, clerk)
     assert zh.post("/clerk/finish/", {"ticket": "9" * 30}).status_code == 404
     assert zh.get("/kiosk/99999999999999999999/").status_code == 404
     assert Ticket.objects.count() == 0
+
+
+def test_a_kiosk_taking_numbers_too_fast_is_slowed_down(zh, queue, settings):
+    from django.core.cache import cache
+
+    settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = 3
+    cache.clear()
+    pages = [zh.post(f"/kiosk/{queue.center_id}/issue/", {"queue": queue.pk}, follow=True) for _ in range(4)]
+    cache.clear()
+    assert Ticket.objects.count() == 3
+    assert "本设备取号过于频繁" in pages[-1].content.decode()
