@@ -63,8 +63,10 @@ def register(request):
                     code=form.cleaned_data["code"],
                     password=form.cleaned_data["password1"],
                 )
+            except services.CodeRefused as error:
+                form.add_error("code", str(error.message))
             except DomainError as error:
-                form.add_error("code" if "code" in str(error.message) else None, str(error.message))
+                form.add_error("mobile", str(error.message))
             else:
                 login(request, user, backend=MOBILE_BACKEND)
                 messages.success(request, _("Welcome. Complete your real-name profile to handle matters."))

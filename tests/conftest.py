@@ -30,3 +30,14 @@ def private_channel_prefix():
     if settings.REDIS_URL:
         settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hall-test-{os.getpid()}"
         channel_layers.backends.clear()
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks run in-process, as in the embedded hall, also when REDIS_URL (CI's second run) turns eagerness off."""
+    from hall.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

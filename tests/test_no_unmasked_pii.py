@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks, settings):
+def demo(django_capture_on_commit_callbacks, settings, eager_celery):
     settings.HALL_SMS_BACKEND = "hall.notifications.backends.LocmemSmsBackend"
     call_command("load_demo", quiet=True, stdout=StringIO())
     profile = CitizenProfile.objects.select_related("user").first()

@@ -7,7 +7,7 @@ from hall.notifications import backends
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
+def sms_outbox(settings, eager_celery):
     """Messages go to a list; rate-limit counters start from zero."""
     settings.HALL_SMS_BACKEND = "hall.notifications.backends.LocmemSmsBackend"
     backends.reset_locmem()

@@ -37,14 +37,8 @@ def default_templates(db):
 
 
 @pytest.fixture(autouse=True)
-def eager_celery():
-    """Tasks run in-process, as in the embedded hall, also when REDIS_URL (CI's second run) turns eagerness off."""
-    from hall.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+def _eager(eager_celery):
+    """Every test here delivers in-process unless it says otherwise."""
 
 
 @pytest.fixture
