@@ -1,7 +1,8 @@
 """REST API of the queue: thin views that validate, call one service and serialize."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -76,6 +77,12 @@ PUBLIC_ISSUE_CHANNELS = [(c.value, c.label) for c in (Ticket.Channel.KIOSK, Tick
 class TicketIssueSerializer(serializers.Serializer):
     queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
     channel = serializers.ChoiceField(choices=PUBLIC_ISSUE_CHANNELS, default=Ticket.Channel.KIOSK)
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=30, help_text="Optional: for the per-person limits and priority."
+    )
+    mobile = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Optional: for SMS on issue, near turn and call."
+    )
 
 
 class WindowSerializer(serializers.ModelSerializer):
@@ -109,12 +116,32 @@ class TicketIssueView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "ticket_issue"
 
-    @extend_schema(request=TicketIssueSerializer, responses={201: IssuedTicketSerializer}, summary="Take a number")
+    @extend_schema(
+        request=TicketIssueSerializer,
+        responses={201: IssuedTicketSerializer},
+        summary="Take a number",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="A key unique to this request; a retry with the same key returns the same ticket.",
+            )
+        ],
+    )
     def post(self, request):
         payload = TicketIssueSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
         ticket = services.ticket_issue(
-            queue=payload.validated_data["queue"], channel=payload.validated_data["channel"], actor=request.user
+            queue=data["queue"],
+            channel=data["channel"],
+            actor=request.user,
+            id_number=data.get("id_number", ""),
+            mobile=data.get("mobile", ""),
+            citizen=request.user,
+            idempotency_key=key,
         )
         return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
@@ -195,3 +222,111 @@ class TicketFinishView(APIView):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
         ticket = services.ticket_finish(ticket=ticket, clerk=request.user)
         return Response(TicketSerializer(ticket).data)
+
+
+class _TicketActionView(APIView):
+    """One action on the ticket at the caller's window."""
+
+    service = staticmethod(services.ticket_finish)  # each subclass names its own
+
+    def respond(self, request, ticket_id: int):
+        ticket = get_object_or_404(Ticket, pk=ticket_id)
+        return Response(TicketSerializer(self.service(ticket=ticket, clerk=request.user)).data)
+
+
+class TicketRecallView(_TicketActionView):
+    service = staticmethod(services.ticket_recall)
+
+    @extend_schema(request=None, responses=TicketSerializer, summary="Call the ticket again")
+    def post(self, request, ticket_id: int):
+        return self.respond(request, ticket_id)
+
+
+class TicketStartView(_TicketActionView):
+    service = staticmethod(services.ticket_start)
+
+    @extend_schema(request=None, responses=TicketSerializer, summary="The citizen has arrived: service starts")
+    def post(self, request, ticket_id: int):
+        return self.respond(request, ticket_id)
+
+
+class TicketNoShowView(_TicketActionView):
+    service = staticmethod(services.ticket_no_show)
+
+    @extend_schema(request=None, responses=TicketSerializer, summary="Nobody came: mark the ticket as a no-show")
+    def post(self, request, ticket_id: int):
+        return self.respond(request, ticket_id)
+
+
+class TicketReactivateView(APIView):
+    @extend_schema(request=None, responses=TicketSerializer, summary="Bring a missed ticket back in line")
+    def post(self, request, ticket_id: int):
+        ticket = get_object_or_404(Ticket, pk=ticket_id)
+        session = selectors.open_session(clerk=request.user)
+        if session is None or session.window.center_id != ticket.center_id:
+            raise PermissionDenied(_("Sign in to a window of this centre first."))
+        return Response(TicketSerializer(services.ticket_reactivate(ticket=ticket, actor=request.user)).data)
+
+
+class TransferSerializer(serializers.Serializer):
+    to_queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all(), required=False, allow_null=True)
+    to_window = serializers.PrimaryKeyRelatedField(queryset=Window.objects.all(), required=False, allow_null=True)
+
+
+class TicketTransferView(APIView):
+    @extend_schema(
+        request=TransferSerializer, responses=TicketSerializer, summary="Transfer to another queue or a window"
+    )
+    def post(self, request, ticket_id: int):
+        ticket = get_object_or_404(Ticket, pk=ticket_id)
+        payload = TransferSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        onward = services.ticket_transfer(
+            ticket=ticket,
+            clerk=request.user,
+            to_queue=payload.validated_data.get("to_queue"),
+            to_window=payload.validated_data.get("to_window"),
+        )
+        return Response(TicketSerializer(onward).data)
+
+
+class CallTicketSerializer(serializers.Serializer):
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all())
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class WindowCallTicketView(APIView):
+    @extend_schema(request=CallTicketSerializer, responses=TicketSerializer, summary="Call a chosen ticket (audited)")
+    def post(self, request, window_id: int):
+        window = get_object_or_404(Window, pk=window_id)
+        payload = CallTicketSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ticket = services.window_call_ticket(
+            window=window,
+            clerk=request.user,
+            ticket=payload.validated_data["ticket"],
+            reason=payload.validated_data.get("reason", ""),
+            request=request,
+        )
+        return Response(TicketSerializer(ticket).data)
+
+
+class PauseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=100)
+
+
+class WindowPauseView(APIView):
+    @extend_schema(request=PauseSerializer, responses=WindowSerializer, summary="Pause the window, with a reason")
+    def post(self, request, window_id: int):
+        window = get_object_or_404(Window, pk=window_id)
+        payload = PauseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        window = services.window_pause(window=window, clerk=request.user, reason=payload.validated_data["reason"])
+        return Response(WindowSerializer(window).data)
+
+
+class WindowResumeView(APIView):
+    @extend_schema(request=None, responses=WindowSerializer, summary="Open the paused window again")
+    def post(self, request, window_id: int):
+        window = get_object_or_404(Window, pk=window_id)
+        return Response(WindowSerializer(services.window_resume(window=window, clerk=request.user)).data)

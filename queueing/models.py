@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hall.pii import EncryptedField
 from matters.models import Department, Matter
 
 
@@ -32,6 +33,48 @@ class Center(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def default_priority_groups() -> list[dict]:
+    """Priority groups in calling order (DOMAIN.md); each centre may reorder, rename or drop them."""
+    return [
+        {"code": "appointment", "label": "预约"},
+        {"code": "green_channel", "label": "绿色通道"},
+        {"code": "elderly", "label": "老年人"},
+        {"code": "disabled", "label": "残疾人"},
+        {"code": "military", "label": "军人"},
+        {"code": "pregnant", "label": "孕妇"},
+    ]
+
+
+class CenterSettings(models.Model):
+    """Local practice of one centre: the values DOMAIN.md gives as defaults, editable in the admin."""
+
+    center = models.OneToOneField(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="settings")
+    recall_limit = models.PositiveSmallIntegerField(_("recalls before a no-show"), default=2)
+    reactivate_within_minutes = models.PositiveSmallIntegerField(
+        _("no-show can be reactivated within (min)"), default=30
+    )
+    reactivate_places_from_front = models.PositiveSmallIntegerField(
+        _("reactivated ticket re-enters N places from the front"), default=3
+    )
+    identity_daily_limit = models.PositiveSmallIntegerField(_("tickets per identity per day"), default=3)
+    elderly_age = models.PositiveSmallIntegerField(_("elderly from age"), default=70)
+    priority_groups = models.JSONField(_("priority groups, in calling order"), default=default_priority_groups)
+    sms_near_position = models.PositiveSmallIntegerField(_("SMS when this many are ahead"), default=3)
+    wait_timeout_minutes = models.PositiveSmallIntegerField(_("wait timeout (min)"), default=15)
+
+    class Meta:
+        verbose_name = _("centre settings")
+        verbose_name_plural = _("centre settings")
+
+    def __str__(self):
+        return str(self.center)
+
+    def priority_rank(self, group: str) -> int:
+        """Lower is called first; normal tickets come after every group."""
+        codes = [g["code"] for g in self.priority_groups]
+        return codes.index(group) + 1 if group in codes else Ticket.NORMAL_PRIORITY
 
 
 class Zone(models.Model):
@@ -221,6 +264,7 @@ class Ticket(models.Model):
         NO_SHOW = "no_show", _("No-show")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
+        TRANSFERRED = "transferred", _("Transferred")
 
     ACTIVE_AT_WINDOW = (Status.CALLED, Status.SERVING)
     NORMAL_PRIORITY = 100
@@ -234,10 +278,37 @@ class Ticket(models.Model):
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("number"), max_length=12)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
     priority_rank = models.PositiveSmallIntegerField(
         _("priority rank"), default=NORMAL_PRIORITY, help_text=_("Lower is called first.")
     )
+    priority_group = models.CharField(_("priority group"), max_length=30, blank=True)
+    # Who holds it, for the anti-scalping limits and the citizen's own pages: a keyed hash, never the number itself.
+    identity_hash = models.CharField(_("identity (hash)"), max_length=64, blank=True, db_index=True)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    mobile = EncryptedField(_("mobile number"), kind="mobile")
+    # Kiosks and other vendors' devices send a key with each request; a retried request returns the same ticket.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True)
+    # Set by a transfer to a specific window: only that window may call the ticket.
+    target_window = models.ForeignKey(
+        "Window",
+        verbose_name=_("for window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targeted_tickets",
+    )
+    transferred_from = models.ForeignKey(
+        "self", verbose_name=_("transferred from"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    no_show_at = models.DateTimeField(_("no-show at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued"))
     # The time the ticket competes with: the issue time, kept when the ticket is transferred.
     queued_at = models.DateTimeField(_("queued since"))
@@ -257,7 +328,12 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         ordering = ["service_date", "queue", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["queue", "service_date", "number"], name="ticket_number_unique_per_day"),
+            # A transfer leaves the old row behind as a record and carries the number on: the old row steps aside.
+            models.UniqueConstraint(
+                fields=["queue", "service_date", "number"],
+                condition=~Q(status="transferred"),
+                name="ticket_number_unique_per_day",
+            ),
             models.UniqueConstraint(
                 fields=["window"], condition=Q(status__in=["called", "serving"]), name="one_current_ticket_per_window"
             ),
@@ -293,6 +369,7 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
     at = models.DateTimeField(_("time"))
     window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT)
     actor = models.ForeignKey(

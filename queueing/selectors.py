@@ -7,7 +7,16 @@ from django.db.models import Avg, Case, F, IntegerField, Prefetch, Q, QuerySet, 
 from django.utils import timezone
 
 from queueing import permissions
-from queueing.models import Queue, StaffMembership, StaffRole, Ticket, Window, WindowQueue, WindowSession
+from queueing.models import (
+    CenterSettings,
+    Queue,
+    StaffMembership,
+    StaffRole,
+    Ticket,
+    Window,
+    WindowQueue,
+    WindowSession,
+)
 
 
 def served_queue_weights(*, window: Window) -> dict[int, int]:
@@ -33,6 +42,8 @@ def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
         Ticket.objects.filter(
             queue_id__in=list(weights), service_date=timezone.localdate(), status=Ticket.Status.WAITING
         )
+        # A ticket sent to one window is for that window only.
+        .filter(Q(target_window__isnull=True) | Q(target_window=window))
         .annotate(window_weight=weight)
         .order_by("priority_rank", "-window_weight", "queued_at", "id")
     )
@@ -115,3 +126,21 @@ def supervised_windows(*, scope: set[int] | None) -> QuerySet[Window]:
         Prefetch("sessions", queryset=WindowSession.objects.filter(ended_at__isnull=True).select_related("clerk")),
         Prefetch("tickets", queryset=Ticket.objects.filter(status__in=Ticket.ACTIVE_AT_WINDOW), to_attr="current"),
     )
+
+
+def missed_tickets(*, center_id: int, limit: int = 10) -> list[Ticket]:
+    """Today's no-shows of the centre that may still be reactivated, newest first."""
+    window = center_settings_or_default(center_id=center_id).reactivate_within_minutes
+    since = timezone.now() - timedelta(minutes=window)
+    return list(
+        Ticket.objects.filter(
+            center_id=center_id, service_date=timezone.localdate(), status=Ticket.Status.NO_SHOW, no_show_at__gte=since
+        )
+        .select_related("queue")
+        .order_by("-no_show_at")[:limit]
+    )
+
+
+def center_settings_or_default(*, center_id: int) -> CenterSettings:
+    """The centre's settings, or the defaults of DOMAIN.md when none were saved (a read never writes)."""
+    return CenterSettings.objects.filter(center_id=center_id).first() or CenterSettings(center_id=center_id)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("clerk/sign-out/", views.workstation_sign_out, name="sign_out"),
     path("clerk/call-next/", views.workstation_call_next, name="call_next"),
     path("clerk/finish/", views.workstation_finish, name="finish"),
+    path("clerk/pause/", views.workstation_pause, name="pause"),
+    path("clerk/tickets/<id:ticket_id>/<slug:action>/", views.workstation_ticket_action, name="ticket_action"),
     path("supervise/windows/", views.supervise_windows, name="supervise_windows"),
     path("supervise/windows/<id:window_id>/sign-out/", views.supervise_force_sign_out, name="force_sign_out"),
 ]

@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hall.audit import client_address
-from hall.errors import DomainError
+from hall.errors import DomainError, NotAllowed
 from hall.ratelimit import ensure_within_rate
 from queueing import permissions, selectors, services
 from queueing.models import Center, Queue, Ticket, Window
@@ -82,6 +83,7 @@ def workstation(request):
     served_today = Ticket.objects.filter(
         window=window, service_date=timezone.localdate(), status=Ticket.Status.FINISHED
     ).count()
+    missed = selectors.missed_tickets(center_id=window.center_id)
     return render(
         request,
         "queueing/workstation.html",
@@ -92,6 +94,13 @@ def workstation(request):
             "waiting": waiting,
             "waiting_total": selectors.waiting_tickets_for_window(window=window).count(),
             "served_today": served_today,
+            "missed": missed,
+            "transfer_queues": Queue.objects.filter(center_id=window.center_id, is_accepting=True).exclude(
+                pk=current.queue_id if current else None
+            ),
+            "transfer_windows": Window.objects.filter(center_id=window.center_id)
+            .exclude(state=Window.State.CLOSED)
+            .exclude(pk=window.pk),
         },
     )
 
@@ -145,6 +154,78 @@ def workstation_finish(request):
     ticket = get_object_or_404(Ticket, pk=_posted_id(request, "ticket"))
     if _act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
         messages.success(request, _("Ticket %(number)s finished.") % {"number": ticket.number})
+    return redirect("queueing:workstation")
+
+
+# The actions on the ticket at the clerk's window, by the name in the URL: (service, message on success).
+TICKET_ACTIONS = {
+    "recall": (services.ticket_recall, gettext_lazy("Ticket %(number)s called again.")),
+    "start": (services.ticket_start, gettext_lazy("Serving ticket %(number)s.")),
+    "no-show": (services.ticket_no_show, gettext_lazy("Ticket %(number)s marked as a no-show.")),
+}
+
+
+@login_required
+@require_POST
+def workstation_ticket_action(request, ticket_id: int, action: str):
+    ticket = get_object_or_404(Ticket, pk=ticket_id)
+    if action == "reactivate":
+        if _act(request, lambda: _reactivate_at_window(request, ticket)):
+            messages.success(request, _("Ticket %(number)s is back in line.") % {"number": ticket.number})
+    elif action == "call":
+        session = selectors.open_session(clerk=request.user)
+        if session is None:
+            messages.error(request, _("Sign in to a window first."))
+        elif _act(
+            request,
+            lambda: services.window_call_ticket(
+                window=session.window,
+                clerk=request.user,
+                ticket=ticket,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            ),
+        ):
+            messages.success(request, _("Ticket %(number)s called.") % {"number": ticket.number})
+    elif action == "transfer":
+        to_queue = Queue.objects.filter(pk=_posted_id(request, "to_queue")).first()
+        to_window = Window.objects.filter(pk=_posted_id(request, "to_window")).first()
+        if _act(
+            request,
+            lambda: services.ticket_transfer(ticket=ticket, clerk=request.user, to_queue=to_queue, to_window=to_window),
+        ):
+            messages.success(request, _("Ticket %(number)s transferred.") % {"number": ticket.number})
+    elif action in TICKET_ACTIONS:
+        service, done = TICKET_ACTIONS[action]
+        if _act(request, lambda: service(ticket=ticket, clerk=request.user)):
+            messages.success(request, done % {"number": ticket.number})
+    else:
+        raise Http404
+    return redirect("queueing:workstation")
+
+
+def _reactivate_at_window(request, ticket):
+    """Clerks bring back the missed tickets of their own centre."""
+    session = selectors.open_session(clerk=request.user)
+    if session is None or session.window.center_id != ticket.center_id:
+        raise NotAllowed(_("Sign in to a window of this centre first."))
+    return services.ticket_reactivate(ticket=ticket, actor=request.user)
+
+
+@login_required
+@require_POST
+def workstation_pause(request):
+    session = selectors.open_session(clerk=request.user)
+    if session is None:
+        messages.error(request, _("Sign in to a window first."))
+    elif request.POST.get("resume") == "1":
+        if _act(request, lambda: services.window_resume(window=session.window, clerk=request.user)):
+            messages.success(request, _("The window is open again."))
+    elif _act(
+        request,
+        lambda: services.window_pause(window=session.window, clerk=request.user, reason=request.POST.get("reason", "")),
+    ):
+        messages.info(request, _("The window is paused."))
     return redirect("queueing:workstation")
 
 

@@ -58,6 +58,9 @@ class ZoneFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"区域{n}")
 
 
+PREFIX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
 class QueueFactory(factory.django.DjangoModelFactory):
     """Open all day, so tests do not depend on the wall clock unless they freeze it."""
 
@@ -66,7 +69,8 @@ class QueueFactory(factory.django.DjangoModelFactory):
 
     center = factory.SubFactory(CenterFactory)
     zone = factory.SubFactory(ZoneFactory, center=factory.SelfAttribute("..center"))
-    prefix = factory.Sequence(lambda n: "ABCDEFGHJKLMNPQRSTUVWXYZ"[n % 24] + ("" if n < 24 else str(n // 24)))
+    # One or two capital letters, as on real tickets (the column holds two).
+    prefix = factory.Sequence(lambda n: PREFIX_LETTERS[n % 24] + ("" if n < 24 else PREFIX_LETTERS[(n // 24) % 24]))
     name = factory.Sequence(lambda n: f"业务{n}")
     opens_at = datetime.time(0, 0)
     closes_at = datetime.time(23, 59, 59)

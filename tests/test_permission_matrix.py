@@ -71,7 +71,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import CitizenProfile, CompanyAgent, User
 from queueing import services
-from queueing.models import Center, StaffMembership, StaffRole, Ticket
+from queueing.models import Center, StaffMembership, StaffRole, Ticket, Window
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
 
@@ -209,6 +209,16 @@ def free_the_clerk(world: World) -> None:
     services.ticket_finish(ticket=Ticket.objects.get(pk=world.ids["t1"]), clerk=world.users[CLERK])
 
 
+def pause_the_window(world: World) -> None:
+    free_the_clerk(world)
+    services.window_pause(window=Window.objects.get(pk=world.ids["w1"]), clerk=world.users[CLERK], reason="短暂休息")
+
+
+def miss_the_called_ticket(world: World) -> None:
+    """The clerk's called ticket becomes a no-show, which may be brought back."""
+    services.ticket_no_show(ticket=Ticket.objects.get(pk=world.ids["t1"]), clerk=world.users[CLERK])
+
+
 PROFILE_FORM = {"real_name": "张三丰", "id_number": "11010519491231002X"}
 COMPANY_FORM = {"company_name": "上海矩阵科技有限公司", "uscc": "91310000MA1FL0000N", "is_legal_representative": ""}
 
@@ -279,6 +289,16 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "queueing:sign_out": (P("POST", "/clerk/sign-out/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
     "queueing:call_next": (P("POST", "/clerk/call-next/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
     "queueing:finish": (P("POST", "/clerk/finish/", SIGNED_IN_CLERK, data={"ticket": "{t1}"}),),
+    "queueing:pause": (
+        P("POST", "/clerk/pause/", SIGNED_IN_CLERK, data={"reason": "短暂休息"}, prepare=free_the_clerk),
+    ),
+    "queueing:ticket_action": (
+        P("POST", "/clerk/tickets/{t1}/recall/", SIGNED_IN_CLERK),
+        P("POST", "/clerk/tickets/{t1}/start/", SIGNED_IN_CLERK),
+        P("POST", "/clerk/tickets/{t1}/no-show/", SIGNED_IN_CLERK),
+        P("POST", "/clerk/tickets/{t2}/call/", SIGNED_IN_CLERK, prepare=free_the_clerk),
+        P("POST", "/clerk/tickets/{t1}/reactivate/", SIGNED_IN_CLERK, prepare=miss_the_called_ticket),
+    ),
     # --- Supervision (HTML) ---
     "queueing:supervise_windows": (
         P(
@@ -301,6 +321,28 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     ),
     "api-ticket-issue POST": (P("POST", "/api/v1/tickets/", PUBLIC, data={"queue": "{queue}", "channel": "kiosk"}),),
     "api-ticket-finish POST": (P("POST", "/api/v1/tickets/{t1}/finish/", SIGNED_IN_CLERK),),
+    "api-ticket-recall POST": (P("POST", "/api/v1/tickets/{t1}/recall/", SIGNED_IN_CLERK),),
+    "api-ticket-start POST": (P("POST", "/api/v1/tickets/{t1}/start/", SIGNED_IN_CLERK),),
+    "api-ticket-no-show POST": (P("POST", "/api/v1/tickets/{t1}/no-show/", SIGNED_IN_CLERK),),
+    "api-ticket-reactivate POST": (
+        P("POST", "/api/v1/tickets/{t1}/reactivate/", SIGNED_IN_CLERK, prepare=miss_the_called_ticket),
+    ),
+    "api-ticket-transfer POST": (
+        P("POST", "/api/v1/tickets/{t1}/transfer/", SIGNED_IN_CLERK, data={"to_queue": "{queue}"}),
+    ),
+    "api-window-call-ticket POST": (
+        P(
+            "POST",
+            "/api/v1/windows/{w1}/call-ticket/",
+            SIGNED_IN_CLERK,
+            data={"ticket": "{t2}"},
+            prepare=free_the_clerk,
+        ),
+    ),
+    "api-window-pause POST": (
+        P("POST", "/api/v1/windows/{w1}/pause/", SIGNED_IN_CLERK, data={"reason": "短暂休息"}, prepare=free_the_clerk),
+    ),
+    "api-window-resume POST": (P("POST", "/api/v1/windows/{w1}/resume/", SIGNED_IN_CLERK, prepare=pause_the_window),),
     "api-window-sign-in POST": (
         P("POST", "/api/v1/windows/{w2}/sign-in/", STAFFS_CENTER_WINDOW, data={}, prepare=free_the_clerk),
         P("POST", "/api/v1/windows/{ws2}/sign-in/", STAFFS_SUB_SITE_WINDOW, data={}, prepare=free_the_clerk),

@@ -91,3 +91,29 @@ def test_schema_and_docs_are_served(client, db):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"//cdn" not in docs.content and b"https://" not in docs.content
+
+
+def test_a_kiosk_retrying_with_the_same_idempotency_key_gets_the_same_ticket(api, queue):
+    first = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
+    again = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
+    assert first.json()["id"] == again.json()["id"] and Ticket.objects.count() == 1
+
+
+def test_the_per_person_limit_answers_in_the_users_language(api, queue):
+    body = {"queue": queue.pk, "id_number": "360426199101010071"}
+    assert api.post("/api/v1/tickets/", body, format="json").status_code == 201
+    refused = api.post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "您今天在该队列已有号，请勿重复取号。"
+
+
+def test_recall_no_show_and_reactivate_over_the_api(api, queue, window, clerk):
+    api.force_authenticate(clerk)
+    api.post(f"/api/v1/windows/{window.pk}/sign-in/")
+    api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
+    ticket = api.post(f"/api/v1/windows/{window.pk}/call-next/").json()
+    assert api.post(f"/api/v1/tickets/{ticket['id']}/recall/").status_code == 200
+    assert api.post(f"/api/v1/tickets/{ticket['id']}/no-show/").json()["status"] == "no_show"
+    back = api.post(f"/api/v1/tickets/{ticket['id']}/reactivate/")
+    assert back.json()["status"] == "waiting"
+    assert api.post(f"/api/v1/windows/{window.pk}/call-next/").json()["number"] == ticket["number"]

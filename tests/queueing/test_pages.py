@@ -88,7 +88,54 @@ def test_a_kiosk_taking_numbers_too_fast_is_slowed_down(zh, queue, settings):
 
     settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = 3
     cache.clear()
-    pages = [zh.post(f"/kiosk/{queue.center_id}/issue/", {"queue": queue.pk}, follow=True) for _ in range(4)]
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False):  # all in one minute of the fixed-window counter
+        pages = [zh.post(f"/kiosk/{queue.center_id}/issue/", {"queue": queue.pk}, follow=True) for _ in range(4)]
     cache.clear()
     assert Ticket.objects.count() == 3
     assert "本设备取号过于频繁" in pages[-1].content.decode()
+
+
+def test_the_workstation_offers_every_window_action(zh, queue, window, clerk):
+    from queueing import services
+
+    other = QueueFactory(center=queue.center, zone=queue.zone, prefix="B", name="不动产登记")
+    for _ in range(2):
+        services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    zh.force_login(clerk)
+    zh.post("/clerk/sign-in/", {"window": window.pk})
+    page = zh.post("/clerk/call-next/", follow=True).content.decode()
+    first = Ticket.objects.get(number="A001")
+    for label in ("重呼", "开始办理", "过号", "办结", "转窗"):
+        assert label in page
+    assert "A001 号已重呼。" in zh.post(f"/clerk/tickets/{first.pk}/recall/", follow=True).content.decode()
+    page = zh.post(f"/clerk/tickets/{first.pk}/no-show/", follow=True).content.decode()
+    assert "A001 号已标记过号。" in page and "过号，可恢复" in page
+    page = zh.post(f"/clerk/tickets/{first.pk}/reactivate/", follow=True).content.decode()
+    assert "A001 号已恢复排队。" in page
+    zh.post("/clerk/call-next/")
+    called = Ticket.objects.get(status=Ticket.Status.CALLED)
+    page = zh.post(f"/clerk/tickets/{called.pk}/transfer/", {"to_queue": other.pk}, follow=True).content.decode()
+    assert f"{called.number} 号已转窗。" in page
+    assert Ticket.objects.get(queue=other).number == called.number
+    page = zh.post("/clerk/pause/", {"reason": "短暂休息"}, follow=True).content.decode()
+    assert "窗口已暂停。" in page and 'data-testid="window-state">暂停' in page
+    page = zh.post("/clerk/pause/", {"resume": "1"}, follow=True).content.decode()
+    assert "窗口已恢复开放。" in page
+
+
+def test_an_unknown_ticket_action_is_a_404(zh, queue, window, clerk):
+    zh.force_login(clerk)
+    ticket = Ticket.objects.create(
+        center=queue.center,
+        queue=queue,
+        service_date="2026-01-05",
+        sequence=1,
+        number="A001",
+        channel="kiosk",
+        issued_at="2026-01-05T09:00:00+08:00",
+        queued_at="2026-01-05T09:00:00+08:00",
+    )
+    assert zh.post(f"/clerk/tickets/{ticket.pk}/explode/").status_code == 404

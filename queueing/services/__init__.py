@@ -1,0 +1,45 @@
+"""Every write of the queue. Each function is one transaction; events leave only after commit."""
+
+from queueing.services.calling import (
+    ticket_finish,
+    ticket_no_show,
+    ticket_reactivate,
+    ticket_recall,
+    ticket_start,
+    ticket_transfer,
+    window_call_next,
+    window_call_ticket,
+)
+from queueing.services.day import queue_close_past_days, tickets_expire_past_days, window_sessions_end_past_days
+from queueing.services.issue import ensure_queue_accepting, format_ticket_number, ticket_issue
+from queueing.services.windows import (
+    ensure_window_staff,
+    window_force_sign_out,
+    window_pause,
+    window_resume,
+    window_sign_in,
+    window_sign_out,
+)
+
+__all__ = [
+    "ensure_queue_accepting",
+    "ensure_window_staff",
+    "format_ticket_number",
+    "queue_close_past_days",
+    "ticket_finish",
+    "ticket_issue",
+    "ticket_no_show",
+    "ticket_reactivate",
+    "ticket_recall",
+    "ticket_start",
+    "ticket_transfer",
+    "tickets_expire_past_days",
+    "window_call_next",
+    "window_call_ticket",
+    "window_force_sign_out",
+    "window_pause",
+    "window_resume",
+    "window_sessions_end_past_days",
+    "window_sign_in",
+    "window_sign_out",
+]

@@ -1,0 +1,286 @@
+"""At the window: call next or a chosen ticket, recall, start, finish, no-show, reactivate, transfer."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.audit import Action, audit_record
+from hall.errors import DomainError
+from queueing import events, notify, selectors
+from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
+from queueing.models import Queue, Ticket, TicketEvent, Window
+from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, locked_window, record
+
+
+def _ready_window(*, window: Window, clerk) -> Window:
+    window = locked_window(window)
+    ensure_signed_in(window=window, clerk=clerk)
+    if window.state != Window.State.OPEN:
+        raise WindowNotOpen()
+    if selectors.current_ticket(window=window) is not None:
+        raise WindowBusy()
+    return window
+
+
+def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> Ticket:
+    updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
+        status=Ticket.Status.CALLED, window=window, clerk=clerk, called_at=now, call_count=1
+    )
+    if not updated:  # only on a database that ignores row locks and reorders writers; nothing was changed
+        raise WindowBusy(_("Another window took this ticket; call again."))
+    ticket.refresh_from_db()
+    record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
+    _announce_call(ticket=ticket, window=window)
+    return ticket
+
+
+def _announce_call(*, ticket: Ticket, window: Window) -> None:
+    events.announce_after_commit(
+        events.ticket_called, ticket_id=ticket.pk, window_id=window.pk, center_id=ticket.center_id
+    )
+    notify.ticket_sms(
+        template="ticket_called",
+        ticket=ticket,
+        event=f"called:{ticket.call_count}",
+        context={"number": ticket.number, "window": window.number},
+    )
+    _tell_the_next_in_line(queue_id=ticket.queue_id, service_date=ticket.service_date, center_id=ticket.center_id)
+
+
+def _tell_the_next_in_line(*, queue_id: int, service_date, center_id: int) -> None:
+    """The person who is now N-th in line gets the "nearly your turn" SMS (once: its event key is the ticket)."""
+    position = center_settings(center_id).sms_near_position
+    if not position:
+        return
+    waiting = Ticket.objects.filter(queue_id=queue_id, service_date=service_date, status=Ticket.Status.WAITING)
+    ticket = (
+        waiting.order_by("priority_rank", "queued_at", "id").select_related("center")[position : position + 1].first()
+    )
+    if ticket is not None:
+        notify.ticket_sms(
+            template="ticket_near",
+            ticket=ticket,
+            event="near",
+            context={"number": ticket.number, "ahead": position, "center": ticket.center.name},
+        )
+
+
+@transaction.atomic
+def window_call_next(*, window: Window, clerk) -> Ticket | None:
+    """Give `window` the next eligible ticket, or None when nobody it serves is waiting."""
+    window = _ready_window(window=window, clerk=clerk)
+    # skip_locked: a ticket another window is taking right now is passed over, never handed out twice.
+    ticket = selectors.waiting_tickets_for_window(window=window).select_for_update(skip_locked=True).first()
+    if ticket is None:
+        return None
+    return _hand_to_window(ticket=ticket, window=window, clerk=clerk, now=timezone.now())
+
+
+@transaction.atomic
+def window_call_ticket(*, window: Window, clerk, ticket: Ticket, reason: str = "", request=None) -> Ticket:
+    """Call one chosen ticket out of order (a clerk's judgement, so it is audited)."""
+    window = _ready_window(window=window, clerk=clerk)
+    ticket = locked_ticket(ticket)
+    if ticket.status != Ticket.Status.WAITING or ticket.service_date != timezone.localdate():
+        raise TicketNotActive(_("Ticket %(number)s is not waiting.") % {"number": ticket.number})
+    if not selectors.waiting_tickets_for_window(window=window).filter(pk=ticket.pk).exists():
+        raise DomainError(_("Ticket %(number)s is not for this window.") % {"number": ticket.number})
+    reason = (reason or "").strip()[:200]
+    ticket = _hand_to_window(ticket=ticket, window=window, clerk=clerk, now=timezone.now(), out_of_order=True)
+    audit_record(
+        action=Action.OUT_OF_ORDER_CALL,
+        actor=clerk,
+        target=ticket,
+        center_id=ticket.center_id,
+        detail={"number": ticket.number, "window": window.number, "reason": reason},
+        request=request,
+    )
+    return ticket
+
+
+def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
+    ticket = locked_ticket(ticket)
+    if ticket.status not in statuses:
+        if ticket.status == Ticket.Status.FINISHED:
+            raise TicketNotActive(_("Ticket %(number)s is already finished.") % {"number": ticket.number})
+        raise TicketNotActive(
+            _("Ticket %(number)s is %(status)s; this cannot be done now.")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
+    ensure_signed_in(window=ticket.window, clerk=clerk)
+    return ticket
+
+
+@transaction.atomic
+def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
+    """Call the same number again; after the centre's number of recalls, it is a no-show instead."""
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    limit = center_settings(ticket.center_id).recall_limit
+    if ticket.call_count > limit:
+        raise DomainError(
+            _("Ticket %(number)s has been recalled %(limit)d times; mark it as a no-show.")
+            % {"number": ticket.number, "limit": limit}
+        )
+    now = timezone.now()
+    ticket.call_count += 1
+    ticket.called_at = now
+    ticket.save(update_fields=["call_count", "called_at"])
+    record(ticket, TicketEvent.Kind.RECALLED, at=now, window=ticket.window, actor=clerk, call=ticket.call_count)
+    _announce_call(ticket=ticket, window=ticket.window)
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
+    """The citizen has arrived at the window: service begins."""
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    now = timezone.now()
+    ticket.status = Ticket.Status.SERVING
+    ticket.save(update_fields=["status"])
+    record(ticket, TicketEvent.Kind.SERVING, at=now, window=ticket.window, actor=clerk)
+    events.announce_after_commit(
+        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
+    """Conclude the service of `ticket` at the clerk's window."""
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
+    now = timezone.now()
+    ticket.status = Ticket.Status.FINISHED
+    ticket.finished_at = now
+    ticket.save(update_fields=["status", "finished_at"])
+    record(ticket, TicketEvent.Kind.FINISHED, at=now, window=ticket.window, actor=clerk)
+    events.announce_after_commit(
+        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_no_show(*, ticket: Ticket, clerk) -> Ticket:
+    """Nobody came: the window is free again; the ticket may be reactivated for a while."""
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    now = timezone.now()
+    ticket.status = Ticket.Status.NO_SHOW
+    ticket.no_show_at = now
+    ticket.save(update_fields=["status", "no_show_at"])
+    record(ticket, TicketEvent.Kind.NO_SHOW, at=now, window=ticket.window, actor=clerk, calls=ticket.call_count)
+    events.announce_after_commit(
+        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    )
+    return ticket
+
+
+def _queued_at_places_from_front(*, queue_id: int, service_date, priority_rank: int, places: int, now):
+    """A time that puts a ticket `places` places from the front of its priority class."""
+    ahead = list(
+        Ticket.objects.filter(
+            queue_id=queue_id, service_date=service_date, status=Ticket.Status.WAITING, priority_rank=priority_rank
+        )
+        .order_by("queued_at", "id")
+        .values_list("queued_at", flat=True)[: places + 1]
+    )
+    if len(ahead) <= places:
+        return now if not ahead else max(ahead[-1] + datetime.timedelta(microseconds=1), min(now, ahead[-1]))
+    before, after = ahead[places - 1], ahead[places]
+    return before + (after - before) / 2 if after > before else before
+
+
+@transaction.atomic
+def ticket_reactivate(*, ticket: Ticket, actor=None) -> Ticket:
+    """A citizen who missed the call comes back in time: the ticket re-enters K places from the front."""
+    ticket = locked_ticket(ticket)
+    settings = center_settings(ticket.center_id)
+    if ticket.status != Ticket.Status.NO_SHOW:
+        raise TicketNotActive(_("Ticket %(number)s was not missed.") % {"number": ticket.number})
+    now = timezone.now()
+    if now - ticket.no_show_at > datetime.timedelta(minutes=settings.reactivate_within_minutes):
+        raise DomainError(
+            _("Ticket %(number)s was missed more than %(minutes)d minutes ago; please take a new number.")
+            % {"number": ticket.number, "minutes": settings.reactivate_within_minutes}
+        )
+    ticket.queued_at = _queued_at_places_from_front(
+        queue_id=ticket.queue_id,
+        service_date=ticket.service_date,
+        priority_rank=ticket.priority_rank,
+        places=settings.reactivate_places_from_front,
+        now=now,
+    )
+    ticket.status, ticket.window, ticket.clerk, ticket.called_at, ticket.call_count = (
+        Ticket.Status.WAITING,
+        None,
+        None,
+        None,
+        0,
+    )
+    ticket.save(update_fields=["queued_at", "status", "window", "clerk", "called_at", "call_count"])
+    record(ticket, TicketEvent.Kind.REACTIVATED, at=now, actor=actor)
+    events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
+    return ticket
+
+
+@transaction.atomic
+def ticket_transfer(*, ticket: Ticket, clerk, to_queue: Queue | None = None, to_window: Window | None = None) -> Ticket:
+    """Send the citizen on to another queue or a specific window. The number and the issue time stay, so the
+    citizen does not start again at the back; the old ticket keeps the record of the first window."""
+    if (to_queue is None) == (to_window is None):
+        raise DomainError(_("Choose either a queue or a window to transfer to."))
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
+    if to_window is not None:
+        to_window = Window.objects.get(pk=to_window.pk)  # its state as it is now
+        if to_window.center_id != ticket.center_id:
+            raise DomainError(_("Tickets are transferred within the centre only."))
+        if to_window.state == Window.State.CLOSED or to_window.pk == ticket.window_id:
+            raise WindowNotOpen(_("Window %(number)s is not open.") % {"number": to_window.number})
+        served = selectors.served_queue_weights(window=to_window)
+        target_queue = ticket.queue if ticket.queue_id in served else Queue.objects.filter(pk__in=served).first()
+        if target_queue is None:
+            raise DomainError(_("Window %(number)s serves no queue.") % {"number": to_window.number})
+    else:
+        target_queue = to_queue
+        if target_queue.center_id != ticket.center_id:
+            raise DomainError(_("Tickets are transferred within the centre only."))
+        if not target_queue.is_accepting:
+            raise QueueClosed(_("Queue %(name)s is not taking tickets now.") % {"name": target_queue.name})
+    now = timezone.now()
+    old_window = ticket.window
+    ticket.status, ticket.finished_at = Ticket.Status.TRANSFERRED, now
+    ticket.save(update_fields=["status", "finished_at"])
+    record(
+        ticket,
+        TicketEvent.Kind.TRANSFERRED,
+        at=now,
+        window=old_window,
+        actor=clerk,
+        to_queue=target_queue.pk,
+        to_window=to_window.pk if to_window else None,
+    )
+    onward = Ticket.objects.create(
+        center_id=ticket.center_id,
+        queue=target_queue,
+        matter=ticket.matter,
+        service_date=ticket.service_date,
+        sequence=ticket.sequence,
+        number=ticket.number,
+        channel=ticket.channel,
+        priority_group=ticket.priority_group,
+        priority_rank=ticket.priority_rank,
+        identity_hash=ticket.identity_hash,
+        citizen=ticket.citizen,
+        mobile=ticket.mobile,
+        target_window=to_window,
+        transferred_from=ticket,
+        issued_at=ticket.issued_at,
+        queued_at=ticket.queued_at,
+    )
+    record(onward, TicketEvent.Kind.ISSUED, at=now, actor=clerk, transferred_from=ticket.pk)
+    events.announce_after_commit(
+        events.ticket_finished, ticket_id=ticket.pk, window_id=old_window.pk, center_id=ticket.center_id
+    )
+    events.announce_after_commit(events.ticket_issued, ticket_id=onward.pk, window_id=None, center_id=onward.center_id)
+    return onward

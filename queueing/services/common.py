@@ -1,0 +1,43 @@
+"""What every queue service needs: row locks, the sign-in check, the per-centre settings, the event log."""
+
+from django.db import connection
+
+from hall.audit import audit_record
+from queueing.errors import NotSignedIn
+from queueing.models import CenterSettings, Ticket, TicketEvent, Window, WindowSession
+
+
+def center_settings(center_id: int) -> CenterSettings:
+    settings, _created = CenterSettings.objects.get_or_create(center_id=center_id)
+    return settings
+
+
+def locked_window(window: Window) -> Window:
+    # Every action on one window goes through this row lock, so two tabs of one clerk cannot race each other.
+    return Window.objects.select_for_update().get(pk=window.pk)
+
+
+def locked_ticket(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).select_related("queue", "window").get(pk=ticket.pk)
+
+
+def ensure_signed_in(*, window: Window, clerk) -> None:
+    if not WindowSession.objects.filter(window=window, clerk=clerk, ended_at__isnull=True).exists():
+        raise NotSignedIn()
+
+
+def record(ticket: Ticket, kind: str, *, at, window=None, actor=None, **detail) -> TicketEvent:
+    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at, window=window, actor=actor, detail=detail)
+
+
+def audit_window(action: str, *, window: Window, actor, request=None, **detail) -> None:
+    audit_record(action=action, actor=actor, target=window, center_id=window.center_id, detail=detail, request=request)
+
+
+def lock_identity(identity_hash: str) -> None:
+    """Serialise issues for one person, so that two kiosks cannot both slip under the per-person limits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity_hash])
+    # SQLite: every write transaction begins IMMEDIATE, which already serialises writers.

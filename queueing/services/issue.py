@@ -1,0 +1,178 @@
+"""Giving out numbers: every channel, the daily counter, priority groups and the per-person limits."""
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from hall import identity, pii
+from hall.errors import DomainError
+from matters.models import Matter
+from queueing import events, notify, selectors
+from queueing.errors import DailyCapReached, QueueClosed
+from queueing.models import DailyCounter, Queue, Ticket, TicketEvent
+from queueing.services.common import center_settings, lock_identity, record
+
+# Channels on which staff vouch for a priority group (disabled, military, pregnant, green channel).
+STAFF_CHANNELS = (Ticket.Channel.DESK, Ticket.Channel.COMMUNITY)
+# Tickets that still hold their place: a person may hold one of these per queue.
+HOLDING = (Ticket.Status.WAITING, Ticket.Status.CALLED, Ticket.Status.SERVING, Ticket.Status.NO_SHOW)
+
+
+def format_ticket_number(*, prefix: str, sequence: int) -> str:
+    """`A023`: three digits, widening past 999."""
+    return f"{prefix}{sequence:03d}"
+
+
+def _next_sequence(*, queue: Queue, service_date) -> int:
+    """Bump the queue's counter for the day with a single upsert: concurrent kiosks never share a number."""
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (queue_id, service_date, last_sequence) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (queue_id, service_date) DO UPDATE SET last_sequence = {table}.last_sequence + 1 "
+            "RETURNING last_sequence",
+            [queue.pk, service_date],
+        )
+        return cursor.fetchone()[0]
+
+
+def ensure_queue_accepting(*, queue: Queue, now) -> None:
+    if not queue.is_accepting:
+        raise QueueClosed()
+    local_time = timezone.localtime(now).time()
+    if local_time < queue.opens_at:
+        raise QueueClosed(
+            _("Tickets for this queue are given from %(time)s. Please come back then.")
+            % {"time": formats.time_format(queue.opens_at, "H:i")}
+        )
+    if local_time >= queue.closes_at:
+        raise QueueClosed(
+            _("Tickets for this queue are given until %(time)s. Please come back on the next working day.")
+            % {"time": formats.time_format(queue.closes_at, "H:i")}
+        )
+
+
+def _identity_of(*, id_number: str, citizen) -> tuple[str, str]:
+    """(normalised identity number or "", its keyed hash or "") from what was typed or the citizen's profile."""
+    if id_number:
+        number = identity.validate_id_number(id_number)
+        return number, pii.blind_index("id_number", number)
+    profile = getattr(citizen, "profile", None) if citizen is not None and citizen.is_authenticated else None
+    if profile is not None and profile.id_number:
+        return profile.id_number, profile.id_number_hash
+    return "", ""
+
+
+def _priority_group(*, requested: str, channel: str, id_number: str, settings, today) -> str:
+    groups = [g["code"] for g in settings.priority_groups]
+    if requested:
+        if requested not in groups:
+            raise DomainError(_("This centre has no priority group “%(group)s”.") % {"group": requested})
+        if requested != "appointment" and channel not in STAFF_CHANNELS:
+            raise DomainError(_("A priority group other than age is granted at the staff desk."))
+        return requested
+    if id_number and "elderly" in groups and (identity.age_on(id_number, today) or 0) >= settings.elderly_age:
+        return "elderly"
+    return ""
+
+
+def _ensure_within_person_limits(*, queue: Queue, identity_hash: str, service_date, settings) -> None:
+    lock_identity(identity_hash)
+    mine = Ticket.objects.filter(identity_hash=identity_hash, service_date=service_date, center_id=queue.center_id)
+    if mine.filter(queue=queue, status__in=HOLDING).exists():
+        raise DomainError(_("You already hold a number in this queue today."))
+    if mine.count() >= settings.identity_daily_limit:
+        raise DomainError(
+            _("One person may take at most %(limit)d numbers a day in this centre.")
+            % {"limit": settings.identity_daily_limit}
+        )
+
+
+def ticket_issue(
+    *,
+    queue: Queue,
+    channel: str,
+    matter: Matter | None = None,
+    actor=None,
+    id_number: str = "",
+    mobile: str = "",
+    priority_group: str = "",
+    citizen=None,
+    idempotency_key: str | None = None,
+    priority_rank: int | None = None,
+) -> Ticket:
+    """Give a new number in `queue` for today. A retried request with the same `idempotency_key` gets the same
+    ticket back and changes nothing."""
+    if idempotency_key and (existing := Ticket.objects.filter(idempotency_key=idempotency_key).first()):
+        return existing
+    try:
+        return _ticket_issue(
+            queue=queue,
+            channel=channel,
+            matter=matter,
+            actor=actor,
+            id_number=id_number,
+            mobile=mobile,
+            priority_group=priority_group,
+            citizen=citizen,
+            idempotency_key=idempotency_key,
+            priority_rank=priority_rank,
+        )
+    except IntegrityError:
+        if idempotency_key and (existing := Ticket.objects.filter(idempotency_key=idempotency_key).first()):
+            return existing  # the same request arrived twice at once: the first one won
+        raise
+
+
+@transaction.atomic
+def _ticket_issue(
+    *, queue, channel, matter, actor, id_number, mobile, priority_group, citizen, idempotency_key, priority_rank
+) -> Ticket:
+    now = timezone.now()
+    service_date = timezone.localdate(now)
+    ensure_queue_accepting(queue=queue, now=now)
+    if channel not in Ticket.Channel.values:
+        raise QueueClosed(_("Unknown channel."))
+    if matter is not None and not queue.matters.filter(pk=matter.pk).exists():
+        raise QueueClosed(_("This matter is not handled in this queue."))
+    settings = center_settings(queue.center_id)
+    number, identity_hash = _identity_of(id_number=id_number, citizen=citizen)
+    mobile = identity.validate_mobile(mobile) if mobile else ""
+    group = _priority_group(
+        requested=priority_group, channel=channel, id_number=number, settings=settings, today=service_date
+    )
+    if identity_hash:
+        _ensure_within_person_limits(
+            queue=queue, identity_hash=identity_hash, service_date=service_date, settings=settings
+        )
+    sequence = _next_sequence(queue=queue, service_date=service_date)
+    if queue.daily_cap is not None and sequence > queue.daily_cap:
+        raise DailyCapReached()  # the counter bump rolls back with the transaction
+    ticket = Ticket.objects.create(
+        center_id=queue.center_id,
+        queue=queue,
+        matter=matter,
+        service_date=service_date,
+        sequence=sequence,
+        number=format_ticket_number(prefix=queue.prefix, sequence=sequence),
+        channel=channel,
+        priority_group=group,
+        priority_rank=priority_rank if priority_rank is not None else settings.priority_rank(group),
+        identity_hash=identity_hash,
+        citizen=citizen if citizen is not None and citizen.is_authenticated else None,
+        mobile=mobile,
+        idempotency_key=idempotency_key or None,
+        issued_at=now,
+        queued_at=now,
+    )
+    record(ticket, TicketEvent.Kind.ISSUED, at=now, actor=actor, channel=channel, group=group)
+    events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
+    if mobile:
+        ahead = selectors.ticket_position(ticket=ticket).ahead
+        notify.ticket_sms(
+            template="ticket_issued",
+            ticket=ticket,
+            event="issued",
+            context={"number": ticket.number, "queue": queue.name, "ahead": ahead},
+        )
+    return ticket

@@ -1,0 +1,148 @@
+"""Windows: sign-in and sign-out, handover, forced sign-out, pause and resume."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hall.audit import Action
+from hall.errors import DomainError, NotAllowed
+from queueing import events, permissions, selectors
+from queueing.errors import NotSignedIn, WindowBusy
+from queueing.models import Ticket, TicketEvent, Window, WindowSession
+from queueing.services.common import audit_window, ensure_signed_in, locked_window, record
+
+
+def ensure_window_staff(*, user, window: Window) -> None:
+    if not permissions.may_staff_window(user=user, window=window):
+        raise NotAllowed(_("You are not on the staff of this centre."))
+
+
+@transaction.atomic
+def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=None) -> WindowSession:
+    """Sign `clerk` in to `window` and open it. A clerk is at one window at a time; a window has one clerk.
+
+    With `take_over`, a clerk relieves the colleague at the window (交接): the colleague is signed out and the
+    ticket being served, if any, stays at the window under the new clerk.
+    """
+    ensure_window_staff(user=clerk, window=window)
+    # Lock the clerk before the window: two tabs signing one clerk in to two windows queue up here.
+    get_user_model().objects.select_for_update().filter(pk=clerk.pk).first()
+    window = locked_window(window)
+    occupant = selectors.window_clerk_session(window=window)
+    now = timezone.now()
+    if occupant is not None and occupant.clerk_id == clerk.pk:
+        return occupant
+    if occupant is not None and not take_over:
+        raise NotAllowed(
+            _("%(name)s is signed in to this window; take it over or ask them to sign out.")
+            % {"name": occupant.clerk.get_full_name() or occupant.clerk.get_username()}
+        )
+    previous = selectors.open_session(clerk=clerk)
+    if previous is not None:
+        _end_session(session=previous, now=now, actor=clerk, request=request)
+    if occupant is not None:
+        occupant.ended_at = now
+        occupant.save(update_fields=["ended_at"])
+        Ticket.objects.filter(window=window, status__in=Ticket.ACTIVE_AT_WINDOW).update(clerk=clerk)
+        audit_window(
+            Action.WINDOW_HANDOVER,
+            window=window,
+            actor=clerk,
+            request=request,
+            from_clerk=occupant.clerk.get_username(),
+        )
+    session = WindowSession.objects.create(window=window, clerk=clerk)
+    window.state = Window.State.OPEN
+    window.pause_reason = ""
+    window.save(update_fields=["state", "pause_reason"])
+    audit_window(Action.WINDOW_SIGN_IN, window=window, actor=clerk, request=request)
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return session
+
+
+def _end_session(*, session: WindowSession, now, actor, request=None) -> None:
+    window = locked_window(session.window)
+    if selectors.current_ticket(window=window) is not None:
+        raise WindowBusy(_("Finish the current ticket before leaving the window."))
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    window.state = Window.State.CLOSED
+    window.save(update_fields=["state"])
+    audit_window(Action.WINDOW_SIGN_OUT, window=window, actor=actor, request=request)
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+
+
+@transaction.atomic
+def window_sign_out(*, clerk, request=None) -> None:
+    session = selectors.open_session(clerk=clerk)
+    if session is None:
+        raise NotSignedIn(_("You are not signed in to any window."))
+    _end_session(session=session, now=timezone.now(), actor=clerk, request=request)
+
+
+@transaction.atomic
+def window_force_sign_out(*, window: Window, supervisor, reason: str, request=None) -> WindowSession:
+    """A supervisor signs out the clerk of `window` (who left without doing so). The ticket being served, if any,
+    goes back to the front of its queue: it keeps its issue time."""
+    if not permissions.may_supervise(user=supervisor, center_id=window.center_id):
+        raise NotAllowed(_("Only a supervisor of this centre can sign a clerk out."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for signing the clerk out."))
+    window = locked_window(window)
+    session = selectors.window_clerk_session(window=window)
+    if session is None:
+        raise DomainError(_("Nobody is signed in to this window."))
+    now = timezone.now()
+    returned = selectors.current_ticket(window=window)
+    if returned is not None:
+        Ticket.objects.filter(pk=returned.pk).update(
+            status=Ticket.Status.WAITING, window=None, clerk=None, called_at=None
+        )
+        record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
+    session.ended_at = now
+    session.save(update_fields=["ended_at"])
+    window.state = Window.State.CLOSED
+    window.save(update_fields=["state"])
+    audit_window(
+        Action.WINDOW_FORCED_SIGN_OUT,
+        window=window,
+        actor=supervisor,
+        request=request,
+        clerk=session.clerk.get_username(),
+        reason=reason[:200],
+        returned_ticket=returned.number if returned else None,
+    )
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return session
+
+
+@transaction.atomic
+def window_pause(*, window: Window, clerk, reason: str) -> Window:
+    """The clerk steps away for a while: the window calls nobody until it is resumed."""
+    window = locked_window(window)
+    ensure_signed_in(window=window, clerk=clerk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the window pauses; the hall screen shows it."))
+    if window.state != Window.State.OPEN:
+        raise DomainError(_("Only an open window can pause."))
+    if selectors.current_ticket(window=window) is not None:
+        raise WindowBusy(_("Finish the current ticket before pausing."))
+    window.state, window.pause_reason = Window.State.PAUSED, reason[:100]
+    window.save(update_fields=["state", "pause_reason"])
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return window
+
+
+@transaction.atomic
+def window_resume(*, window: Window, clerk) -> Window:
+    window = locked_window(window)
+    ensure_signed_in(window=window, clerk=clerk)
+    if window.state != Window.State.PAUSED:
+        raise DomainError(_("This window is not paused."))
+    window.state, window.pause_reason = Window.State.OPEN, ""
+    window.save(update_fields=["state", "pause_reason"])
+    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    return window
