@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Min, Q
 from django.utils import timezone
 
+from hall.notifications.models import MessageTemplate
 from queueing.models import Center, Queue, Ticket, TicketEvent, Window
 
 
@@ -107,6 +108,21 @@ def call_payload(*, number: str, window: Window, at) -> dict:
     return {"number": number, "window_number": window.number, "window_name": window.name, "at": at.isoformat()}
 
 
+# DOMAIN.md's wording, used when the templates were removed from the admin.
+DEFAULT_ANNOUNCEMENTS = {"voice_call": "请{number}号到{window}号窗口办理", "screen_call": "请{number}到{window}号窗口"}
+
+
+def announcement_templates() -> dict:
+    """The calling display's voice and screen texts, with {number} and {window} to fill (editable in the admin)."""
+    texts = dict(
+        MessageTemplate.objects.filter(code__in=DEFAULT_ANNOUNCEMENTS, active=True).values_list("code", "text")
+    )
+    return {
+        "voice": texts.get("voice_call", DEFAULT_ANNOUNCEMENTS["voice_call"]),
+        "screen": texts.get("screen_call", DEFAULT_ANNOUNCEMENTS["screen_call"]),
+    }
+
+
 def hall_snapshot(*, center_id: int) -> dict:
     """Everything a screen of the centre needs on connect."""
     center = Center.objects.only("id", "name").get(pk=center_id)
@@ -118,6 +134,7 @@ def hall_snapshot(*, center_id: int) -> dict:
         "windows": window_tiles(center_id=center_id),
         "queues": queue_waiting(center_id=center_id),
         "recent_calls": recent_calls(center_id=center_id),
+        "announce": announcement_templates(),
     }
 
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from hall.admin import ReadOnlyAdmin
 from queueing.models import (
     Center,
+    CenterSettings,
     Queue,
     StaffMembership,
     Ticket,
@@ -14,10 +15,18 @@ from queueing.models import (
 )
 
 
+class CenterSettingsInline(admin.StackedInline):
+    model = CenterSettings
+    can_delete = False
+    extra = 1
+    max_num = 1
+
+
 @admin.register(Center)
 class CenterAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
+    inlines = [CenterSettingsInline]
 
 
 @admin.register(Zone)

@@ -132,48 +132,46 @@ def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
     return ticket
 
 
-@transaction.atomic
-def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
-    """The citizen has arrived at the window: service begins."""
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+NOW = object()  # stands for "the time of the action" in _move_at_window's fields
+
+
+def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, **fields) -> Ticket:
+    """Put the clerk's ticket in `status`, log it as `kind` and tell the screens."""
     now = timezone.now()
-    ticket.status = Ticket.Status.SERVING
-    ticket.save(update_fields=["status"])
-    record(ticket, TicketEvent.Kind.SERVING, at=now, window=ticket.window, actor=clerk)
+    ticket.status = status
+    for name, value in fields.items():
+        setattr(ticket, name, now if value is NOW else value)
+    ticket.save(update_fields=["status", *fields])
+    record(ticket, kind, at=now, window=ticket.window, actor=clerk)
     events.announce_after_commit(
         events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
     )
     return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
+    """The citizen has arrived at the window: service begins."""
+    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    return _move_at_window(ticket=ticket, clerk=clerk, status=Ticket.Status.SERVING, kind=TicketEvent.Kind.SERVING)
 
 
 @transaction.atomic
 def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
     """Conclude the service of `ticket` at the clerk's window."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
-    now = timezone.now()
-    ticket.status = Ticket.Status.FINISHED
-    ticket.finished_at = now
-    ticket.save(update_fields=["status", "finished_at"])
-    record(ticket, TicketEvent.Kind.FINISHED, at=now, window=ticket.window, actor=clerk)
-    events.announce_after_commit(
-        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    return _move_at_window(
+        ticket=ticket, clerk=clerk, status=Ticket.Status.FINISHED, kind=TicketEvent.Kind.FINISHED, finished_at=NOW
     )
-    return ticket
 
 
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, clerk) -> Ticket:
     """Nobody came: the window is free again; the ticket may be reactivated for a while."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
-    now = timezone.now()
-    ticket.status = Ticket.Status.NO_SHOW
-    ticket.no_show_at = now
-    ticket.save(update_fields=["status", "no_show_at"])
-    record(ticket, TicketEvent.Kind.NO_SHOW, at=now, window=ticket.window, actor=clerk, calls=ticket.call_count)
-    events.announce_after_commit(
-        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
+    return _move_at_window(
+        ticket=ticket, clerk=clerk, status=Ticket.Status.NO_SHOW, kind=TicketEvent.Kind.NO_SHOW, no_show_at=NOW
     )
-    return ticket
 
 
 def _queued_at_places_from_front(*, queue_id: int, service_date, priority_rank: int, places: int, now):

@@ -65,11 +65,15 @@ def _end_session(*, session: WindowSession, now, actor, request=None) -> None:
     window = locked_window(session.window)
     if selectors.current_ticket(window=window) is not None:
         raise WindowBusy(_("Finish the current ticket before leaving the window."))
+    _close(session=session, window=window, now=now)
+    audit_window(Action.WINDOW_SIGN_OUT, window=window, actor=actor, request=request)
+
+
+def _close(*, session: WindowSession, window: Window, now) -> None:
     session.ended_at = now
     session.save(update_fields=["ended_at"])
     window.state = Window.State.CLOSED
     window.save(update_fields=["state"])
-    audit_window(Action.WINDOW_SIGN_OUT, window=window, actor=actor, request=request)
     events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
 
 
@@ -101,10 +105,7 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
             status=Ticket.Status.WAITING, window=None, clerk=None, called_at=None
         )
         record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
-    session.ended_at = now
-    session.save(update_fields=["ended_at"])
-    window.state = Window.State.CLOSED
-    window.save(update_fields=["state"])
+    _close(session=session, window=window, now=now)
     audit_window(
         Action.WINDOW_FORCED_SIGN_OUT,
         window=window,
@@ -114,7 +115,6 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
         reason=reason[:200],
         returned_ticket=returned.number if returned else None,
     )
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
     return session
 
 

@@ -10,6 +10,24 @@ from queueing.demo_data import DEMO_PASSWORD
 pytestmark = pytest.mark.browser
 
 
+# Records what the display asks the browser to say, and ends each utterance at once.
+RECORD_SPEECH = """
+window.__spoken = [];
+window.SpeechSynthesisUtterance = window.SpeechSynthesisUtterance || function (text) { this.text = text; };
+Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
+  speak: function (utterance) {
+    window.__spoken.push(utterance.text);
+    setTimeout(function () { if (utterance.onend) { utterance.onend(); } }, 20);
+  },
+  cancel: function () {},
+} });
+"""
+
+
+def spoken(number: str) -> str:
+    return "".join("零一二三四五六七八九"[int(c)] if c.isdigit() else c for c in number)
+
+
 def login(page, base, username, next_path):
     page.goto(f"{base}/accounts/login/?next={next_path}")
     page.fill("#id_username", username)
@@ -23,6 +41,7 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
 
     display = context.new_page()
+    display.add_init_script(RECORD_SPEECH)
     display.goto(f"{base}/display/{center_id}/")
     expect(display.locator("body")).to_have_attribute("data-live", "live")
 
@@ -53,7 +72,17 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
 
     expect(display.locator("[data-call-number]")).to_have_text(number, timeout=1000)
     expect(display.locator("[data-recent-calls] li").first).to_contain_text(number)
+    window_number = display.locator("[data-call-window]").inner_text().replace("号窗口", "").strip()
+    expect(display.locator("[data-call-text]")).to_have_text(f"请{number}到{window_number}号窗口")
+    said = f"请{spoken(number)}号到{window_number}号窗口办理"
+    display.wait_for_function("n => window.__spoken.length >= n", arg=2, timeout=3000)
+    assert display.evaluate("window.__spoken") == [said, said]  # twice, one after the other
     shot(display, "calling-display")
+
+    clerk.keyboard.press("r")  # recall: the display says it again
+    expect(clerk.locator(".messages")).to_contain_text("已重呼")
+    display.wait_for_function("n => window.__spoken.length >= n", arg=4, timeout=3000)
+    assert display.evaluate("window.__spoken") == [said] * 4
 
     clerk.keyboard.press("f")
     expect(clerk.get_by_test_id("served-today")).to_have_text("1")

@@ -44,6 +44,7 @@ async def test_display_gets_a_snapshot_on_connect_then_the_call():
     assert snapshot["type"] == "snapshot"
     assert snapshot["totals"]["waiting"] == 1
     assert [q["waiting"] for q in snapshot["queues"] if q["prefix"] == "A"] == [1]
+    assert snapshot["announce"] == {"voice": "请{number}号到{window}号窗口办理", "screen": "请{number}到{window}号窗口"}
 
     # Services run their after-commit hooks in the sync thread, as a request would.
     await database_sync_to_async(services.window_call_next)(window=window, clerk=clerk)

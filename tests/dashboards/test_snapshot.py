@@ -50,3 +50,12 @@ def test_snapshot_shows_what_happened():
     assert snapshot["totals"]["waiting"] == 6
     tile = next(w for w in snapshot["windows"] if w["number"] == 1)
     assert tile["state"] == "open" and tile["served_today"] == 1 and tile["ticket"]["number"] == "A002"
+
+
+@pytest.mark.django_db
+def test_the_display_speaks_the_wording_set_in_the_admin():
+    from hall.notifications.models import MessageTemplate
+
+    center = build_hall(windows=1, tickets_per_queue=2)
+    MessageTemplate.objects.filter(code="voice_call").update(text="请{number}号到{window}号窗口")
+    assert hall_snapshot(center_id=center.pk)["announce"]["voice"] == "请{number}号到{window}号窗口"
