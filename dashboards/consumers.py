@@ -5,8 +5,8 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from dashboards import selectors
-from dashboards.groups import center_group
+from dashboards import citizen, selectors
+from dashboards.groups import center_group, queue_group
 from queueing.models import Center
 from queueing.permissions import may_watch_center
 
@@ -67,3 +67,74 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
 
 class SupervisorScreenConsumer(CenterScreenConsumer):
     staff_only = True
+
+
+class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
+    """A citizen's phone following one ticket (`/ws/tickets/<token>/`; the signed token is the only key).
+
+    It joins the group of its ticket's queue and day, gets a snapshot of its ticket on connect, then relays the
+    queue's messages as they are: the phone finds its own place in them. Thousands of phones may follow one queue,
+    so a group message costs no database work here; only the phone whose ticket was transferred reads it again.
+    """
+
+    async def dispatch(self, message):
+        # Group messages skip the per-message database clean-up Channels does by default (ARCHITECTURE.md).
+        if message["type"] == "queue.message":
+            await self.queue_message(message)
+            return
+        if message["type"] == "queue.alive":
+            await self.send(text_data='{"type":"alive"}')
+            return
+        await super().dispatch(message)
+
+    async def connect(self):
+        self.ticket_id = citizen.ticket_id_from_token(self.scope["url_route"]["kwargs"]["token"])
+        self.group = None
+        if self.ticket_id is None or not await self._follow(self.ticket_id):
+            await self.close(code=NOT_FOUND)
+            return
+        await self.accept()
+        await self.send_json(self.snapshot)
+
+    async def _follow(self, ticket_id: int) -> bool:
+        """Join the group of `ticket_id`'s current ticket, then read the snapshot, so no event falls in between."""
+        for _attempt in range(3):
+            ticket = await database_sync_to_async(citizen.current_ticket)(ticket_id)
+            if ticket is None:
+                return False
+            group = queue_group(ticket.queue_id, ticket.service_date)
+            if group != self.group:
+                if self.group is not None:
+                    await self.channel_layer.group_discard(self.group, self.channel_name)
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.group = group
+            ticket = await database_sync_to_async(citizen.current_ticket)(ticket.pk)
+            if ticket is not None and queue_group(ticket.queue_id, ticket.service_date) == self.group:
+                self.ticket_id = ticket.pk
+                self.snapshot = await database_sync_to_async(citizen.ticket_snapshot)(ticket)
+                return True
+            # transferred to another queue while joining: follow it once more
+        return False
+
+    async def disconnect(self, code):
+        if getattr(self, "group", None):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = json.loads(text_data) if text_data else None
+        except ValueError:
+            return
+        if isinstance(content, dict) and content.get("type") == "ping":
+            # Answered through the channel layer: the reply proves the layer still delivers to this phone, and it
+            # counts as a message for live.js, so a quiet queue is not taken for a dead connection.
+            await self.channel_layer.send(self.channel_name, {"type": "queue.alive"})
+
+    async def queue_message(self, event):
+        moved = event.get("moved")
+        if moved and moved[0] == self.ticket_id:
+            # This phone's ticket moved on (transfer): follow the onward ticket and start again from a snapshot.
+            if await self._follow(moved[1]):
+                await self.send_json(self.snapshot)
+            return
+        await self.send(text_data=event["text"])

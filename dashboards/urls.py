@@ -7,4 +7,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("display/<id:center_id>/", views.calling_display, name="display"),
     path("screen/<id:center_id>/", views.big_screen, name="screen"),
+    path("t/<str:token>/", views.citizen_ticket, name="ticket"),
 ]

@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
+from dashboards import citizen
 from queueing.models import Center
 from queueing.permissions import may_watch_center
 
@@ -23,3 +26,26 @@ def home(request):
     """The hall's front page: every screen of every centre, one tap away."""
     centers = Center.objects.order_by("level", "code")
     return render(request, "home.html", {"centers": centers})
+
+
+@never_cache
+def citizen_ticket(request, token: str):
+    """The live page of one ticket, for whoever holds its link (the QR code on the slip): no sign-in."""
+    ticket = citizen.ticket_from_token(token)
+    if ticket is None:
+        raise Http404
+    snapshot = citizen.ticket_snapshot(ticket)
+    response = render(
+        request,
+        "dashboards/ticket.html",
+        {
+            "ticket": ticket,
+            "snapshot": snapshot,
+            "socket_path": citizen.citizen_ticket_socket_path(token),
+            "status_text": citizen.status_text(status=ticket.status, window=snapshot["ticket"]["window"]),
+            "status_detail": citizen.status_detail(status=ticket.status, window=snapshot["ticket"]["window"]),
+            "estimate_text": citizen.estimate_text(ahead=snapshot["ahead"], minutes=snapshot["estimated_minutes"]),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

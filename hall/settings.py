@@ -205,6 +205,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 HALL_PERIODIC_JOBS = {
     "dashboards.push_hall_snapshots": float(os.environ.get("HALL_SNAPSHOT_PERIOD", "5")),
     "queueing.close_past_days": 600.0,
+    "queueing.release_missed_appointments": 300.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -282,6 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # Per client address; kiosks of other vendors behind one address need a rate above their peak.
         "ticket_issue": os.environ.get("HALL_TICKET_ISSUE_RATE", "120/minute"),
+        "appointment": os.environ.get("HALL_APPOINTMENT_RATE", "30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -296,6 +298,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketChannelEnum": "queueing.models.Ticket.Channel",
         "PublicIssueChannelEnum": "queueing.api.PUBLIC_ISSUE_CHANNELS",
+        "TicketStatusEnum": "queueing.models.Ticket.Status",
+        "AppointmentStatusEnum": "queueing.models.Appointment.Status",
     },
 }
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from hall.admin import ReadOnlyAdmin
 from queueing.models import (
+    Appointment,
+    AppointmentSlot,
     Center,
     CenterSettings,
     Queue,
@@ -82,3 +84,17 @@ class TicketAdmin(ReadOnlyAdmin):
     list_filter = ["center", "service_date", "status", "channel"]
     search_fields = ["number"]
     inlines = [TicketEventInline]
+
+
+@admin.register(AppointmentSlot)
+class AppointmentSlotAdmin(admin.ModelAdmin):
+    list_display = ["queue", "date", "starts_at", "ends_at", "capacity"]
+    list_filter = ["queue__center", "queue", "date"]
+    date_hierarchy = "date"
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    list_display = ["slot", "status", "booked_at", "checked_in_at", "ticket"]
+    list_filter = ["status", "slot__date"]
+    exclude = ["identity_hash"]

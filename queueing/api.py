@@ -1,17 +1,19 @@
 """REST API of the queue: thin views that validate, call one service and serialize."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from queueing import permissions, selectors, services
-from queueing.models import Center, Queue, Ticket, Window
+from queueing.models import Appointment, AppointmentSlot, Center, Queue, Ticket, Window
 
 
 class CenterSerializer(serializers.ModelSerializer):
@@ -330,3 +332,94 @@ class WindowResumeView(APIView):
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
         return Response(WindowSerializer(services.window_resume(window=window, clerk=request.user)).data)
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    free = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = AppointmentSlot
+        fields = ["id", "queue", "date", "starts_at", "ends_at", "capacity", "free"]
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    slot = SlotSerializer(read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "slot", "code", "status", "booked_at", "checked_in_at", "ticket"]
+
+
+class SlotListView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=SlotSerializer(many=True),
+        summary="Bookable times of a queue on a day",
+        parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD; today when absent")],
+    )
+    def get(self, request, queue_id: int):
+        queue = get_object_or_404(Queue, pk=queue_id)
+        day = parse_date(request.query_params.get("date", "")) or timezone.localdate()
+        return Response(SlotSerializer(selectors.open_slots(queue=queue, date=day), many=True).data)
+
+
+class BookSerializer(serializers.Serializer):
+    slot = serializers.PrimaryKeyRelatedField(queryset=AppointmentSlot.objects.all())
+
+
+class IsCitizen(BasePermission):
+    message = "Appointments are booked by citizen accounts."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.kind == "citizen")
+
+
+class AppointmentBookView(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "appointment"
+
+    @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer}, summary="Book a time (citizens)")
+    def post(self, request):
+        payload = BookSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        appointment = services.appointment_book(slot=payload.validated_data["slot"], citizen=request.user)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class AppointmentCancelView(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "appointment"
+
+    @extend_schema(request=None, responses=AppointmentSerializer, summary="Cancel one's own appointment")
+    def post(self, request, appointment_id: int):
+        appointment = get_object_or_404(Appointment, pk=appointment_id, citizen=request.user)
+        return Response(
+            AppointmentSerializer(services.appointment_cancel(appointment=appointment, citizen=request.user)).data
+        )
+
+
+class CheckInSerializer(serializers.Serializer):
+    center = serializers.PrimaryKeyRelatedField(queryset=Center.objects.all())
+    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+
+
+class AppointmentCheckInView(APIView):
+    """Kiosks turn an appointment code into a priority ticket."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "appointment"
+
+    @extend_schema(request=CheckInSerializer, responses={201: IssuedTicketSerializer}, summary="Check in with a code")
+    def post(self, request):
+        payload = CheckInSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ticket = services.appointment_check_in(
+            center_id=payload.validated_data["center"].pk,
+            code=payload.validated_data["code"],
+            idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:64] or None,
+        )
+        return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)

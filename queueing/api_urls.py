@@ -7,6 +7,12 @@ urlpatterns = [
     path("centers/<id:center_id>/queues/", api.QueueListView.as_view(), name="api-queues"),
     path("centers/<id:center_id>/windows/", api.WindowListView.as_view(), name="api-windows"),
     path("tickets/", api.TicketIssueView.as_view(), name="api-ticket-issue"),
+    path("queues/<id:queue_id>/slots/", api.SlotListView.as_view(), name="api-slots"),
+    path("appointments/", api.AppointmentBookView.as_view(), name="api-appointment-book"),
+    path(
+        "appointments/<id:appointment_id>/cancel/", api.AppointmentCancelView.as_view(), name="api-appointment-cancel"
+    ),
+    path("appointments/check-in/", api.AppointmentCheckInView.as_view(), name="api-appointment-check-in"),
     path("tickets/<id:ticket_id>/finish/", api.TicketFinishView.as_view(), name="api-ticket-finish"),
     path("tickets/<id:ticket_id>/recall/", api.TicketRecallView.as_view(), name="api-ticket-recall"),
     path("tickets/<id:ticket_id>/start/", api.TicketStartView.as_view(), name="api-ticket-start"),

@@ -63,6 +63,8 @@ class CenterSettings(models.Model):
     priority_groups = models.JSONField(_("priority groups, in calling order"), default=default_priority_groups)
     sms_near_position = models.PositiveSmallIntegerField(_("SMS when this many are ahead"), default=3)
     wait_timeout_minutes = models.PositiveSmallIntegerField(_("wait timeout (min)"), default=15)
+    check_in_early_minutes = models.PositiveSmallIntegerField(_("appointment check-in opens (min before)"), default=30)
+    check_in_late_minutes = models.PositiveSmallIntegerField(_("appointment check-in closes (min after)"), default=15)
 
     class Meta:
         verbose_name = _("centre settings")
@@ -384,3 +386,53 @@ class TicketEvent(models.Model):
 
     def __str__(self):
         return f"{self.ticket} {self.kind}"
+
+
+class AppointmentSlot(models.Model):
+    """A bookable period of a queue on a day, with how many people it takes."""
+
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="slots")
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    capacity = models.PositiveSmallIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        ordering = ["date", "starts_at", "queue"]
+        constraints = [models.UniqueConstraint(fields=["queue", "date", "starts_at"], name="slot_unique")]
+
+    def __str__(self):
+        return f"{self.queue} {self.date} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CANCELLED = "cancelled", _("Cancelled")
+        MISSED = "missed", _("Missed")
+
+    HOLDING = (Status.BOOKED, Status.CHECKED_IN)
+
+    slot = models.ForeignKey(AppointmentSlot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    identity_hash = models.CharField(_("identity (hash)"), max_length=64, blank=True, db_index=True)
+    code = models.CharField(_("check-in code"), max_length=8, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    booked_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="appointment"
+    )
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot__date", "slot__starts_at"]
+
+    def __str__(self):
+        return f"{self.slot} {self.code}"

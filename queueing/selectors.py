@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from queueing import permissions
 from queueing.models import (
+    Appointment,
+    AppointmentSlot,
     CenterSettings,
     Queue,
     StaffMembership,
@@ -144,3 +146,13 @@ def missed_tickets(*, center_id: int, limit: int = 10) -> list[Ticket]:
 def center_settings_or_default(*, center_id: int) -> CenterSettings:
     """The centre's settings, or the defaults of DOMAIN.md when none were saved (a read never writes)."""
     return CenterSettings.objects.filter(center_id=center_id).first() or CenterSettings(center_id=center_id)
+
+
+def open_slots(*, queue: Queue, date) -> QuerySet[AppointmentSlot]:
+    """The queue's slots on `date` with their free places (booked and checked-in ones take a place)."""
+    taken = Count("bookings", filter=Q(bookings__status__in=Appointment.HOLDING))
+    return (
+        AppointmentSlot.objects.filter(queue=queue, date=date)
+        .annotate(free=F("capacity") - taken)
+        .order_by("starts_at")
+    )

@@ -7,3 +7,8 @@ from queueing import services
 @shared_task(name="queueing.close_past_days")
 def close_past_days() -> str:
     return job_run(name="queueing.close_past_days", func=services.queue_close_past_days)
+
+
+@shared_task(name="queueing.release_missed_appointments")
+def release_missed_appointments() -> int:
+    return job_run(name="queueing.release_missed_appointments", func=services.appointments_release_missed)

@@ -51,6 +51,7 @@ Policy the expectations encode (the role rules of the issue)
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -67,11 +68,13 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import CitizenProfile, CompanyAgent, User
 from queueing import services
-from queueing.models import Center, StaffMembership, StaffRole, Ticket, Window
+from queueing.models import Appointment, AppointmentSlot, Center, StaffMembership, StaffRole, Ticket, Window
+from queueing.tokens import citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
 
@@ -128,6 +131,8 @@ CITIZEN_ONLY = E(
     center_admin=DENY,
     system_admin=DENY,
 )
+# Citizen self-service through the API: anonymous callers are asked to log in (401/403).
+CITIZEN_API = CITIZEN_ONLY
 # Acts on the caller's own window session: only the clerk signed in to window 1 has one.
 SIGNED_IN_CLERK = E(
     anonymous=LOGIN,
@@ -260,6 +265,7 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "queueing:kiosk_issue": (P("POST", "/kiosk/{center}/issue/", PUBLIC, data={"queue": "{queue}"}),),
     "queueing:kiosk_ticket": (P("GET", "/kiosk/{center}/tickets/{token}/", PUBLIC),),
     "dashboards:display": (P("GET", "/display/{center}/", PUBLIC),),
+    "dashboards:ticket": (P("GET", "/t/{citizen_token}/", PUBLIC),),
     "dashboards:screen": (
         P("GET", "/screen/{center}/", WATCHES_CENTER),
         P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
@@ -342,6 +348,12 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "api-window-pause POST": (
         P("POST", "/api/v1/windows/{w1}/pause/", SIGNED_IN_CLERK, data={"reason": "短暂休息"}, prepare=free_the_clerk),
     ),
+    "api-slots GET": (P("GET", "/api/v1/queues/{queue}/slots/", PUBLIC),),
+    "api-appointment-book POST": (P("POST", "/api/v1/appointments/", CITIZEN_API, data={"slot": "{slot}"}),),
+    "api-appointment-cancel POST": (P("POST", "/api/v1/appointments/{appointment}/cancel/", CITIZEN_API),),
+    "api-appointment-check-in POST": (
+        P("POST", "/api/v1/appointments/check-in/", PUBLIC, data={"center": "{center}", "code": "222222"}),
+    ),
     "api-window-resume POST": (P("POST", "/api/v1/windows/{w1}/resume/", SIGNED_IN_CLERK, prepare=pause_the_window),),
     "api-window-sign-in POST": (
         P("POST", "/api/v1/windows/{w2}/sign-in/", STAFFS_CENTER_WINDOW, data={}, prepare=free_the_clerk),
@@ -411,6 +423,18 @@ def build_world() -> World:
     called = services.window_call_next(window=w1, clerk=users[CLERK])
     assert called is not None and called.pk == t1.pk
     t2 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    (slot,) = services.appointment_slots_create(
+        queue=queue, date=tomorrow, first=datetime.time(9), last=datetime.time(9, 30), minutes=30, places=5
+    )
+    booking = Appointment.objects.create(slot=slot, citizen=citizen, code="111111")
+    # Today's booking, inside its check-in window (it starts shortly, or started a few minutes ago near midnight).
+    now = timezone.localtime()
+    start = now + datetime.timedelta(minutes=10) if now.hour < 23 else now - datetime.timedelta(minutes=5)
+    today_slot = AppointmentSlot.objects.create(
+        queue=queue, date=start.date(), starts_at=start.time(), ends_at=start.time(), capacity=5
+    )
+    Appointment.objects.create(slot=today_slot, citizen=citizen, code="222222")
     ids = {
         "center": center.pk,
         "sub": sub.pk,
@@ -423,7 +447,10 @@ def build_world() -> World:
         "t1": t1.pk,
         "t2": t2.pk,
         "agent": agent.pk,
+        "slot": slot.pk,
+        "appointment": booking.pk,
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
+        "citizen_token": citizen_ticket_token(t2),
     }
     return World(users=users, ids=ids)
 

@@ -1,5 +1,13 @@
 """Every write of the queue. Each function is one transaction; events leave only after commit."""
 
+from queueing.services.appointments import (
+    CheckInRefused,
+    appointment_book,
+    appointment_cancel,
+    appointment_check_in,
+    appointment_slots_create,
+    appointments_release_missed,
+)
 from queueing.services.calling import (
     ticket_finish,
     ticket_no_show,
@@ -22,6 +30,12 @@ from queueing.services.windows import (
 )
 
 __all__ = [
+    "CheckInRefused",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_check_in",
+    "appointment_slots_create",
+    "appointments_release_missed",
     "ensure_queue_accepting",
     "ensure_window_staff",
     "format_ticket_number",

@@ -63,11 +63,13 @@ def _identity_of(*, id_number: str, citizen) -> tuple[str, str]:
     return "", ""
 
 
-def _priority_group(*, requested: str, channel: str, id_number: str, settings, today) -> str:
+def _priority_group(*, requested: str, channel: str, id_number: str, settings, today, within_appointment) -> str:
     groups = [g["code"] for g in settings.priority_groups]
     if requested:
         if requested not in groups:
             raise DomainError(_("This centre has no priority group “%(group)s”.") % {"group": requested})
+        if requested == "appointment" and not within_appointment:
+            raise DomainError(_("Appointment priority is given by checking in an appointment."))
         if requested != "appointment" and channel not in STAFF_CHANNELS:
             raise DomainError(_("A priority group other than age is granted at the staff desk."))
         return requested
@@ -100,6 +102,7 @@ def ticket_issue(
     citizen=None,
     idempotency_key: str | None = None,
     priority_rank: int | None = None,
+    within_appointment: bool = False,
 ) -> Ticket:
     """Give a new number in `queue` for today. A retried request with the same `idempotency_key` gets the same
     ticket back and changes nothing."""
@@ -117,6 +120,7 @@ def ticket_issue(
             citizen=citizen,
             idempotency_key=idempotency_key,
             priority_rank=priority_rank,
+            within_appointment=within_appointment,
         )
     except IntegrityError:
         if idempotency_key and (existing := Ticket.objects.filter(idempotency_key=idempotency_key).first()):
@@ -126,7 +130,18 @@ def ticket_issue(
 
 @transaction.atomic
 def _ticket_issue(
-    *, queue, channel, matter, actor, id_number, mobile, priority_group, citizen, idempotency_key, priority_rank
+    *,
+    queue,
+    channel,
+    matter,
+    actor,
+    id_number,
+    mobile,
+    priority_group,
+    citizen,
+    idempotency_key,
+    priority_rank,
+    within_appointment,
 ) -> Ticket:
     now = timezone.now()
     service_date = timezone.localdate(now)
@@ -139,7 +154,12 @@ def _ticket_issue(
     number, identity_hash = _identity_of(id_number=id_number, citizen=citizen)
     mobile = identity.validate_mobile(mobile) if mobile else ""
     group = _priority_group(
-        requested=priority_group, channel=channel, id_number=number, settings=settings, today=service_date
+        requested=priority_group,
+        channel=channel,
+        id_number=number,
+        settings=settings,
+        today=service_date,
+        within_appointment=within_appointment,
     )
     if identity_hash:
         _ensure_within_person_limits(

@@ -1,0 +1,216 @@
+"""The citizen's live ticket page: its signed link, and what the phone is told on connect and after each event.
+
+A phone joins the group of its ticket's queue and day (`groups.queue_group`). After each event of the queue it gets
+ONE message for the whole queue (`queue_message`): the waiting ticket ids in calling order, who is at which window and
+the minutes each person ahead adds. The phone finds its own id in it: its place in the list is the number of people
+ahead. No per-ticket message, no database read per phone.
+"""
+
+import math
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from queueing import selectors
+from queueing.models import Queue, Ticket, Window, WindowQueue
+from queueing.tokens import citizen_ticket_token, ticket_id_from_token
+
+WAITING_LIST_CAP = 500  # ids sent to phones; someone further back sees "500+" until they move up
+TRANSFER_CHAIN_LIMIT = 20
+
+WAITING_ORDER = ("priority_rank", "queued_at", "id")  # selectors.ticket_position's order within one queue
+
+
+# --- The link -----------------------------------------------------------------------------------------------------
+
+
+def citizen_ticket_url(ticket: Ticket | int) -> str:
+    """Path of the live page of `ticket` (for the QR code on the kiosk slip, the portal, an SMS). Valid 24 h."""
+    return reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)})
+
+
+def citizen_ticket_socket_path(token: str) -> str:
+    return f"/ws/tickets/{token}/"
+
+
+def ticket_from_token(token: str) -> Ticket | None:
+    """The ticket the holder of `token` holds now: after a transfer, the onward ticket. None for a bad token."""
+    ticket_id = ticket_id_from_token(token)
+    return None if ticket_id is None else current_ticket(ticket_id)
+
+
+def current_ticket(ticket_id: int) -> Ticket | None:
+    """`ticket_id`'s ticket, or the end of its transfer chain (a transfer leaves the old row behind)."""
+    tickets = Ticket.objects.select_related("queue", "window", "center")
+    ticket = tickets.filter(pk=ticket_id).first()
+    for _step in range(TRANSFER_CHAIN_LIMIT):
+        if ticket is None or ticket.status != Ticket.Status.TRANSFERRED:
+            break
+        onward = tickets.filter(transferred_from=ticket).order_by("id").first()
+        if onward is None:
+            break
+        ticket = onward
+    return ticket
+
+
+# --- What the phone is told ---------------------------------------------------------------------------------------
+
+
+def per_person_minutes(*, queue: Queue) -> float:
+    """Minutes each person ahead adds: the queue's mean service time ÷ open windows serving it (DOMAIN.md)."""
+    windows = selectors.serving_window_count(queue=queue)
+    return round(selectors.mean_service_minutes(queue=queue) / max(windows, 1), 3)
+
+
+def estimate_minutes(*, ahead: int, per_person: float) -> int:
+    # Rounds halves up, as the phone's Math.round does, so page and phone agree to the minute.
+    return math.floor(ahead * per_person + 0.5)
+
+
+def waiting_ahead(ticket: Ticket) -> int:
+    """People ahead of a waiting ticket in its queue, in one query (the order of `WAITING_ORDER`)."""
+    if ticket.status != Ticket.Status.WAITING:
+        return 0
+    rank, since = ticket.priority_rank, ticket.queued_at
+    return (
+        Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status=Ticket.Status.WAITING)
+        .filter(
+            Q(priority_rank__lt=rank)
+            | Q(priority_rank=rank, queued_at__lt=since)
+            | Q(priority_rank=rank, queued_at=since, id__lt=ticket.pk)
+        )
+        .count()
+    )
+
+
+def ticket_snapshot(ticket: Ticket) -> dict:
+    """Everything the page needs about one ticket, read from the database (on connect and on reconnect)."""
+    per_person = per_person_minutes(queue=ticket.queue)
+    ahead = waiting_ahead(ticket)
+    window = ticket.window
+    return {
+        "type": "snapshot",
+        "generated_at": timezone.now().isoformat(),
+        "ticket": {
+            "id": ticket.pk,
+            "number": ticket.number,
+            "status": ticket.status,
+            "call_count": ticket.call_count,
+            "window": window.number if window is not None else None,
+            "queue": {"id": ticket.queue_id, "prefix": ticket.queue.prefix, "name": ticket.queue.name},
+            "service_date": ticket.service_date.isoformat(),
+        },
+        "ahead": ahead,
+        "estimated_minutes": estimate_minutes(ahead=ahead, per_person=per_person),
+        "per_person": per_person,
+    }
+
+
+def queue_state(*, queue: Queue, service_date) -> dict:
+    """The part of every queue message that the phones compute their own state from (a fixed number of queries)."""
+    tickets = Ticket.objects.filter(queue_id=queue.pk, service_date=service_date)
+    waiting = list(
+        tickets.filter(status=Ticket.Status.WAITING)
+        .order_by(*WAITING_ORDER)
+        .values_list("id", flat=True)[:WAITING_LIST_CAP]
+    )
+    total = len(waiting) if len(waiting) < WAITING_LIST_CAP else tickets.filter(status=Ticket.Status.WAITING).count()
+    calls, serving = {}, []
+    at_windows = tickets.filter(status__in=Ticket.ACTIVE_AT_WINDOW, window__isnull=False).order_by("id")
+    for ticket_id, window_number, status in at_windows.values_list("id", "window__number", "status"):
+        calls[str(ticket_id)] = window_number
+        if status == Ticket.Status.SERVING:
+            serving.append(ticket_id)
+    return {
+        "waiting": waiting,
+        "total": total,
+        "calls": calls,
+        "serving": serving,
+        "per_person": per_person_minutes(queue=queue),
+    }
+
+
+def _event_name(signal: str, ticket: Ticket) -> str:
+    if signal == "called":
+        return "recalled" if ticket.call_count > 1 else "called"
+    if signal == "issued":
+        if ticket.no_show_at is not None:
+            return "reactivated"
+        return "transferred_in" if ticket.transferred_from_id else "issued"
+    # ticket_finished is sent when a ticket leaves "called": service starts, ends, nobody came, or it moves on.
+    return {Ticket.Status.SERVING: "started"}.get(ticket.status, ticket.status)
+
+
+def queue_message(*, signal: str, ticket_id: int) -> tuple[int, object, dict, int | None]:
+    """(queue id, service date, message, onward ticket id or None) after `signal` about `ticket_id`.
+
+    `signal` is "issued", "called" or "finished", after the queueing events of the same names.
+    """
+    ticket = Ticket.objects.select_related("queue").get(pk=ticket_id)
+    message = {
+        "type": "queue",
+        "queue": ticket.queue_id,
+        "event": _event_name(signal, ticket),
+        "ticket": ticket.pk,
+        "status": ticket.status,
+        "call_count": ticket.call_count,
+        **queue_state(queue=ticket.queue, service_date=ticket.service_date),
+    }
+    onward_id = None
+    if ticket.status == Ticket.Status.TRANSFERRED:
+        onward_id = Ticket.objects.filter(transferred_from=ticket).order_by("id").values_list("id", flat=True).first()
+        message["moved_to"] = onward_id
+    return ticket.queue_id, ticket.service_date, message, onward_id
+
+
+def window_queue_messages(*, window_id: int) -> list[tuple[int, object, dict]]:
+    """After a window opens, pauses or closes: one message for each queue it serves that has tickets today.
+
+    The estimate of those queues changed, and a forced sign-out may have put the window's ticket back in line.
+    """
+    window = Window.objects.filter(pk=window_id).only("id", "center_id", "kind").first()
+    if window is None:
+        return []
+    today = timezone.localdate()
+    served = Queue.objects.filter(center_id=window.center_id)
+    if window.kind != Window.Kind.GENERAL:
+        served = served.filter(pk__in=WindowQueue.objects.filter(window_id=window_id).values("queue_id"))
+    active = Ticket.objects.filter(
+        center_id=window.center_id, service_date=today, status__in=[Ticket.Status.WAITING, *Ticket.ACTIVE_AT_WINDOW]
+    ).values("queue_id")
+    messages = []
+    for queue in served.filter(pk__in=active).order_by("id"):
+        state = queue_state(queue=queue, service_date=today)
+        messages.append((queue.pk, today, {"type": "queue", "queue": queue.pk, "event": "window", **state}))
+    return messages
+
+
+# --- Plain words for the page (the phone gets the same words from the template) -----------------------------------
+
+
+def status_text(*, status: str, window: int | None) -> str:
+    if status == Ticket.Status.CALLED:
+        return _("Please go to window {window}").format(window=window)
+    return {
+        Ticket.Status.WAITING: _("Waiting"),
+        Ticket.Status.SERVING: _("Being served"),
+        Ticket.Status.FINISHED: _("Finished"),
+        Ticket.Status.NO_SHOW: pgettext("citizen ticket", "Missed"),
+        Ticket.Status.CANCELLED: _("Cancelled"),
+        Ticket.Status.EXPIRED: pgettext("citizen ticket", "Expired"),
+        Ticket.Status.TRANSFERRED: pgettext("citizen ticket", "Transferred"),
+    }.get(status, status)
+
+
+def status_detail(*, status: str, window: int | None) -> str:
+    """The line under the status: the window, while the ticket is served there."""
+    if status == Ticket.Status.SERVING and window is not None:
+        return _("Window {number}").format(number=window)
+    return ""
+
+
+def estimate_text(*, ahead: int, minutes: int) -> str:
+    return _("You are next") if ahead == 0 else _("about {minutes} min").format(minutes=minutes)

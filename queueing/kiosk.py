@@ -1,0 +1,177 @@
+"""What the kiosk (取号机) shows: the queues by zone with their state now, the pinyin search index over queues and
+matters, the signed link to a ticket and its QR code. Reads only; issuing goes through `services.ticket_issue`."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import qrcode
+import qrcode.image.svg
+from django.core import signing
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from matters.models import Matter
+from queueing.models import Center, Queue, Ticket, Zone
+from queueing.tokens import citizen_ticket_token
+
+KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
+KIOSK_TICKET_MAX_AGE = 60 * 60 * 24
+
+OPEN, PAUSED, NOT_YET, CLOSED = "open", "paused", "not_yet", "closed"
+# The on-screen letter keyboard, laid out as on the phones people type pinyin on.
+KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+_PINYIN_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class QueueChoice:
+    """A queue as a button: whether it gives numbers now and, when not, the short reason shown on it."""
+
+    queue: Queue
+    state: str
+    note: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    zone: Zone
+    queues: list[QueueChoice]
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One thing the search can find: a queue, or a matter in one queue that serves it."""
+
+    key: str
+    kind: str  # "queue" or "matter"
+    name: str
+    choice: QueueChoice
+    matter: Matter | None
+    initials: str
+    syllables: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "name": self.name,
+            "queue": self.choice.queue.pk,
+            "matter": self.matter.pk if self.matter else None,
+            "initials": self.initials,
+            "pinyin": "".join(self.syllables),
+            "syllables": self.syllables,
+        }
+
+
+def queue_choice(queue: Queue, *, now: datetime | None = None) -> QueueChoice:
+    """The state the kiosk button shows. `services.ensure_queue_accepting` stays the rule that refuses an issue;
+    this only tells the citizen beforehand, with the same comparisons."""
+    local_time = timezone.localtime(now or timezone.now()).time()
+    if not queue.is_accepting:
+        return QueueChoice(queue, PAUSED, _("Not taking numbers now"))
+    if local_time < queue.opens_at:
+        return QueueChoice(
+            queue, NOT_YET, _("Numbers from %(time)s") % {"time": formats.time_format(queue.opens_at, "G:i")}
+        )
+    if local_time >= queue.closes_at:
+        return QueueChoice(queue, CLOSED, _("No more numbers today"))
+    return QueueChoice(queue, OPEN, "")
+
+
+def kiosk_zones(*, center: Center, now: datetime | None = None) -> list[ZoneChoice]:
+    """The centre's zones in order, each with its queues; zones without queues are left out."""
+    now = now or timezone.now()
+    zones = center.zones.prefetch_related("queues").order_by("sort_order", "code")
+    result = []
+    for zone in zones:
+        queues = [queue_choice(queue, now=now) for queue in zone.queues.all()]
+        if queues:
+            result.append(ZoneChoice(zone, queues))
+    return result
+
+
+def pinyin_keys(text: str) -> tuple[str, list[str]]:
+    """(initials, syllables) of `text`: `不动产登记` → ("bdcdj", ["bu", "dong", "chan", "deng", "ji"]).
+    Latin letters and digits in the text are kept as they are (lower-cased); punctuation is dropped."""
+    initials, syllables = [], []
+    for first, full in zip(
+        lazy_pinyin(text, style=Style.FIRST_LETTER), lazy_pinyin(text, style=Style.NORMAL), strict=False
+    ):
+        for token in _PINYIN_TOKEN.findall(full.lower()):
+            syllables.append(token)
+        initials.extend(_PINYIN_TOKEN.findall(first.lower()))
+    return "".join(initials), syllables
+
+
+def search_index(*, zones: list[ZoneChoice]) -> list[SearchEntry]:
+    """Every queue of the kiosk, then every active matter once per queue of the kiosk that serves it."""
+    choices = [choice for zone in zones for choice in zone.queues]
+    entries = []
+    for choice in choices:
+        initials, syllables = pinyin_keys(choice.queue.name)
+        entries.append(
+            SearchEntry(f"q{choice.queue.pk}", "queue", choice.queue.name, choice, None, initials, syllables)
+        )
+    by_queue = {choice.queue.pk: choice for choice in choices}
+    links = (
+        Queue.matters.through.objects.filter(queue_id__in=by_queue, matter__is_active=True)
+        .select_related("matter")
+        .order_by("matter__name", "queue__sort_order", "queue__prefix")
+    )
+    keys: dict[int, tuple[str, list[str]]] = {}
+    for link in links:
+        matter = link.matter
+        if matter.pk not in keys:
+            keys[matter.pk] = pinyin_keys(matter.name)
+        initials, syllables = keys[matter.pk]
+        entries.append(
+            SearchEntry(
+                f"m{matter.pk}-q{link.queue_id}",
+                "matter",
+                matter.name,
+                by_queue[link.queue_id],
+                matter,
+                initials,
+                syllables,
+            )
+        )
+    return entries
+
+
+def ticket_token(ticket: Ticket) -> str:
+    return signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)
+
+
+def ticket_id_from_token(token: str) -> int:
+    """The ticket id a token names; raises `signing.BadSignature` when it is forged or older than a day."""
+    return signing.loads(token, salt=KIOSK_TICKET_SALT, max_age=KIOSK_TICKET_MAX_AGE)
+
+
+def ticket_qr_url(request, ticket: Ticket) -> str:
+    """Where the QR code on the slip leads: the citizen's live ticket page (absolute, for the phone)."""
+    return request.build_absolute_uri(reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)}))
+
+
+def qr_svg(data: str, *, label: str = "") -> SafeString:
+    """An inline SVG QR code of `data`, sized by CSS (class `kiosk-qr`), crisp on a thermal printer."""
+    image = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+    )
+    svg = image.to_string(encoding="unicode")
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    opening, rest = svg.split(">", 1)
+    opening = re.sub(r'\s(width|height)="[^"]*"', "", opening)
+    attributes = f' class="kiosk-qr" role="img" aria-label="{escape(label)}" shape-rendering="crispEdges"'
+    return mark_safe(opening + attributes + ">" + rest)  # generated by qrcode; the label is escaped
