@@ -25,9 +25,11 @@ def portal_entries(*, user) -> list[PortalEntry]:
     """The services of the portal, in the order citizens look for them; those open at this hall first."""
     entries = [
         PortalEntry(_("Service guides"), _("What to bring and how long it takes, for every matter."), None),
-        PortalEntry(_("Take a number"), _("Queue from home and come when it is nearly your turn."), None),
-        PortalEntry(_("Appointments"), _("Book a time slot at a window."), None, needs_login=True),
-        PortalEntry(_("My tickets"), _("Your numbers today and your place in line."), None, needs_login=True),
+        PortalEntry(
+            _("Take a number"), _("Queue from home and come when it is nearly your turn."), "queueing:portal_take", True
+        ),
+        PortalEntry(_("Appointments"), _("Book a time slot at a window."), "queueing:portal_appointments", True),
+        PortalEntry(_("My tickets"), _("Your numbers today and your place in line."), "queueing:portal_tickets", True),
         PortalEntry(_("My cases"), _("Where your applications stand."), None, needs_login=True),
         PortalEntry(_("My licences"), _("Your electronic licences and certificates."), None, needs_login=True),
         PortalEntry(_("My reviews"), _("Rate the service you received."), None, needs_login=True),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from queueing import views
+from queueing import views, views_portal
 
 app_name = "queueing"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("clerk/finish/", views.workstation_finish, name="finish"),
     path("clerk/pause/", views.workstation_pause, name="pause"),
     path("clerk/tickets/<id:ticket_id>/<slug:action>/", views.workstation_ticket_action, name="ticket_action"),
+    path("portal/take/", views_portal.take_number, name="portal_take"),
+    path("portal/tickets/", views_portal.my_tickets, name="portal_tickets"),
+    path("portal/appointments/", views_portal.appointments, name="portal_appointments"),
+    path("portal/appointments/book/", views_portal.appointment_book, name="portal_appointment_book"),
+    path(
+        "portal/appointments/<id:appointment_id>/cancel/",
+        views_portal.appointment_cancel,
+        name="portal_appointment_cancel",
+    ),
     path("supervise/windows/", views.supervise_windows, name="supervise_windows"),
     path("supervise/windows/<id:window_id>/sign-out/", views.supervise_force_sign_out, name="force_sign_out"),
 ]

@@ -260,6 +260,13 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     ),
     # The citizen's own company; anybody else is refused (object-level).
     "accounts:company_remove": (P("POST", "/portal/companies/{agent}/remove/", CITIZEN_ONLY),),
+    "queueing:portal_take": (P("GET", "/portal/take/", CITIZEN_ONLY),),
+    "queueing:portal_tickets": (P("GET", "/portal/tickets/", CITIZEN_ONLY),),
+    "queueing:portal_appointments": (P("GET", "/portal/appointments/", CITIZEN_ONLY),),
+    "queueing:portal_appointment_book": (
+        P("POST", "/portal/appointments/book/", CITIZEN_ONLY, data={"slot": "{slot}"}),
+    ),
+    "queueing:portal_appointment_cancel": (P("POST", "/portal/appointments/{appointment}/cancel/", CITIZEN_ONLY),),
     # --- Kiosk and screens ---
     "queueing:kiosk": (P("GET", "/kiosk/{center}/", PUBLIC),),
     "queueing:kiosk_issue": (P("POST", "/kiosk/{center}/issue/", PUBLIC, data={"queue": "{queue}"}),),

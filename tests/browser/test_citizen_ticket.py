@@ -107,7 +107,7 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
 
     status = phone.get_by_test_id("citizen-status")
     pattern = called_pattern()
-    expect(status).to_have_text(pattern, timeout=1000)
+    expect(status).to_have_text(pattern, timeout=3000)
     assert pattern.fullmatch(status.inner_text()).group(1) == clerk_window
     if pattern.pattern != re.escape("Please go to window ") + r"(\d+)":  # the catalogue has the Chinese
         assert re.fullmatch(rf"请到\s*{clerk_window}\s*号窗口办理", status.inner_text())
@@ -121,12 +121,12 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
     shot(phone, "citizen-ticket")
 
     clerk.keyboard.press("r")  # a recall rings and vibrates again
-    expect(phone.locator("body")).to_have_attribute("data-announced", "2", timeout=1000)
+    expect(phone.locator("body")).to_have_attribute("data-announced", "2", timeout=3000)
     assert phone.evaluate("window.__vibrations") == [[300, 100, 300], [300, 100, 300]]
     clerk.wait_for_load_state("load")
 
     clerk.keyboard.press("f")
-    expect(status).to_have_text("已办结", timeout=1000)
+    expect(status).to_have_text("已办结", timeout=3000)
     assert errors == []
     for context in (kiosk_context, phone_context, clerk_context):
         context.close()

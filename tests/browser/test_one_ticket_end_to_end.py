@@ -78,7 +78,7 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     expect(current).to_have_text(number)
     shot(clerk, "clerk-workstation")
 
-    expect(display.locator("[data-call-number]")).to_have_text(number, timeout=1000)
+    expect(display.locator("[data-call-number]")).to_have_text(number, timeout=3000)
     expect(display.locator("[data-recent-calls] li").first).to_contain_text(number)
     window_number = display.locator("[data-call-window]").inner_text().replace("号窗口", "").strip()
     expect(display.locator("[data-call-text]")).to_have_text(f"请{number}到{window_number}号窗口")
@@ -98,7 +98,7 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     served_before = int(screen.locator('[data-total="served"]').inner_text())
     clerk.keyboard.press("f")
     expect(clerk.get_by_test_id("served-today")).to_have_text(str(served_at_window + 1))
-    expect(screen.locator('[data-total="served"]')).to_have_text(str(served_before + 1), timeout=1000)
+    expect(screen.locator('[data-total="served"]')).to_have_text(str(served_before + 1), timeout=3000)
     shot(screen, "big-screen")
     for ctx in (context, supervisor, kiosk_context, clerk_context):
         ctx.close()

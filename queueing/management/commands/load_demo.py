@@ -5,6 +5,7 @@ running the command again leaves the database as it was. Runtime state is left a
 a window's state and a queue's `is_accepting` are only set when the row is created.
 """
 
+import datetime
 import re
 from collections import Counter
 
@@ -12,11 +13,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import CitizenProfile
 from hall import identity
 from matters.models import CaseType, Department, Fee, Material, Matter, MatterType, OnlineDepth
 from queueing import demo_data as data
+from queueing import services
 from queueing.models import Center, Queue, StaffMembership, Window, WindowQueue, Zone
 
 BASIC_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
@@ -145,6 +148,7 @@ class Loader:
         self.load_windows()
         self.load_users()
         self.load_citizens()
+        self.load_slots()
         return {label: (total, created) for label, (total, created) in self.counts.items()}
 
     def load_centers(self):
@@ -334,6 +338,22 @@ class Loader:
                     user=user, defaults={"real_name": real_name, "id_number": id_number}
                 )
                 self._count("citizen profiles", profile is None)
+
+    def load_slots(self):
+        """Bookable times for the coming working days: 30-minute slots of 4 places, mornings and afternoons."""
+        today = timezone.localdate()
+        days = [today + datetime.timedelta(days=n) for n in range(8)]
+        queues = Queue.objects.filter(center__code=data.DEMO_CENTER_CODE, matters__supports_appointment=True).distinct()
+        for queue in queues:
+            for day in (d for d in days if d.weekday() < 5):
+                for first, last in (
+                    (datetime.time(9), datetime.time(11, 30)),
+                    (datetime.time(14), datetime.time(16, 30)),
+                ):
+                    slots = services.appointment_slots_create(
+                        queue=queue, date=day, first=first, last=last, minutes=30, places=4
+                    )
+                    self._count("appointment slots", False, len(slots))
 
     def set_demo_password(self, user):
         """Give the user the demo password unless it already has it.

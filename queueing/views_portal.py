@@ -1,0 +1,119 @@
+"""The citizen portal's queue pages: take a number from home, my tickets today, appointments."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.views import citizen_required
+from hall.errors import DomainError
+from queueing import selectors, services
+from queueing.models import Appointment, AppointmentSlot, Center, Queue, Ticket
+from queueing.tokens import citizen_ticket_token
+
+BOOKING_DAYS = 7
+
+
+def _live_url(ticket: Ticket) -> str:
+    return reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)})
+
+
+@citizen_required
+def take_number(request):
+    """Remote ticket (网上取号): queue from home, come when it is nearly your turn."""
+    if request.method == "POST":
+        queue = Queue.objects.filter(pk=request.POST.get("queue") or 0).first()
+        if queue is None:
+            messages.error(request, _("Please choose a queue."))
+        else:
+            try:
+                ticket = services.ticket_issue(
+                    queue=queue,
+                    channel=Ticket.Channel.WEB,
+                    citizen=request.user,
+                    mobile=request.user.mobile,
+                    actor=request.user,
+                    idempotency_key=f"web-{request.user.pk}-{request.POST.get('key', '')[:40]}",
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect(_live_url(ticket))
+    centers = Center.objects.prefetch_related("queues__zone").order_by("level", "code")
+    return render(request, "queueing/portal_take.html", {"centers": centers, "key": timezone.now().timestamp()})
+
+
+@citizen_required
+def my_tickets(request):
+    tickets = (
+        Ticket.objects.filter(citizen=request.user, service_date=timezone.localdate())
+        .exclude(status=Ticket.Status.TRANSFERRED)
+        .select_related("queue", "center", "window")
+        .order_by("-issued_at")
+    )
+    rows = [(ticket, _live_url(ticket)) for ticket in tickets]
+    return render(request, "queueing/portal_tickets.html", {"rows": rows})
+
+
+@citizen_required
+def appointments(request):
+    today = timezone.localdate()
+    day = parse_date(request.GET.get("date", "")) or today
+    day = min(max(day, today), today + datetime.timedelta(days=BOOKING_DAYS))
+    queue = Queue.objects.filter(pk=request.GET.get("queue") or 0).select_related("center").first()
+    slots = list(selectors.open_slots(queue=queue, date=day)) if queue else []
+    mine = (
+        Appointment.objects.filter(citizen=request.user, slot__date__gte=today)
+        .select_related("slot__queue__center")
+        .order_by("slot__date", "slot__starts_at")
+    )
+    return render(
+        request,
+        "queueing/portal_appointments.html",
+        {
+            "queues": Queue.objects.filter(slots__date__gte=today).distinct().select_related("center", "zone"),
+            "queue": queue,
+            "day": day,
+            "days": [today + datetime.timedelta(days=n) for n in range(BOOKING_DAYS + 1)],
+            "slots": slots,
+            "mine": mine,
+        },
+    )
+
+
+@citizen_required
+@require_POST
+def appointment_book(request):
+    slot = get_object_or_404(AppointmentSlot, pk=request.POST.get("slot") or 0)
+    try:
+        booking = services.appointment_book(slot=slot, citizen=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Booked. Your check-in code is %(code)s; check in at the kiosk from %(minutes)d minutes before.")
+            % {
+                "code": booking.code,
+                "minutes": selectors.center_settings_or_default(center_id=slot.queue.center_id).check_in_early_minutes,
+            },
+        )
+    return redirect(f"{reverse('queueing:portal_appointments')}?queue={slot.queue_id}&date={slot.date:%Y-%m-%d}")
+
+
+@citizen_required
+@require_POST
+def appointment_cancel(request, appointment_id: int):
+    booking = get_object_or_404(Appointment, pk=appointment_id, citizen=request.user)
+    try:
+        services.appointment_cancel(appointment=booking, citizen=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The appointment is cancelled."))
+    return redirect("queueing:portal_appointments")
