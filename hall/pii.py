@@ -62,11 +62,6 @@ def decrypt(token: str) -> str:
         raise ImproperlyConfigured("Personal information cannot be decrypted with any of HALL_PII_KEYS.") from error
 
 
-def reencrypt(token: str) -> str:
-    """The same value under the current key."""
-    return _fernet().rotate(token.encode()).decode()
-
-
 def blind_index(kind: str, value) -> str:
     """A keyed hash of the normalised value: equal values give equal hashes, and nothing can be read back."""
     digest = hmac.new(_hash_key(), f"{kind}:{normalize(kind, value)}".encode(), hashlib.sha256).digest()

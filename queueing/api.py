@@ -3,7 +3,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -264,10 +263,7 @@ class TicketReactivateView(APIView):
     @extend_schema(request=None, responses=TicketSerializer, summary="Bring a missed ticket back in line")
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
-        session = selectors.open_session(clerk=request.user)
-        if session is None or session.window.center_id != ticket.center_id:
-            raise PermissionDenied(_("Sign in to a window of this centre first."))
-        return Response(TicketSerializer(services.ticket_reactivate(ticket=ticket, actor=request.user)).data)
+        return Response(TicketSerializer(services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)).data)
 
 
 class TransferSerializer(serializers.Serializer):

@@ -50,13 +50,3 @@ def may_watch_center(*, user, center_id: int) -> bool:
     if StaffMembership.objects.filter(user=user, center_id=center_id).exists():
         return True
     return may_supervise(user=user, center_id=center_id)
-
-
-def headed_department_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        StaffMembership.objects.filter(user=user, role=StaffRole.DEPARTMENT_HEAD).values_list(
-            "department_id", flat=True
-        )
-    )

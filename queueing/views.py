@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from hall.audit import client_address
-from hall.errors import DomainError, NotAllowed
+from hall.errors import DomainError
 from hall.ratelimit import ensure_within_rate
 from matters.models import Matter
 from queueing import permissions, selectors, services
@@ -266,7 +266,7 @@ TICKET_ACTIONS = {
 def workstation_ticket_action(request, ticket_id: int, action: str):
     ticket = get_object_or_404(Ticket, pk=ticket_id)
     if action == "reactivate":
-        if _act(request, lambda: _reactivate_at_window(request, ticket)):
+        if _act(request, lambda: services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)):
             messages.success(request, _("Ticket %(number)s is back in line.") % {"number": ticket.number})
     elif action == "call":
         session = selectors.open_session(clerk=request.user)
@@ -298,14 +298,6 @@ def workstation_ticket_action(request, ticket_id: int, action: str):
     else:
         raise Http404
     return redirect("queueing:workstation")
-
-
-def _reactivate_at_window(request, ticket):
-    """Clerks bring back the missed tickets of their own centre."""
-    session = selectors.open_session(clerk=request.user)
-    if session is None or session.window.center_id != ticket.center_id:
-        raise NotAllowed(_("Sign in to a window of this centre first."))
-    return services.ticket_reactivate(ticket=ticket, actor=request.user)
 
 
 @login_required

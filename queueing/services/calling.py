@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.audit import Action, audit_record
-from hall.errors import DomainError
+from hall.errors import DomainError, NotAllowed
 from queueing import events, notify, selectors
 from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window
@@ -220,6 +220,15 @@ def ticket_reactivate(*, ticket: Ticket, actor=None) -> Ticket:
     record(ticket, TicketEvent.Kind.REACTIVATED, at=now, actor=actor)
     events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
     return ticket
+
+
+@transaction.atomic
+def ticket_reactivate_at_window(*, ticket: Ticket, clerk) -> Ticket:
+    """A clerk brings back a missed ticket of their own centre, for the citizen standing at the window."""
+    session = selectors.open_session(clerk=clerk)
+    if session is None or session.window.center_id != ticket.center_id:
+        raise NotAllowed(_("Sign in to a window of this centre first."))
+    return ticket_reactivate(ticket=ticket, actor=clerk)
 
 
 @transaction.atomic
