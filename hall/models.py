@@ -39,6 +39,13 @@ class AuditEntry(models.Model):
         OUT_OF_ORDER_CALL = "out_of_order_call", _("Out-of-order call")
         LICENCE_ACCESS = "licence_access", _("Licence access")
         OVERRIDE = "override", _("Override")
+        TIDAL_WINDOW_OPENED = "tidal_opened", _("Tidal window opened")
+        TIDAL_WINDOW_CLOSED = "tidal_closed", _("Tidal window closed")
+        CLERK_DISPATCHED = "clerk_dispatched", _("Clerk dispatched to a window")
+        QUEUE_INTAKE_PAUSED = "intake_paused", _("Queue intake paused")
+        QUEUE_INTAKE_RESUMED = "intake_resumed", _("Queue intake resumed")
+        ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Alert acknowledged")
+        ALERT_RESOLVED = "alert_resolved", _("Alert resolved")
         PROFILE_CHANGED = "profile_changed", _("Real-name profile changed")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -9,6 +9,8 @@ ticket_called = Signal()
 ticket_finished = Signal()
 # Sent with window_id=… and center_id=… when a window opens, pauses or closes.
 window_changed = Signal()
+# Sent with queue_id=… and center_id=… when a queue pauses or resumes intake.
+queue_changed = Signal()
 
 
 def announce_after_commit(signal: Signal, **payload) -> None:

@@ -65,6 +65,26 @@ class CenterSettings(models.Model):
     wait_timeout_minutes = models.PositiveSmallIntegerField(_("wait timeout (min)"), default=15)
     check_in_early_minutes = models.PositiveSmallIntegerField(_("appointment check-in opens (min before)"), default=30)
     check_in_late_minutes = models.PositiveSmallIntegerField(_("appointment check-in closes (min after)"), default=15)
+    # Busyness of a window: eligible waiting tickets per open window serving the same queues (DOMAIN.md levels).
+    busy_from_waiting = models.PositiveSmallIntegerField(_("busy from waiting per open window"), default=4)
+    congested_from_waiting = models.PositiveSmallIntegerField(_("congested from waiting per open window"), default=8)
+    long_service_minutes = models.PositiveSmallIntegerField(
+        _("alert when one service runs longer than (min)"), default=30
+    )
+    # Yellow and red warnings of queues and zones; a warning steps down only below clear_percent of its threshold.
+    queue_yellow_waiting = models.PositiveSmallIntegerField(_("queue yellow from waiting"), default=15)
+    queue_red_waiting = models.PositiveSmallIntegerField(_("queue red from waiting"), default=30)
+    queue_yellow_intake = models.PositiveSmallIntegerField(_("queue yellow from tickets per 15 min"), default=20)
+    queue_red_intake = models.PositiveSmallIntegerField(_("queue red from tickets per 15 min"), default=40)
+    zone_yellow_waiting = models.PositiveSmallIntegerField(_("zone yellow from waiting"), default=40)
+    zone_red_waiting = models.PositiveSmallIntegerField(_("zone red from waiting"), default=80)
+    zone_yellow_intake = models.PositiveSmallIntegerField(_("zone yellow from tickets per 15 min"), default=50)
+    zone_red_intake = models.PositiveSmallIntegerField(_("zone red from tickets per 15 min"), default=100)
+    warning_clear_percent = models.PositiveSmallIntegerField(
+        _("a warning clears below this % of its threshold"),
+        default=80,
+        help_text=_("Hysteresis: a count hovering at a threshold does not raise and clear the warning over and over."),
+    )
 
     class Meta:
         verbose_name = _("centre settings")
@@ -109,6 +129,10 @@ class Queue(models.Model):
     closes_at = models.TimeField(_("stops issuing at"), default="17:00")
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True)
     mean_service_minutes = models.PositiveSmallIntegerField(_("mean service minutes"), default=10)
+    wait_timeout_minutes = models.PositiveSmallIntegerField(
+        _("wait timeout (min)"), null=True, blank=True, help_text=_("Empty: the centre's setting.")
+    )
+    pause_reason = models.CharField(_("why intake is paused"), max_length=100, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -144,6 +168,8 @@ class Window(models.Model):
     )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.CLOSED)
     pause_reason = models.CharField(_("pause reason"), max_length=100, blank=True)
+    # A tidal window is closed to clerks until a supervisor opens it under load (and closes it again).
+    tidal_opened_at = models.DateTimeField(_("tidal window opened at"), null=True, blank=True)
     queues = models.ManyToManyField(
         Queue, verbose_name=_("queues"), through="WindowQueue", blank=True, related_name="windows"
     )

@@ -21,6 +21,13 @@ from queueing.services.calling import (
 )
 from queueing.services.day import queue_close_past_days, tickets_expire_past_days, window_sessions_end_past_days
 from queueing.services.issue import ensure_queue_accepting, format_ticket_number, ticket_issue
+from queueing.services.supervision import (
+    queue_intake_pause,
+    queue_intake_resume,
+    tidal_window_close,
+    tidal_window_open,
+    window_dispatch_clerk,
+)
 from queueing.services.windows import (
     ensure_window_staff,
     window_force_sign_out,
@@ -41,6 +48,8 @@ __all__ = [
     "ensure_window_staff",
     "format_ticket_number",
     "queue_close_past_days",
+    "queue_intake_pause",
+    "queue_intake_resume",
     "ticket_finish",
     "ticket_issue",
     "ticket_no_show",
@@ -50,8 +59,11 @@ __all__ = [
     "ticket_start",
     "ticket_transfer",
     "tickets_expire_past_days",
+    "tidal_window_close",
+    "tidal_window_open",
     "window_call_next",
     "window_call_ticket",
+    "window_dispatch_clerk",
     "window_force_sign_out",
     "window_pause",
     "window_resume",

@@ -38,6 +38,8 @@ def _next_sequence(*, queue: Queue, service_date) -> int:
 
 def ensure_queue_accepting(*, queue: Queue, now) -> None:
     if not queue.is_accepting:
+        if queue.pause_reason:
+            raise QueueClosed(_("This queue has paused taking tickets: %(reason)s") % {"reason": queue.pause_reason})
         raise QueueClosed()
     local_time = timezone.localtime(now).time()
     if local_time < queue.opens_at:

@@ -29,6 +29,8 @@ def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=No
     # Lock the clerk before the window: two tabs signing one clerk in to two windows queue up here.
     get_user_model().objects.select_for_update().filter(pk=clerk.pk).first()
     window = locked_window(window)
+    if window.kind == Window.Kind.TIDAL and window.tidal_opened_at is None:
+        raise DomainError(_("This tidal window is closed; a supervisor opens it when the hall is busy."))
     occupant = selectors.window_clerk_session(window=window)
     now = timezone.now()
     if occupant is not None and occupant.clerk_id == clerk.pk:
@@ -40,7 +42,7 @@ def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=No
         )
     previous = selectors.open_session(clerk=clerk)
     if previous is not None:
-        _end_session(session=previous, now=now, actor=clerk, request=request)
+        end_session(session=previous, now=now, actor=clerk, request=request)
     if occupant is not None:
         occupant.ended_at = now
         occupant.save(update_fields=["ended_at"])
@@ -61,15 +63,15 @@ def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=No
     return session
 
 
-def _end_session(*, session: WindowSession, now, actor, request=None) -> None:
+def end_session(*, session: WindowSession, now, actor, request=None) -> None:
     window = locked_window(session.window)
     if selectors.current_ticket(window=window) is not None:
         raise WindowBusy(_("Finish the current ticket before leaving the window."))
-    _close(session=session, window=window, now=now)
+    close_session(session=session, window=window, now=now)
     audit_window(Action.WINDOW_SIGN_OUT, window=window, actor=actor, request=request)
 
 
-def _close(*, session: WindowSession, window: Window, now) -> None:
+def close_session(*, session: WindowSession, window: Window, now) -> None:
     session.ended_at = now
     session.save(update_fields=["ended_at"])
     window.state = Window.State.CLOSED
@@ -82,7 +84,7 @@ def window_sign_out(*, clerk, request=None) -> None:
     session = selectors.open_session(clerk=clerk)
     if session is None:
         raise NotSignedIn(_("You are not signed in to any window."))
-    _end_session(session=session, now=timezone.now(), actor=clerk, request=request)
+    end_session(session=session, now=timezone.now(), actor=clerk, request=request)
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
             status=Ticket.Status.WAITING, window=None, clerk=None, called_at=None
         )
         record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
-    _close(session=session, window=window, now=now)
+    close_session(session=session, window=window, now=now)
     audit_window(
         Action.WINDOW_FORCED_SIGN_OUT,
         window=window,

@@ -1,0 +1,86 @@
+"""Alerts of the live hall: raised by the periodic scans, acted on from the supervisor console."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from queueing.models import Center, Queue, Ticket, Window, Zone
+
+
+class Alert(models.Model):
+    class Kind(models.TextChoices):
+        WAIT_TIMEOUT = "wait_timeout", _("Long wait")
+        LONG_SERVICE = "long_service", _("Long service")
+        QUEUE_LOAD = "queue_load", _("Queue warning")
+        ZONE_LOAD = "zone_load", _("Zone warning")
+
+    class Severity(models.TextChoices):
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESOLVED = "resolved", _("Resolved")
+
+    LIVE_STATES = (State.OPEN, State.ACKNOWLEDGED)
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.YELLOW)
+    state = models.CharField(_("state"), max_length=14, choices=State.choices, default=State.OPEN)
+    # What the alert is about, e.g. "ticket:42" or "queue:7": one live alert per kind and subject.
+    subject_key = models.CharField(_("subject key"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.SET_NULL)
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL)
+    window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL)
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL)
+    value = models.PositiveIntegerField(_("measured"), default=0)
+    threshold = models.PositiveIntegerField(_("threshold"), default=0)
+    opened_at = models.DateTimeField(_("opened"), db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Empty when the hall resolved it by itself (the ticket was called, the queue calmed down).
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.CharField(_("resolution"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_key"],
+                condition=Q(state__in=["open", "acknowledged"]),
+                name="one_live_alert_per_subject",
+            ),
+            # DOMAIN.md: a long wait raises its alert once per ticket, however often the scan runs.
+            models.UniqueConstraint(
+                fields=["subject_key"], condition=Q(kind="wait_timeout"), name="one_wait_alert_per_ticket"
+            ),
+        ]
+        indexes = [models.Index(fields=["center", "state"], name="alert_center_state")]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE_STATES
