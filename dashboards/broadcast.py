@@ -5,22 +5,46 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from dashboards import selectors
-from dashboards.groups import center_group
+from dashboards import alert_selectors, selectors
+from dashboards.groups import center_group, supervisor_group, zone_group
 
 logger = logging.getLogger(__name__)
 
 
-def send_to_center(*, center_id: int, message: dict) -> None:
+def _send(groups, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(center_group(center_id), {"type": "hall.message", "message": message})
+    event = {"type": "hall.message", "message": message}
+    for group in groups:
+        async_to_sync(layer.group_send)(group, event)
+
+
+def send_to_center(*, center_id: int, message: dict) -> None:
+    """A change every screen of the centre shows: public displays, the zones' displays and the staff screens."""
+    zones = [zone_group(zone_id) for zone_id in sorted(selectors.message_zone_ids(message))]
+    _send([center_group(center_id), supervisor_group(center_id), *zones], message)
+
+
+def send_to_supervisors(*, center_id: int, message: dict) -> None:
+    _send([supervisor_group(center_id)], message)
 
 
 def push_hall_snapshots() -> str:
-    """Refresh every screen: elapsed times and longest waits move even when nobody presses a button."""
+    """Refresh the centres' screens: elapsed times and longest waits move even when nobody presses a button.
+
+    Zone displays show calls and waiting counts only, which move with events: they re-read on reconnect.
+    """
     center_ids = selectors.active_center_ids()
     for center_id in center_ids:
-        send_to_center(center_id=center_id, message=selectors.hall_snapshot(center_id=center_id))
+        snapshot = selectors.hall_snapshot(center_id=center_id)
+        _send([center_group(center_id)], snapshot)
+        snapshot["alerts"] = alert_selectors.live_alert_payloads(center_id=center_id)
+        send_to_supervisors(center_id=center_id, message=snapshot)
     return f"{len(center_ids)} centres"
+
+
+def push_alert(*, alert_id: int, center_id: int) -> None:
+    message = alert_selectors.alert_message(alert_id=alert_id)
+    if message is not None:
+        send_to_supervisors(center_id=center_id, message=message)

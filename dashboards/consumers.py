@@ -6,8 +6,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from dashboards import citizen, selectors
-from dashboards.groups import center_group, queue_group
-from queueing.models import Center
+from dashboards.groups import center_group, queue_group, supervisor_group, zone_group
+from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
 FORBIDDEN = 4403
@@ -15,7 +15,7 @@ NOT_FOUND = 4404
 
 
 class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
-    """The calling display (public) and, via the subclass, the supervisors' big screen."""
+    """The calling display (public) and, via the subclasses, a zone's display and the supervisors' big screen."""
 
     staff_only = False
 
@@ -27,7 +27,9 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def connect(self):
-        self.center_id = int(self.scope["url_route"]["kwargs"]["center_id"])
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.center_id = int(kwargs["center_id"])
+        self.zone_id = int(kwargs["zone_id"]) if "zone_id" in kwargs else None
         allowed = await database_sync_to_async(self._allowed)()
         if allowed is None:
             await self.close(code=NOT_FOUND)
@@ -35,14 +37,21 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=FORBIDDEN)
             return
-        self.group = center_group(self.center_id)
+        self.group = self.group_name()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        snapshot = await database_sync_to_async(selectors.hall_snapshot)(center_id=self.center_id)
+        snapshot = await database_sync_to_async(selectors.hall_snapshot)(
+            center_id=self.center_id, zone_id=self.zone_id, supervisor=self.staff_only
+        )
         await self.send_json(snapshot)
+
+    def group_name(self) -> str:
+        return center_group(self.center_id)
 
     def _allowed(self) -> bool | None:
         if not Center.objects.filter(pk=self.center_id).exists():
+            return None
+        if self.zone_id is not None and not Zone.objects.filter(pk=self.zone_id, center_id=self.center_id).exists():
             return None
         if not self.staff_only:
             return True
@@ -65,8 +74,18 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(event["message"])
 
 
+class ZoneDisplayConsumer(CenterScreenConsumer):
+    """The calling display of one zone: its windows' calls and its queues only."""
+
+    def group_name(self) -> str:
+        return zone_group(self.zone_id)
+
+
 class SupervisorScreenConsumer(CenterScreenConsumer):
     staff_only = True
+
+    def group_name(self) -> str:
+        return supervisor_group(self.center_id)
 
 
 class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):

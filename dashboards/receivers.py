@@ -8,7 +8,8 @@ from channels.layers import get_channel_layer
 from django.dispatch import receiver
 
 from dashboards import citizen, selectors
-from dashboards.broadcast import send_to_center
+from dashboards import events as dashboard_events
+from dashboards.broadcast import push_alert, send_to_center
 from dashboards.groups import queue_group
 from queueing import events
 
@@ -33,6 +34,16 @@ def on_ticket_finished(sender, *, ticket_id, window_id, center_id, **kwargs):
 @receiver(events.window_changed)
 def on_window_changed(sender, *, window_id, center_id, **kwargs):
     send_to_center(center_id=center_id, message=selectors.window_delta(window_id=window_id, center_id=center_id))
+
+
+@receiver(events.queue_changed)
+def on_queue_changed(sender, *, queue_id, center_id, **kwargs):
+    send_to_center(center_id=center_id, message=selectors.queue_delta(queue_id=queue_id, center_id=center_id))
+
+
+@receiver(dashboard_events.alert_changed)
+def on_alert_changed(sender, *, alert_id, center_id, **kwargs):
+    push_alert(alert_id=alert_id, center_id=center_id)
 
 
 def _send_ticket(kind, ticket_id, window_id, center_id):

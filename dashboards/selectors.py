@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Min, Q
 from django.utils import timezone
 
+from dashboards.alert_selectors import live_alert_payloads
 from hall.notifications.models import MessageTemplate
 from queueing.models import Center, Queue, Ticket, TicketEvent, Window
 
@@ -36,11 +37,13 @@ def center_totals(*, center_id: int) -> dict:
     return counts
 
 
-def window_tiles(*, center_id: int, window_ids: list[int] | None = None) -> list[dict]:
+def window_tiles(*, center_id: int, window_ids: list[int] | None = None, zone_id: int | None = None) -> list[dict]:
     today = timezone.localdate()
     windows = Window.objects.filter(center_id=center_id).select_related("zone").order_by("number")
     if window_ids is not None:
         windows = windows.filter(id__in=window_ids)
+    if zone_id is not None:
+        windows = windows.filter(zone_id=zone_id)
     windows = list(windows)
     ids = [w.id for w in windows]
     current = {
@@ -67,6 +70,7 @@ def window_tiles(*, center_id: int, window_ids: list[int] | None = None) -> list
                 "kind": window.kind,
                 "state": window.state,
                 "zone": window.zone.name,
+                "zone_id": window.zone_id,
                 "ticket": (
                     {"number": ticket.number, "status": ticket.status, "called_at": ticket.called_at.isoformat()}
                     if ticket
@@ -79,33 +83,51 @@ def window_tiles(*, center_id: int, window_ids: list[int] | None = None) -> list
     return tiles
 
 
-def queue_waiting(*, center_id: int, queue_ids: list[int] | None = None) -> list[dict]:
+def queue_waiting(*, center_id: int, queue_ids: list[int] | None = None, zone_id: int | None = None) -> list[dict]:
     today = timezone.localdate()
     queues = Queue.objects.filter(center_id=center_id).select_related("zone")
     if queue_ids is not None:
         queues = queues.filter(id__in=queue_ids)
+    if zone_id is not None:
+        queues = queues.filter(zone_id=zone_id)
     queues = queues.annotate(
         waiting=Count("tickets", filter=Q(tickets__service_date=today, tickets__status=Ticket.Status.WAITING))
     ).order_by("sort_order", "prefix")
-    return [{"id": q.id, "prefix": q.prefix, "name": q.name, "zone": q.zone.name, "waiting": q.waiting} for q in queues]
+    return [
+        {
+            "id": q.id,
+            "prefix": q.prefix,
+            "name": q.name,
+            "zone": q.zone.name,
+            "zone_id": q.zone_id,
+            "waiting": q.waiting,
+            "accepting": q.is_accepting,
+        }
+        for q in queues
+    ]
 
 
-def recent_calls(*, center_id: int, limit: int | None = None) -> list[dict]:
+def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | None = None) -> list[dict]:
     limit = limit or settings.HALL_RECENT_CALLS_SHOWN
-    rows = (
-        TicketEvent.objects.filter(
-            ticket__center_id=center_id,
-            ticket__service_date=timezone.localdate(),
-            kind__in=[TicketEvent.Kind.CALLED, TicketEvent.Kind.RECALLED],
-        )
-        .select_related("ticket", "window")
-        .order_by("-at", "-id")[:limit]
+    rows = TicketEvent.objects.filter(
+        ticket__center_id=center_id,
+        ticket__service_date=timezone.localdate(),
+        kind__in=[TicketEvent.Kind.CALLED, TicketEvent.Kind.RECALLED],
     )
+    if zone_id is not None:
+        rows = rows.filter(window__zone_id=zone_id)
+    rows = rows.select_related("ticket", "window").order_by("-at", "-id")[:limit]
     return [call_payload(number=e.ticket.number, window=e.window, at=e.at) for e in rows if e.window is not None]
 
 
 def call_payload(*, number: str, window: Window, at) -> dict:
-    return {"number": number, "window_number": window.number, "window_name": window.name, "at": at.isoformat()}
+    return {
+        "number": number,
+        "window_number": window.number,
+        "window_name": window.name,
+        "zone_id": window.zone_id,
+        "at": at.isoformat(),
+    }
 
 
 # DOMAIN.md's wording, used when the templates were removed from the admin.
@@ -123,19 +145,31 @@ def announcement_templates() -> dict:
     }
 
 
-def hall_snapshot(*, center_id: int) -> dict:
-    """Everything a screen of the centre needs on connect."""
+def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: bool = False) -> dict:
+    """Everything a screen of the centre (or of one zone of it) needs on connect. Alerts go to supervisors only."""
     center = Center.objects.only("id", "name").get(pk=center_id)
-    return {
+    snapshot = {
         "type": "snapshot",
         "center": {"id": center.id, "name": center.name},
+        "zone_id": zone_id,
         "generated_at": timezone.now().isoformat(),
         "totals": center_totals(center_id=center_id),
-        "windows": window_tiles(center_id=center_id),
-        "queues": queue_waiting(center_id=center_id),
-        "recent_calls": recent_calls(center_id=center_id),
+        "windows": window_tiles(center_id=center_id, zone_id=zone_id),
+        "queues": queue_waiting(center_id=center_id, zone_id=zone_id),
+        "recent_calls": recent_calls(center_id=center_id, zone_id=zone_id),
         "announce": announcement_templates(),
     }
+    if supervisor:
+        snapshot["alerts"] = live_alert_payloads(center_id=center_id)
+    return snapshot
+
+
+def message_zone_ids(message: dict) -> set[int]:
+    """The zones a delta concerns (of its windows, queues and call), so zone screens get it too."""
+    zones = {item["zone_id"] for key in ("windows", "queues") for item in message.get(key) or ()}
+    if message.get("call"):
+        zones.add(message["call"]["zone_id"])
+    return zones
 
 
 def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id: int) -> dict:
@@ -151,6 +185,10 @@ def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id:
     if kind == "ticket.called" and ticket.window is not None:
         delta["call"] = call_payload(number=ticket.number, window=ticket.window, at=ticket.called_at)
     return delta
+
+
+def queue_delta(*, queue_id: int, center_id: int) -> dict:
+    return {"type": "queue.changed", "queues": queue_waiting(center_id=center_id, queue_ids=[queue_id])}
 
 
 def window_delta(*, window_id: int, center_id: int) -> dict:

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from dashboards import services
 from dashboards.broadcast import push_hall_snapshots as push_all
 from hall.jobs import job_run
 
@@ -7,3 +8,18 @@ from hall.jobs import job_run
 @shared_task(name="dashboards.push_hall_snapshots")
 def push_hall_snapshots() -> str:
     return job_run(name="dashboards.push_hall_snapshots", func=push_all)
+
+
+@shared_task(name="dashboards.scan_wait_timeouts")
+def scan_wait_timeouts() -> str:
+    return job_run(name="dashboards.scan_wait_timeouts", func=services.alerts_scan_wait_timeouts)
+
+
+@shared_task(name="dashboards.scan_long_services")
+def scan_long_services() -> str:
+    return job_run(name="dashboards.scan_long_services", func=services.alerts_scan_long_services)
+
+
+@shared_task(name="dashboards.scan_load")
+def scan_load() -> str:
+    return job_run(name="dashboards.scan_load", func=services.alerts_scan_load)

@@ -5,13 +5,16 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from dashboards import citizen
-from queueing.models import Center
+from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
 
-def calling_display(request, center_id: int):
+def calling_display(request, center_id: int, zone_id: int | None = None):
+    """The public calling display of a centre, or of one of its zones (a floor with its own screen)."""
     center = get_object_or_404(Center, pk=center_id)
-    return render(request, "dashboards/display.html", {"center": center})
+    zone = get_object_or_404(Zone, pk=zone_id, center=center) if zone_id is not None else None
+    socket = f"/ws/centers/{center.pk}/zones/{zone.pk}/display/" if zone else f"/ws/centers/{center.pk}/display/"
+    return render(request, "dashboards/display.html", {"center": center, "zone": zone, "socket_path": socket})
 
 
 @login_required
@@ -24,7 +27,7 @@ def big_screen(request, center_id: int):
 
 def home(request):
     """The hall's front page: every screen of every centre, one tap away."""
-    centers = Center.objects.order_by("level", "code")
+    centers = Center.objects.order_by("level", "code").prefetch_related("zones")
     return render(request, "home.html", {"centers": centers})
 
 

@@ -204,8 +204,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each entry: task name, period in seconds. `expires` is set just under the period so a backlog never piles up.
 HALL_PERIODIC_JOBS = {
     "dashboards.push_hall_snapshots": float(os.environ.get("HALL_SNAPSHOT_PERIOD", "5")),
+    "dashboards.scan_wait_timeouts": 30.0,
+    "dashboards.scan_long_services": 60.0,
+    "dashboards.scan_load": 60.0,
     "queueing.close_past_days": 600.0,
     "queueing.release_missed_appointments": 300.0,
+    "dashboards.daily_rollups": 1800.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}

@@ -122,6 +122,8 @@ def E(
 
 
 PUBLIC = E(**dict.fromkeys(ROLES, ALLOW))
+# Not there for anybody (an object addressed under the wrong parent): 404.
+NOBODY = E(**dict.fromkeys(ROLES, DENY))
 CITIZEN_ONLY = E(
     anonymous=LOGIN,
     citizen=ALLOW,
@@ -272,6 +274,11 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "queueing:kiosk_issue": (P("POST", "/kiosk/{center}/issue/", PUBLIC, data={"queue": "{queue}"}),),
     "queueing:kiosk_ticket": (P("GET", "/kiosk/{center}/tickets/{token}/", PUBLIC),),
     "dashboards:display": (P("GET", "/display/{center}/", PUBLIC),),
+    "dashboards:zone_display": (
+        P("GET", "/display/{center}/zones/{zone}/", PUBLIC),
+        # A zone of another centre is not a zone of this one: not found, for everybody.
+        P("GET", "/display/{center}/zones/{other_zone}/", NOBODY),
+    ),
     "dashboards:ticket": (P("GET", "/t/{citizen_token}/", PUBLIC),),
     "dashboards:screen": (
         P("GET", "/screen/{center}/", WATCHES_CENTER),
@@ -447,6 +454,8 @@ def build_world() -> World:
         "sub": sub.pk,
         "other": other.pk,
         "queue": queue.pk,
+        "zone": queue.zone_id,
+        "other_zone": other_queue.zone_id,
         "w1": w1.pk,
         "w2": w2.pk,
         "ws": ws.pk,
@@ -658,10 +667,12 @@ def test_every_row_names_every_role():
 
 # --- Websockets (dashboards/routing.py) -------------------------------------------------------------------------------
 
-ACCEPT, FORBIDDEN = "accept", "close 4403"
+ACCEPT, FORBIDDEN, NOT_FOUND = "accept", "close 4403", "close 4404"
 WS_ROLES = (ANONYMOUS, CITIZEN, CLERK, OTHER_SUPERVISOR, SUPERVISOR)
 WS_MATRIX = {
     "display": ("/ws/centers/{center}/display/", dict.fromkeys(WS_ROLES, ACCEPT)),
+    "zone display": ("/ws/centers/{center}/zones/{zone}/display/", dict.fromkeys(WS_ROLES, ACCEPT)),
+    "zone of another centre": ("/ws/centers/{center}/zones/{other_zone}/display/", dict.fromkeys(WS_ROLES, NOT_FOUND)),
     "screen": (
         "/ws/centers/{center}/screen/",
         {ANONYMOUS: FORBIDDEN, CITIZEN: FORBIDDEN, CLERK: ACCEPT, OTHER_SUPERVISOR: FORBIDDEN, SUPERVISOR: ACCEPT},
