@@ -6,44 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('queueing', '0002_supervision'),
+        ("queueing", "0002_supervision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wait_timeout', 'Long wait'), ('long_service', 'Long service'), ('queue_load', 'Queue warning'), ('zone_load', 'Zone warning')], max_length=16, verbose_name='kind')),
-                ('severity', models.CharField(choices=[('yellow', 'Yellow'), ('red', 'Red')], default='yellow', max_length=8, verbose_name='severity')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], default='open', max_length=14, verbose_name='state')),
-                ('subject_key', models.CharField(max_length=60, verbose_name='subject key')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('value', models.PositiveIntegerField(default=0, verbose_name='measured')),
-                ('threshold', models.PositiveIntegerField(default=0, verbose_name='threshold')),
-                ('opened_at', models.DateTimeField(db_index=True, verbose_name='opened')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
-                ('resolution', models.CharField(blank=True, max_length=200, verbose_name='resolution')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('center', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='queueing.center', verbose_name='centre')),
-                ('queue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='queueing.queue', verbose_name='queue')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='queueing.ticket', verbose_name='ticket')),
-                ('window', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='queueing.window', verbose_name='window')),
-                ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='queueing.zone', verbose_name='zone')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wait_timeout", "Long wait"),
+                            ("long_service", "Long service"),
+                            ("queue_load", "Queue warning"),
+                            ("zone_load", "Zone warning"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("yellow", "Yellow"), ("red", "Red")],
+                        default="yellow",
+                        max_length=8,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=14,
+                        verbose_name="state",
+                    ),
+                ),
+                ("subject_key", models.CharField(max_length=60, verbose_name="subject key")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("value", models.PositiveIntegerField(default=0, verbose_name="measured")),
+                ("threshold", models.PositiveIntegerField(default=0, verbose_name="threshold")),
+                ("opened_at", models.DateTimeField(db_index=True, verbose_name="opened")),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True, verbose_name="acknowledged")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="resolved")),
+                ("resolution", models.CharField(blank=True, max_length=200, verbose_name="resolution")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "center",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="queueing.center",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="queueing.queue",
+                        verbose_name="queue",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="queueing.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="queueing.window",
+                        verbose_name="window",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="queueing.zone",
+                        verbose_name="zone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'ordering': ['-opened_at', '-id'],
-                'indexes': [models.Index(fields=['center', 'state'], name='alert_center_state')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['open', 'acknowledged'])), fields=('kind', 'subject_key'), name='one_live_alert_per_subject'), models.UniqueConstraint(condition=models.Q(('kind', 'wait_timeout')), fields=('subject_key',), name='one_wait_alert_per_ticket')],
+                "verbose_name": "alert",
+                "verbose_name_plural": "alerts",
+                "ordering": ["-opened_at", "-id"],
+                "indexes": [models.Index(fields=["center", "state"], name="alert_center_state")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state__in", ["open", "acknowledged"])),
+                        fields=("kind", "subject_key"),
+                        name="one_live_alert_per_subject",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "wait_timeout")),
+                        fields=("subject_key",),
+                        name="one_wait_alert_per_ticket",
+                    ),
+                ],
             },
         ),
     ]
