@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import views, views_console
+from dashboards.views_history import history, history_export_csv, history_export_xlsx
 
 app_name = "dashboards"
 
@@ -9,4 +10,20 @@ urlpatterns = [
     path("display/<id:center_id>/zones/<id:zone_id>/", views.calling_display, name="zone_display"),
     path("screen/<id:center_id>/", views.big_screen, name="screen"),
     path("t/<str:token>/", views.citizen_ticket, name="ticket"),
+    path("console/<id:center_id>/", views_console.console_page, name="console"),
+    path("console/<id:center_id>/panel/", views_console.console_panel, name="console_panel"),
+    path(
+        "console/<id:center_id>/alerts/<id:alert_id>/acknowledge/",
+        views_console.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path("console/<id:center_id>/alerts/<id:alert_id>/resolve/", views_console.alert_resolve, name="alert_resolve"),
+    path("console/<id:center_id>/tidal/<id:window_id>/open/", views_console.tidal_open, name="tidal_open"),
+    path("console/<id:center_id>/tidal/<id:window_id>/close/", views_console.tidal_close, name="tidal_close"),
+    path("console/<id:center_id>/windows/<id:window_id>/dispatch/", views_console.dispatch_clerk, name="dispatch"),
+    path("console/<id:center_id>/queues/<id:queue_id>/pause/", views_console.queue_pause, name="queue_pause"),
+    path("console/<id:center_id>/queues/<id:queue_id>/resume/", views_console.queue_resume, name="queue_resume"),
+    path("stats/", history, name="history"),
+    path("stats/export.csv", history_export_csv, name="history_csv"),
+    path("stats/export.xlsx", history_export_xlsx, name="history_xlsx"),
 ]

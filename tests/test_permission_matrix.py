@@ -72,8 +72,18 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import CitizenProfile, CompanyAgent, User
+from dashboards.models import Alert
 from queueing import services
-from queueing.models import Appointment, AppointmentSlot, Center, StaffMembership, StaffRole, Ticket, Window
+from queueing.models import (
+    Appointment,
+    AppointmentSlot,
+    Center,
+    Queue,
+    StaffMembership,
+    StaffRole,
+    Ticket,
+    Window,
+)
 from queueing.tokens import citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
@@ -221,6 +231,20 @@ def pause_the_window(world: World) -> None:
     services.window_pause(window=Window.objects.get(pk=world.ids["w1"]), clerk=world.users[CLERK], reason="短暂休息")
 
 
+def open_the_tidal_window(world: World) -> None:
+    services.tidal_window_open(
+        window=Window.objects.get(pk=world.ids["tidal"]),
+        queues=[Queue.objects.get(pk=world.ids["queue"])],
+        supervisor=world.users[SYSTEM_ADMIN],
+    )
+
+
+def pause_the_queue(world: World) -> None:
+    services.queue_intake_pause(
+        queue=Queue.objects.get(pk=world.ids["queue"]), supervisor=world.users[SYSTEM_ADMIN], reason="系统维护"
+    )
+
+
 def miss_the_called_ticket(world: World) -> None:
     """The clerk's called ticket becomes a no-show, which may be brought back."""
     services.ticket_no_show(ticket=Ticket.objects.get(pk=world.ids["t1"]), clerk=world.users[CLERK])
@@ -283,6 +307,47 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "dashboards:screen": (
         P("GET", "/screen/{center}/", WATCHES_CENTER),
         P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
+    ),
+    # --- Supervisor console (HTML) ---
+    "dashboards:console": (
+        P("GET", "/console/{center}/", SUPERVISES),
+        P("GET", "/console/{sub}/", SUPERVISES),
+    ),
+    "dashboards:console_panel": (P("GET", "/console/{center}/panel/", SUPERVISES),),
+    "dashboards:alert_acknowledge": (
+        P("POST", "/console/{center}/alerts/{alert}/acknowledge/", SUPERVISES),
+        P("POST", "/console/{sub}/alerts/{sub_alert}/acknowledge/", SUPERVISES),
+        # An alert is acted on under its own centre only.
+        P(
+            "POST",
+            "/console/{sub}/alerts/{alert}/acknowledge/",
+            {**SUPERVISES, CENTER_ADMIN: DENY, SUPERVISOR: DENY, SYSTEM_ADMIN: DENY},
+        ),
+    ),
+    "dashboards:alert_resolve": (
+        P("POST", "/console/{center}/alerts/{alert}/resolve/", SUPERVISES, data={"resolution": "已增开窗口"}),
+    ),
+    "dashboards:tidal_open": (
+        P("POST", "/console/{center}/tidal/{tidal}/open/", SUPERVISES, data={"queue": "{queue}"}),
+    ),
+    "dashboards:tidal_close": (
+        P("POST", "/console/{center}/tidal/{tidal}/close/", SUPERVISES, prepare=open_the_tidal_window),
+    ),
+    "dashboards:dispatch": (
+        P(
+            "POST",
+            "/console/{center}/windows/{w2}/dispatch/",
+            SUPERVISES,
+            data={"clerk": "{clerk_user}"},
+            prepare=free_the_clerk,
+        ),
+    ),
+    "dashboards:queue_pause": (
+        P("POST", "/console/{center}/queues/{queue}/pause/", SUPERVISES, data={"reason": "系统维护"}),
+        P("POST", "/console/{sub}/queues/{sub_queue}/pause/", SUPERVISES, data={"reason": "系统维护"}),
+    ),
+    "dashboards:queue_resume": (
+        P("POST", "/console/{center}/queues/{queue}/resume/", SUPERVISES, prepare=pause_the_queue),
     ),
     # --- Clerk's workstation (HTML) ---
     "queueing:workstation": (
@@ -415,6 +480,23 @@ def build_world() -> World:
     ws2 = WindowFactory(center=sub, zone=sub_queue.zone, number=2, serves=[sub_queue])
     other_queue = QueueFactory(center=other, prefix="C")
     WindowFactory(center=other, zone=other_queue.zone, number=1, serves=[other_queue])
+    tidal = WindowFactory(center=center, zone=queue.zone, number=9, kind=Window.Kind.TIDAL)
+    alert = Alert.objects.create(
+        center=center,
+        kind=Alert.Kind.QUEUE_LOAD,
+        subject_key=f"queue:{queue.pk}",
+        subject="A 等候 40 人",
+        queue=queue,
+        opened_at=timezone.now(),
+    )
+    sub_alert = Alert.objects.create(
+        center=sub,
+        kind=Alert.Kind.QUEUE_LOAD,
+        subject_key=f"queue:{sub_queue.pk}",
+        subject="B 等候 40 人",
+        queue=sub_queue,
+        opened_at=timezone.now(),
+    )
 
     citizen = UserFactory(username="m-citizen", kind=User.Kind.CITIZEN, password=None)
     CitizenProfile.objects.create(user=citizen, real_name="李四", id_number="360426199101010071")
@@ -455,6 +537,11 @@ def build_world() -> World:
         "other": other.pk,
         "queue": queue.pk,
         "zone": queue.zone_id,
+        "tidal": tidal.pk,
+        "alert": alert.pk,
+        "sub_alert": sub_alert.pk,
+        "sub_queue": sub_queue.pk,
+        "clerk_user": users[CLERK].pk,
         "other_zone": other_queue.zone_id,
         "w1": w1.pk,
         "w2": w2.pk,

@@ -19,8 +19,9 @@ INTAKE_PERIOD = timedelta(minutes=15)
 
 
 def _settings_by_center(center_ids) -> dict[int, CenterSettings]:
-    found = {s.center_id: s for s in CenterSettings.objects.filter(center_id__in=set(center_ids))}
-    return {center_id: found.get(center_id) or CenterSettings(center_id=center_id) for center_id in set(center_ids)}
+    center_ids = set(center_ids)
+    found = {s.center_id: s for s in CenterSettings.objects.filter(center_id__in=center_ids)}
+    return {center_id: found.get(center_id) or CenterSettings(center_id=center_id) for center_id in center_ids}
 
 
 def _minutes_since(moment, now) -> int:

@@ -147,6 +147,8 @@ def _ticket_issue(
 ) -> Ticket:
     now = timezone.now()
     service_date = timezone.localdate(now)
+    # A supervisor may have paused intake since the caller read the queue (a kiosk page open all morning).
+    queue.refresh_from_db(fields=["is_accepting", "pause_reason", "opens_at", "closes_at", "daily_cap"])
     ensure_queue_accepting(queue=queue, now=now)
     if channel not in Ticket.Channel.values:
         raise QueueClosed(_("Unknown channel."))

@@ -1,0 +1,83 @@
+"""Alerts reach the supervisors' screens at once, and never the public displays."""
+
+import asyncio
+import datetime
+
+import pytest
+import time_machine
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from dashboards import services
+from dashboards.models import Alert
+from queueing import services as queue_services
+from queueing.models import StaffMembership, StaffRole, Ticket, Zone
+from tests.dashboards.test_consumers import connect, make_hall, receive_until
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@database_sync_to_async
+def supervisor_of(center):
+    user = UserFactory(username="boss")
+    StaffMembership.objects.create(user=user, center=center, role=StaffRole.SUPERVISOR)
+    return user
+
+
+@database_sync_to_async
+def a_long_wait(queue):
+    queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+        services.alerts_scan_wait_timeouts()
+    return Alert.objects.get()
+
+
+async def test_the_big_screen_gets_alerts_in_its_snapshot_and_as_they_change():
+    queue, window, clerk = await make_hall()
+    boss = await supervisor_of(queue.center)
+    screen = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
+    display = connect(f"/ws/centers/{queue.center_id}/display/")
+    assert (await screen.connect())[0] and (await display.connect())[0]
+    assert (await screen.receive_json_from())["alerts"] == []
+    assert "alerts" not in await display.receive_json_from()
+
+    alert = await a_long_wait(queue)
+    raised = await receive_until(screen, "alert.changed")
+    assert raised["alert"]["id"] == alert.pk and raised["alert"]["state"] == "open"
+    assert raised["alert"]["kind"] == "wait_timeout" and "A001" in raised["alert"]["subject"]
+
+    await database_sync_to_async(services.alert_acknowledge)(alert_id=alert.pk, user=boss)
+    acknowledged = await receive_until(screen, "alert.changed")
+    assert acknowledged["alert"]["state"] == "acknowledged" and acknowledged["alert"]["acknowledged_by"]
+
+    # The public display saw the ticket being issued, but not a word of the alert.
+    seen = []
+    while not await display.receive_nothing(timeout=0.3):
+        seen.append((await display.receive_json_from())["type"])
+    assert "alert.changed" not in seen and "ticket.issued" in seen
+
+    reconnected = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
+    assert (await reconnected.connect())[0]
+    assert [a["id"] for a in (await reconnected.receive_json_from())["alerts"]] == [alert.pk]
+    for communicator in (screen, display, reconnected):
+        await communicator.disconnect()
+
+
+async def test_a_zone_display_gets_its_zone_only():
+    queue, window, clerk = await make_hall()
+    other_zone = await database_sync_to_async(Zone.objects.create)(center=queue.center, code="Z9", name="二楼")
+    here = connect(f"/ws/centers/{queue.center_id}/zones/{queue.zone_id}/display/")
+    there = connect(f"/ws/centers/{queue.center_id}/zones/{other_zone.pk}/display/")
+    assert (await here.connect())[0] and (await there.connect())[0]
+    snapshot_here, snapshot_there = await here.receive_json_from(), await there.receive_json_from()
+    assert [w["number"] for w in snapshot_here["windows"]] == [5] and snapshot_there["windows"] == []
+
+    await database_sync_to_async(queue_services.ticket_issue)(queue=queue, channel=Ticket.Channel.KIOSK)
+    await database_sync_to_async(queue_services.window_call_next)(window=window, clerk=clerk)
+    called = await receive_until(here, "ticket.called")
+    assert called["call"]["number"] == "A001"
+    await asyncio.sleep(0.2)
+    assert await there.receive_nothing(timeout=0.3)
+    await here.disconnect()
+    await there.disconnect()

@@ -1,0 +1,235 @@
+"""Alerts of the live hall (DOMAIN.md "Windows, busyness and alerts"), with the clock frozen."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from dashboards import services
+from dashboards.models import Alert
+from hall.errors import Conflict, NotAllowed
+from hall.models import AuditEntry
+from hall.notifications.models import Notification
+from queueing import services as queue_services
+from queueing.models import CenterSettings, StaffMembership, StaffRole, Ticket
+from tests.factories import CenterFactory, MatterFactory, QueueFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+NINE = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def supervisor(queue):
+    user = UserFactory(username="boss", mobile="13900000001")
+    StaffMembership.objects.create(user=user, center=queue.center, role=StaffRole.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
+def department_head(queue):
+    matter = MatterFactory()
+    queue.matters.add(matter)
+    user = UserFactory(username="head", mobile="13900000002")
+    StaffMembership.objects.create(
+        user=user, center=queue.center, role=StaffRole.DEPARTMENT_HEAD, department=matter.department
+    )
+    return user
+
+
+def issue(queue, n=1):
+    return [queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK) for _ in range(n)]
+
+
+def at(minutes: int):
+    return time_machine.travel(NINE + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def test_a_fifteen_minute_wait_raises_one_alert_to_supervisors_and_the_department_head(
+    queue, window, clerk, supervisor, department_head
+):
+    with at(0):
+        (ticket,) = issue(queue)
+    with at(14):
+        services.alerts_scan_wait_timeouts()
+    assert not Alert.objects.exists()
+
+    for minute in (15, 16, 20):
+        with at(minute):
+            services.alerts_scan_wait_timeouts()
+
+    alert = Alert.objects.get()
+    assert alert.kind == Alert.Kind.WAIT_TIMEOUT and alert.ticket == ticket and alert.state == Alert.State.OPEN
+    assert alert.subject == "A001 (商事登记) has waited 15 minutes"
+    sms = Notification.objects.filter(template="staff_alert")
+    assert sorted(n.mobile for n in sms) == ["13900000001", "13900000002"]
+    assert all("A001" in n.text for n in sms)
+
+    with at(21):
+        queue_services.window_sign_in(window=window, clerk=clerk)
+        queue_services.window_call_next(window=window, clerk=clerk)
+        services.alerts_scan_wait_timeouts()
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.RESOLVED and alert.resolved_by is None
+
+
+def test_a_ticket_alerts_once_even_after_the_alert_was_resolved(queue, supervisor):
+    with at(0):
+        issue(queue)
+    with at(15):
+        services.alerts_scan_wait_timeouts()
+    alert = Alert.objects.get()
+    services.alert_resolve(alert_id=alert.pk, user=supervisor, resolution="已安排引导员")
+    with at(40):
+        services.alerts_scan_wait_timeouts()
+    assert Alert.objects.count() == 1
+
+
+def test_a_queue_may_set_its_own_timeout(queue):
+    queue.wait_timeout_minutes = 5
+    queue.save()
+    with at(0):
+        issue(queue)
+    with at(5):
+        services.alerts_scan_wait_timeouts()
+    assert Alert.objects.get().threshold == 5
+
+
+def test_a_long_service_raises_once_and_clears_when_the_ticket_is_finished(queue, window, clerk):
+    CenterSettings.objects.create(center=queue.center, long_service_minutes=30)
+    with at(0):
+        issue(queue)
+        queue_services.window_sign_in(window=window, clerk=clerk)
+        ticket = queue_services.window_call_next(window=window, clerk=clerk)
+    with at(29):
+        services.alerts_scan_long_services()
+    assert not Alert.objects.exists()
+    with at(31):
+        services.alerts_scan_long_services()
+        services.alerts_scan_long_services()
+    alert = Alert.objects.get()
+    assert alert.window == window and alert.subject == "Window 5 has been serving A001 for 31 minutes"
+    with at(32):
+        queue_services.ticket_finish(ticket=ticket, clerk=clerk)
+        services.alerts_scan_long_services()
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.RESOLVED
+
+
+def queue_alert(queue):
+    return Alert.objects.filter(kind=Alert.Kind.QUEUE_LOAD, subject_key=f"queue:{queue.pk}").order_by("-id").first()
+
+
+def test_queue_warnings_step_up_and_down_with_hysteresis(queue, window, clerk):
+    CenterSettings.objects.create(
+        center=queue.center,
+        queue_yellow_waiting=5,
+        queue_red_waiting=10,
+        queue_yellow_intake=0,
+        queue_red_intake=0,
+        zone_yellow_waiting=0,
+        zone_red_waiting=0,
+        zone_yellow_intake=0,
+        zone_red_intake=0,
+        warning_clear_percent=80,
+    )
+    queue_services.window_sign_in(window=window, clerk=clerk)
+
+    def waiting_becomes(count):
+        now = Ticket.objects.filter(status=Ticket.Status.WAITING).count()
+        issue(queue, max(count - now, 0))
+        for _ in range(max(now - count, 0)):
+            ticket = queue_services.window_call_next(window=window, clerk=clerk)
+            queue_services.ticket_finish(ticket=ticket, clerk=clerk)
+        services.alerts_scan_load()
+        alert = queue_alert(queue)
+        return alert.severity if alert and alert.is_live else None
+
+    assert waiting_becomes(4) is None
+    assert waiting_becomes(5) == "yellow"
+    assert waiting_becomes(4) == "yellow"  # 4 ≥ 80 % of 5: it holds
+    assert waiting_becomes(3) is None
+    assert waiting_becomes(10) == "red"
+    assert waiting_becomes(8) == "red"  # 8 ≥ 80 % of 10
+    assert waiting_becomes(7) == "yellow"
+    assert Alert.objects.filter(kind=Alert.Kind.QUEUE_LOAD).count() == 2  # one warning per episode
+    assert queue_alert(queue).subject == "Queue A 商事登记: 7 waiting"
+
+
+def test_a_zone_warning_adds_up_its_queues(queue):
+    CenterSettings.objects.create(
+        center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, zone_yellow_waiting=6, zone_red_waiting=50
+    )
+    other = QueueFactory(center=queue.center, zone=queue.zone, prefix="B")
+    issue(queue, 3)
+    issue(other, 3)
+    services.alerts_scan_load()
+    alert = Alert.objects.get(kind=Alert.Kind.ZONE_LOAD)
+    assert alert.severity == "yellow" and alert.value == 6 and alert.zone_id == queue.zone_id
+
+
+def test_intake_per_fifteen_minutes_counts_recent_tickets_only(queue):
+    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, queue_yellow_intake=3)
+    with at(0):
+        issue(queue, 2)
+    with at(10):
+        issue(queue, 1)
+        services.alerts_scan_load()
+    assert queue_alert(queue).severity == "yellow"
+    with at(16):
+        services.alerts_scan_load()  # the first two are now older than 15 minutes: 1 < 80 % of 3
+    assert not queue_alert(queue).is_live
+
+
+def test_acknowledge_then_resolve_is_audited(queue, supervisor):
+    with at(0):
+        issue(queue)
+    with at(15):
+        services.alerts_scan_wait_timeouts()
+    alert = Alert.objects.get()
+    services.alert_acknowledge(alert_id=alert.pk, user=supervisor)
+    services.alert_resolve(alert_id=alert.pk, user=supervisor, resolution="已引导至综合窗口")
+    alert.refresh_from_db()
+    assert (alert.state, alert.acknowledged_by, alert.resolved_by) == ("resolved", supervisor, supervisor)
+    assert set(AuditEntry.objects.filter(target_type="dashboards.Alert").values_list("action", flat=True)) == {
+        AuditEntry.Action.ALERT_ACKNOWLEDGED,
+        AuditEntry.Action.ALERT_RESOLVED,
+    }
+
+
+def test_acting_on_a_resolved_alert_says_so_and_changes_nothing(queue, supervisor):
+    with at(0):
+        issue(queue)
+    with at(15):
+        services.alerts_scan_wait_timeouts()
+    alert = Alert.objects.get()
+    services.alert_resolve(alert_id=alert.pk, user=supervisor)
+    before = Alert.objects.values().get(pk=alert.pk)
+    audits = AuditEntry.objects.count()
+    with pytest.raises(Conflict, match="resolved already"):
+        services.alert_acknowledge(alert_id=alert.pk, user=supervisor)
+    with pytest.raises(Conflict, match="resolved already"):
+        services.alert_resolve(alert_id=alert.pk, user=supervisor)
+    assert Alert.objects.values().get(pk=alert.pk) == before and AuditEntry.objects.count() == audits
+
+
+def test_a_supervisor_of_another_centre_cannot_act_here(queue):
+    stranger = UserFactory(username="stranger")
+    StaffMembership.objects.create(user=stranger, center=CenterFactory(), role=StaffRole.SUPERVISOR)
+    with at(0):
+        issue(queue)
+    with at(15):
+        services.alerts_scan_wait_timeouts()
+    alert = Alert.objects.get()
+    with pytest.raises(NotAllowed):
+        services.alert_acknowledge(alert_id=alert.pk, user=stranger)
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.OPEN and alert.acknowledged_by is None
