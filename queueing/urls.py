@@ -1,6 +1,6 @@
 from django.urls import path
 
-from queueing import views, views_portal
+from queueing import views, views_kiosk, views_portal, views_station
 
 app_name = "queueing"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("kiosk/<id:center_id>/", views.kiosk, name="kiosk"),
     path("kiosk/<id:center_id>/issue/", views.kiosk_issue, name="kiosk_issue"),
     path("kiosk/<id:center_id>/tickets/<str:token>/", views.kiosk_ticket, name="kiosk_ticket"),
+    path("kiosk/<id:center_id>/check-in/", views_kiosk.kiosk_check_in, name="kiosk_check_in"),
+    path("station/", views_station.station, name="station"),
+    path("station/issue/", views_station.station_issue, name="station_issue"),
+    path("station/tickets/<str:token>/", views_station.station_ticket, name="station_ticket"),
     path("clerk/", views.workstation, name="workstation"),
+    path("clerk/waiting/", views.workstation_waiting, name="waiting_panel"),
     path("clerk/sign-in/", views.workstation_sign_in, name="sign_in"),
     path("clerk/sign-out/", views.workstation_sign_out, name="sign_out"),
     path("clerk/call-next/", views.workstation_call_next, name="call_next"),

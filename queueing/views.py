@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -172,25 +173,17 @@ def workstation(request):
         return render(request, "queueing/choose_window.html", {"windows": windows})
     window = session.window
     current = selectors.current_ticket(window=window)
-    waiting = list(selectors.waiting_tickets_for_window(window=window).select_related("queue")[:12])
-    now = timezone.now()
-    for ticket in waiting:
-        ticket.waited_minutes = int((now - ticket.queued_at).total_seconds() // 60)
     served_today = Ticket.objects.filter(
         window=window, service_date=timezone.localdate(), status=Ticket.Status.FINISHED
     ).count()
-    missed = selectors.missed_tickets(center_id=window.center_id)
     return render(
         request,
         "queueing/workstation.html",
         {
-            "window": window,
+            **_waiting_context(window=window, current=current),
             "session": session,
-            "current": current,
-            "waiting": waiting,
-            "waiting_total": selectors.waiting_tickets_for_window(window=window).count(),
             "served_today": served_today,
-            "missed": missed,
+            "served_queue_ids": list(window.queue_links.values_list("queue_id", flat=True)),
             "transfer_queues": Queue.objects.filter(center_id=window.center_id, is_accepting=True).exclude(
                 pk=current.queue_id if current else None
             ),
@@ -199,6 +192,35 @@ def workstation(request):
             .exclude(pk=window.pk),
         },
     )
+
+
+def _waiting_context(*, window: Window, current) -> dict:
+    waiting = list(selectors.waiting_tickets_for_window(window=window).select_related("queue")[:12])
+    now = timezone.now()
+    for ticket in waiting:
+        ticket.waited_minutes = int((now - ticket.queued_at).total_seconds() // 60)
+    return {
+        "window": window,
+        "current": current,
+        "waiting": waiting,
+        "waiting_total": selectors.waiting_tickets_for_window(window=window).count(),
+        "missed": selectors.missed_tickets(center_id=window.center_id),
+    }
+
+
+@never_cache
+@login_required
+def workstation_waiting(request):
+    """The clerk's waiting list alone, re-read by the page when the hall changes. 403: at no window; 409: at
+    another window than the page shows (a supervisor sent them there): the page reloads on either."""
+    session = selectors.open_session(clerk=request.user)
+    if session is None:
+        raise PermissionDenied
+    window = session.window
+    if request.GET.get("window") != str(window.pk):
+        return HttpResponse(status=409)  # moved to another window (a supervisor sent them): the page reloads
+    context = _waiting_context(window=window, current=selectors.current_ticket(window=window))
+    return render(request, "queueing/workstation_waiting.html", context)
 
 
 def _act(request, action):

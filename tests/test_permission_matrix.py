@@ -350,6 +350,7 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("POST", "/console/{center}/queues/{queue}/resume/", SUPERVISES, prepare=pause_the_queue),
     ),
     # --- Clerk's workstation (HTML) ---
+    "queueing:waiting_panel": (P("GET", "/clerk/waiting/?window={w1}", SIGNED_IN_CLERK),),
     "queueing:workstation": (
         P(
             "GET",

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from queueing import services
 from queueing.models import Ticket, Window
 from tests.factories import QueueFactory, clerk_of
 
@@ -139,3 +140,16 @@ def test_an_unknown_ticket_action_is_a_404(zh, queue, window, clerk):
         queued_at="2026-01-05T09:00:00+08:00",
     )
     assert zh.post(f"/clerk/tickets/{ticket.pk}/explode/").status_code == 404
+
+
+def test_the_waiting_list_is_served_alone_for_the_live_page(client, queue, window, clerk):
+    services.window_sign_in(window=window, clerk=clerk)
+    for _ in range(2):
+        services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    client.force_login(clerk)
+    page = client.get(f"/clerk/waiting/?window={window.pk}").content.decode()
+    assert "A001" in page and "A002" in page and 'data-new-total>2<' in page
+    # The page shows another window than the one the clerk is at now: it must reload.
+    assert client.get("/clerk/waiting/?window=0").status_code == 409
+    services.window_sign_out(clerk=clerk)
+    assert client.get(f"/clerk/waiting/?window={window.pk}").status_code == 403
