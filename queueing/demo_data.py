@@ -16,6 +16,7 @@ DEMO_PASSWORD = "hall-demo-2026"
 DEMO_CENTER_CODE = "DEMO"
 CITY_CENTER_CODE = "CITY"
 STREET_CENTER_CODE = "DEMO-DH"
+STATION_CENTER_CODE = "DEMO-WHL"  # a community station (便民服务站): no queues, takes numbers in the halls above it
 
 COMPLAINT_PHONE = "12345"
 OFFICE_HOURS = "工作日 8:30-12:00，13:30-17:00（法定节假日除外，中午延时服务）"
@@ -31,6 +32,7 @@ DEMO_LOGINS = [
     ("Window clerk, real estate registration", "clerk03"),
     ("Window clerk, general window", "clerk10"),
     ("Window clerk, pickup / assisted service", "clerk12"),
+    ("Community station worker (takes numbers for citizens)", "station1"),
     ("Citizen (portal: mobile 13800000001)", "citizen01"),
 ]
 
@@ -60,6 +62,13 @@ CENTERS = [
         "level": "street",
         "parent": DEMO_CENTER_CODE,
         "address": "示范区东湖路25号",
+    },
+    {
+        "code": STATION_CENTER_CODE,
+        "name": "示范区文化路社区便民服务站",
+        "level": "community",
+        "parent": DEMO_CENTER_CODE,
+        "address": "示范区文化路社区居委会一楼",
     },
 ]
 
@@ -2169,6 +2178,8 @@ USERS = [
     ("clerk10", "何静", False, False, [(DEMO_CENTER_CODE, "clerk", None)]),
     ("clerk11", "许强", False, False, [(DEMO_CENTER_CODE, "clerk", None)]),
     ("clerk12", "林晓燕", False, False, [(DEMO_CENTER_CODE, "clerk", None)]),
+    # The community station's worker takes numbers in the district hall on behalf of residents (社区代取号).
+    ("station1", "钱晓红", False, False, [(STATION_CENTER_CODE, "clerk", None)]),
     ("citizen01", "张伟", False, False, []),
     ("citizen02", "李娜", False, False, []),
     ("citizen03", "王芳", False, False, []),

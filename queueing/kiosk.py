@@ -19,6 +19,9 @@ from matters.models import Matter
 from queueing.models import Center, Queue, Ticket, Zone
 from queueing.tokens import citizen_ticket_token
 
+# Idempotency keys of kiosks, stations and other devices: what a retried request sends again.
+KIOSK_KEY_RE = re.compile(r"[A-Za-z0-9-]{8,40}")
+
 KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
 KIOSK_TICKET_MAX_AGE = 60 * 60 * 24
 

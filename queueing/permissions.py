@@ -50,3 +50,23 @@ def may_watch_center(*, user, center_id: int) -> bool:
     if StaffMembership.objects.filter(user=user, center_id=center_id).exists():
         return True
     return may_supervise(user=user, center_id=center_id)
+
+
+def station_ids_for(user) -> set[int] | None:
+    """Community stations (便民服务站) the user may issue numbers for: their staff, and whoever supervises them;
+    None means every station (system admin)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    stations = Center.objects.filter(level=Center.Level.COMMUNITY)
+    own = set(stations.filter(staff__user=user).values_list("id", flat=True))
+    supervised = supervised_center_ids(user) or set()
+    return own | set(stations.filter(id__in=supervised).values_list("id", flat=True))
+
+
+def may_issue_for_station(user, station_id: int) -> bool:
+    """远程取号 on behalf of a citizen at a community station: its own staff, its supervisors, the system admin."""
+    if not Center.objects.filter(pk=station_id, level=Center.Level.COMMUNITY).exists():
+        return False
+    return in_scope(station_id, station_ids_for(user))

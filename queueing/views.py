@@ -1,6 +1,5 @@
 """Pages of the queue: the kiosk and the clerk's workstation. Thin: each calls one service."""
 
-import re
 import uuid
 from urllib.parse import urlencode
 
@@ -26,6 +25,7 @@ from matters.models import Matter
 from queueing import permissions, selectors, services
 from queueing.kiosk import (
     KEYBOARD_ROWS,
+    KIOSK_KEY_RE,
     KIOSK_TICKET_SALT,  # noqa: F401 (the permission matrix signs kiosk links with it)
     kiosk_zones,
     qr_svg,
@@ -44,8 +44,6 @@ def _posted_id(request, name: str) -> int | None:
 
 
 # ---- Kiosk (取号机): choose a queue or a matter, optionally an identity number, get a slip ----------------------
-
-KIOSK_KEY_RE = re.compile(r"[A-Za-z0-9-]{8,40}")
 
 
 def _kiosk_prints(request) -> bool:

@@ -84,6 +84,7 @@ from queueing.models import (
     Ticket,
     Window,
 )
+from queueing.kiosk import ticket_token as kiosk_ticket_token
 from queueing.tokens import citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
@@ -297,6 +298,10 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "queueing:kiosk": (P("GET", "/kiosk/{center}/", PUBLIC),),
     "queueing:kiosk_issue": (P("POST", "/kiosk/{center}/issue/", PUBLIC, data={"queue": "{queue}"}),),
     "queueing:kiosk_ticket": (P("GET", "/kiosk/{center}/tickets/{token}/", PUBLIC),),
+    # Today's booking "222222" is inside its check-in window: anybody at the kiosk may check it in.
+    "queueing:kiosk_check_in": (
+        P("POST", "/kiosk/{center}/check-in/", PUBLIC, data={"code": "222222", "idempotency_key": "matrix-checkin"}),
+    ),
     "dashboards:display": (P("GET", "/display/{center}/", PUBLIC),),
     "dashboards:zone_display": (
         P("GET", "/display/{center}/zones/{zone}/", PUBLIC),
@@ -308,6 +313,23 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/screen/{center}/", WATCHES_CENTER),
         P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
     ),
+    # --- Community station: numbers taken for a citizen (its staff and those overseeing it) ---
+    "queueing:station": (P("GET", "/station/", SUPERVISES),),
+    "queueing:station_issue": (
+        P(
+            "POST",
+            "/station/issue/",
+            SUPERVISES,
+            data={
+                "station": "{station}",
+                "hall": "{center}",
+                "queue": "{queue}",
+                "id_number": "11010519491231002X",
+                "idempotency_key": "matrix-station-1",
+            },
+        ),
+    ),
+    "queueing:station_ticket": (P("GET", "/station/tickets/{station_token}/", SUPERVISES),),
     # --- Supervisor console (HTML) ---
     "dashboards:console": (
         P("GET", "/console/{center}/", SUPERVISES),
@@ -481,6 +503,7 @@ def build_world() -> World:
     ws2 = WindowFactory(center=sub, zone=sub_queue.zone, number=2, serves=[sub_queue])
     other_queue = QueueFactory(center=other, prefix="C")
     WindowFactory(center=other, zone=other_queue.zone, number=1, serves=[other_queue])
+    station = CenterFactory(name="文化路社区便民服务站", level=Center.Level.COMMUNITY, parent=center)
     tidal = WindowFactory(center=center, zone=queue.zone, number=9, kind=Window.Kind.TIDAL)
     alert = Alert.objects.create(
         center=center,
@@ -539,6 +562,7 @@ def build_world() -> World:
         "queue": queue.pk,
         "zone": queue.zone_id,
         "tidal": tidal.pk,
+        "station": station.pk,
         "alert": alert.pk,
         "sub_alert": sub_alert.pk,
         "sub_queue": sub_queue.pk,
@@ -555,6 +579,9 @@ def build_world() -> World:
         "appointment": booking.pk,
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
         "citizen_token": citizen_ticket_token(t2),
+        "station_token": kiosk_ticket_token(
+            services.ticket_issue(queue=queue, channel=Ticket.Channel.COMMUNITY, actor=users[SYSTEM_ADMIN])
+        ),
     }
     return World(users=users, ids=ids)
 

@@ -4,85 +4,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('queueing', '0001_initial'),
+        ("queueing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='centersettings',
-            name='busy_from_waiting',
-            field=models.PositiveSmallIntegerField(default=4, verbose_name='busy from waiting per open window'),
+            model_name="centersettings",
+            name="busy_from_waiting",
+            field=models.PositiveSmallIntegerField(default=4, verbose_name="busy from waiting per open window"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='congested_from_waiting',
-            field=models.PositiveSmallIntegerField(default=8, verbose_name='congested from waiting per open window'),
+            model_name="centersettings",
+            name="congested_from_waiting",
+            field=models.PositiveSmallIntegerField(default=8, verbose_name="congested from waiting per open window"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='long_service_minutes',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='alert when one service runs longer than (min)'),
+            model_name="centersettings",
+            name="long_service_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=30, verbose_name="alert when one service runs longer than (min)"
+            ),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='queue_red_intake',
-            field=models.PositiveSmallIntegerField(default=40, verbose_name='queue red from tickets per 15 min'),
+            model_name="centersettings",
+            name="queue_red_intake",
+            field=models.PositiveSmallIntegerField(default=40, verbose_name="queue red from tickets per 15 min"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='queue_red_waiting',
-            field=models.PositiveSmallIntegerField(default=30, verbose_name='queue red from waiting'),
+            model_name="centersettings",
+            name="queue_red_waiting",
+            field=models.PositiveSmallIntegerField(default=30, verbose_name="queue red from waiting"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='queue_yellow_intake',
-            field=models.PositiveSmallIntegerField(default=20, verbose_name='queue yellow from tickets per 15 min'),
+            model_name="centersettings",
+            name="queue_yellow_intake",
+            field=models.PositiveSmallIntegerField(default=20, verbose_name="queue yellow from tickets per 15 min"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='queue_yellow_waiting',
-            field=models.PositiveSmallIntegerField(default=15, verbose_name='queue yellow from waiting'),
+            model_name="centersettings",
+            name="queue_yellow_waiting",
+            field=models.PositiveSmallIntegerField(default=15, verbose_name="queue yellow from waiting"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='warning_clear_percent',
-            field=models.PositiveSmallIntegerField(default=80, help_text='Hysteresis: a count hovering at a threshold does not raise and clear the warning over and over.', verbose_name='a warning clears below this % of its threshold'),
+            model_name="centersettings",
+            name="warning_clear_percent",
+            field=models.PositiveSmallIntegerField(
+                default=80,
+                help_text="Hysteresis: a count hovering at a threshold does not raise and clear the warning over and over.",
+                verbose_name="a warning clears below this % of its threshold",
+            ),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='zone_red_intake',
-            field=models.PositiveSmallIntegerField(default=100, verbose_name='zone red from tickets per 15 min'),
+            model_name="centersettings",
+            name="zone_red_intake",
+            field=models.PositiveSmallIntegerField(default=100, verbose_name="zone red from tickets per 15 min"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='zone_red_waiting',
-            field=models.PositiveSmallIntegerField(default=80, verbose_name='zone red from waiting'),
+            model_name="centersettings",
+            name="zone_red_waiting",
+            field=models.PositiveSmallIntegerField(default=80, verbose_name="zone red from waiting"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='zone_yellow_intake',
-            field=models.PositiveSmallIntegerField(default=50, verbose_name='zone yellow from tickets per 15 min'),
+            model_name="centersettings",
+            name="zone_yellow_intake",
+            field=models.PositiveSmallIntegerField(default=50, verbose_name="zone yellow from tickets per 15 min"),
         ),
         migrations.AddField(
-            model_name='centersettings',
-            name='zone_yellow_waiting',
-            field=models.PositiveSmallIntegerField(default=40, verbose_name='zone yellow from waiting'),
+            model_name="centersettings",
+            name="zone_yellow_waiting",
+            field=models.PositiveSmallIntegerField(default=40, verbose_name="zone yellow from waiting"),
         ),
         migrations.AddField(
-            model_name='queue',
-            name='pause_reason',
-            field=models.CharField(blank=True, max_length=100, verbose_name='why intake is paused'),
+            model_name="queue",
+            name="pause_reason",
+            field=models.CharField(blank=True, max_length=100, verbose_name="why intake is paused"),
         ),
         migrations.AddField(
-            model_name='queue',
-            name='wait_timeout_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Empty: the centre's setting.", null=True, verbose_name='wait timeout (min)'),
+            model_name="queue",
+            name="wait_timeout_minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True, help_text="Empty: the centre's setting.", null=True, verbose_name="wait timeout (min)"
+            ),
         ),
         migrations.AddField(
-            model_name='window',
-            name='tidal_opened_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='tidal window opened at'),
+            model_name="window",
+            name="tidal_opened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="tidal window opened at"),
         ),
     ]

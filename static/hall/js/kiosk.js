@@ -1,9 +1,11 @@
-/* Kiosk (取号机): pinyin search with an on-screen keyboard, the optional identity step with a numeric keypad, one
-   idempotency key per touch, and on the slip the print button, automatic printing and the return to the start. */
+/* Kiosk (取号机): pinyin search with an on-screen keyboard, the optional identity step with a numeric keypad, the
+   appointment check-in sheet with its code keypad, one idempotency key per touch, and on the slip the print button,
+   automatic printing and the return to the start. */
 (function () {
   "use strict";
 
   var body = document.body;
+  var idleResets = [];  // what the start screen clears after a minute without a touch
 
   /* ---- A fresh key for each touch that starts taking a number: a double tap or a retried POST sends the same
      key and gets the same ticket back. crypto.randomUUID needs a secure context; kiosks on a hall intranet may be
@@ -171,7 +173,11 @@
     var idle = parseInt(body.dataset.idleReset || "0", 10);
     var idleTimer = null;
     function reset() {
-      if (form.dataset.sending) { location.replace(form.dataset.startUrl); return; }  // the network hung
+      if (form.dataset.sending || body.classList.contains("kiosk-sending")) {
+        location.replace(form.dataset.startUrl);  // the network hung
+        return;
+      }
+      idleResets.forEach(function (fn) { fn(); });
       closeStep();
       query.value = "";
       filter();
@@ -188,6 +194,94 @@
     /* Back at the identity step after the number was refused: the same choice, a new key. */
     var reopen = form.dataset.reopen && buttons[form.dataset.reopen];
     if (reopen && !reopen.disabled) { openStep(reopen); }
+  }
+
+  /* Appointment check-in (预约签到): a sheet over the start screen with a keypad for the code of the appointment.
+     Opened by its entry on the start screen, or by the page itself (?checkin=1) after a refused code. */
+  function checkInSheet(sheet) {
+    var form = sheet.querySelector("[data-kiosk-checkin-form]");
+    var input = form.querySelector("[data-kiosk-code]");
+    var boxes = form.querySelectorAll(".kiosk-code-box");
+    var confirm = form.querySelector("[data-kiosk-checkin-confirm]");
+    var keyField = form.querySelector("input[name=idempotency_key]");
+    var length = parseInt(input.getAttribute("maxlength") || "6", 10);
+
+    function update() {
+      input.value = input.value.replace(/\D/g, "").slice(0, length);
+      Array.prototype.forEach.call(boxes, function (box, i) {
+        box.textContent = input.value.charAt(i);
+        box.classList.toggle("is-filled", i < input.value.length);
+        box.classList.toggle("is-next", i === input.value.length);
+      });
+      confirm.disabled = input.value.length !== length;
+    }
+
+    function clearRefusal() {
+      Array.prototype.forEach.call(sheet.querySelectorAll(".kiosk-checkin-refusal"), function (node) { node.remove(); });
+    }
+
+    function open() {
+      keyField.value = newKey();
+      input.value = "";
+      update();
+      sheet.hidden = false;
+      body.classList.add("kiosk-checkin-open");
+    }
+
+    function close() {
+      sheet.hidden = true;
+      body.classList.remove("kiosk-checkin-open");
+      input.value = "";
+      update();
+      clearRefusal();
+      if (/[?&]checkin=1/.test(location.search) && window.history && history.replaceState) {
+        history.replaceState(null, "", location.pathname + location.search.replace(/([?&])checkin=1&?/, "$1").replace(/[?&]$/, ""));
+      }
+    }
+
+    function type(key) {
+      if (key === "backspace") { input.value = input.value.slice(0, -1); }
+      else if (key === "clear") { input.value = ""; }
+      else if (input.value.length < length) { input.value += key; }
+      if (input.value) { clearRefusal(); }  // a new attempt: the old refusal no longer applies
+      update();
+    }
+
+    document.addEventListener("click", function (event) {
+      var entry = event.target.closest("[data-kiosk-checkin-open]");
+      if (entry) {
+        event.preventDefault();  // without this script the link opens the sheet through the server
+        open();
+      }
+    });
+    form.addEventListener("click", function (event) {
+      var key = event.target.closest("[data-code-key]");
+      if (key) { type(key.dataset.codeKey); return; }
+      if (event.target.closest("[data-kiosk-checkin-close]")) { close(); }
+    });
+    /* A keypad or keyboard plugged into the kiosk (and the maintenance staff's laptop) types too. */
+    document.addEventListener("keydown", function (event) {
+      if (sheet.hidden) { return; }
+      if (/^[0-9]$/.test(event.key)) { type(event.key); event.preventDefault(); }
+      else if (event.key === "Backspace") { type("backspace"); event.preventDefault(); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter") {
+        event.preventDefault();
+        if (!confirm.disabled) { confirm.click(); }
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending || input.value.length !== length) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      body.classList.add("kiosk-sending");
+    });
+
+    idleResets.push(function () { if (!sheet.hidden) { close(); } });
+    if (sheet.hidden) { update(); }
+    else { keyField.value = newKey(); update(); body.classList.add("kiosk-checkin-open"); }  // back after a refusal
   }
 
   function slipScreen() {
@@ -216,6 +310,8 @@
     }, 1000);
   }
 
+  var checkIn = document.querySelector("[data-kiosk-checkin]");
+  if (checkIn) { checkInSheet(checkIn); }
   var form = document.querySelector("[data-kiosk-form]");
   if (form) { startScreen(form); }
   slipScreen();
