@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queueing.models import Center, Queue, Ticket, Window, Zone
@@ -84,3 +85,95 @@ class Alert(models.Model):
     @property
     def is_live(self) -> bool:
         return self.state in self.LIVE_STATES
+
+
+# ---- History: daily rollups of the ticket table, so month and year views stay fast over years of tickets ----------
+
+# Wait distribution buckets: lower bounds in minutes (0–5, 5–10, 10–15, 15–30, 30–60, 60+).
+WAIT_BUCKET_MINUTES = (0, 5, 10, 15, 30, 60)
+
+
+def empty_wait_buckets() -> dict:
+    return {str(lower): 0 for lower in WAIT_BUCKET_MINUTES}
+
+
+def empty_hours() -> list:
+    return [0] * 24
+
+
+class DailyQueueStat(models.Model):
+    """One day of one queue, split by the department of the tickets' matter (else of the window that served them).
+
+    The zone is the queue's. Tickets transferred on count once, where they were first issued; served tickets count
+    where they were finished. Rebuilt whole for a centre and day by `stats_rollup_day`.
+    """
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+")
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="+")
+    queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "matters.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    served = models.PositiveIntegerField(_("served"), default=0)
+    no_show = models.PositiveIntegerField(_("no-shows"), default=0)
+    waited_count = models.PositiveIntegerField(_("tickets called"), default=0)
+    wait_seconds_sum = models.PositiveBigIntegerField(_("total wait (s)"), default=0)
+    wait_max_seconds = models.PositiveIntegerField(_("longest wait (s)"), default=0)
+    service_seconds_sum = models.PositiveBigIntegerField(_("total service time (s)"), default=0)
+    wait_buckets = models.JSONField(_("wait distribution"), default=empty_wait_buckets)
+    hourly_intake = models.JSONField(_("tickets issued per hour"), default=empty_hours)
+    hourly_served = models.JSONField(_("tickets served per hour"), default=empty_hours)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily queue statistics")
+        verbose_name_plural = _("daily queue statistics")
+        ordering = ["-date", "center", "queue"]
+        indexes = [models.Index(fields=["center", "date"], name="dailyqueuestat_center_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.queue_id}"
+
+
+class DailyWindowStat(models.Model):
+    """Tickets finished at one window on one day, per clerk, zone (of the ticket's queue) and department."""
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="+")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "matters.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    served = models.PositiveIntegerField(_("served"), default=0)
+    service_seconds_sum = models.PositiveBigIntegerField(_("total service time (s)"), default=0)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily window statistics")
+        verbose_name_plural = _("daily window statistics")
+        ordering = ["-date", "center", "window"]
+        indexes = [models.Index(fields=["center", "date"], name="dailywindowstat_center_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.window_id}"

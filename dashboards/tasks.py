@@ -23,3 +23,10 @@ def scan_long_services() -> str:
 @shared_task(name="dashboards.scan_load")
 def scan_load() -> str:
     return job_run(name="dashboards.scan_load", func=services.alerts_scan_load)
+
+
+@shared_task(name="dashboards.daily_rollups")
+def daily_rollups() -> str:
+    from dashboards.services.rollups import stats_rollup_recent_days
+
+    return job_run(name="dashboards.daily_rollups", func=stats_rollup_recent_days)

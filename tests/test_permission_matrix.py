@@ -330,6 +330,10 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         ),
     ),
     "queueing:station_ticket": (P("GET", "/station/tickets/{station_token}/", SUPERVISES),),
+    # --- Statistics (the centre's own staff and those overseeing it) ---
+    "dashboards:history": (P("GET", "/stats/?center={center}", WATCHES_CENTER),),
+    "dashboards:history_csv": (P("GET", "/stats/export.csv?center={center}", WATCHES_CENTER),),
+    "dashboards:history_xlsx": (P("GET", "/stats/export.xlsx?center={center}", WATCHES_CENTER),),
     # --- Supervisor console (HTML) ---
     "dashboards:console": (
         P("GET", "/console/{center}/", SUPERVISES),
