@@ -1,6 +1,6 @@
 """Reads of alerts: what the supervisors' screens and console show."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from dashboards.models import Alert
@@ -12,7 +12,11 @@ def live_alerts(*, center_id: int) -> QuerySet[Alert]:
     return (
         Alert.objects.filter(center_id=center_id, state__in=Alert.LIVE_STATES)
         .select_related("acknowledged_by", "zone", "queue", "window", "ticket")
-        .order_by("-severity", "-opened_at", "-id")
+        # Red before yellow (not alphabetical), then the newest first: a screen shows the head of this list.
+        .annotate(
+            rank=Case(When(severity=Alert.Severity.RED, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("rank", "-opened_at", "-id")
     )
 
 

@@ -1,14 +1,19 @@
 """What the screens show, built from the database in a fixed number of queries whatever the size of the hall."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Min, Q
+from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
+from dashboards import busyness
 from dashboards.alert_selectors import live_alert_payloads
+from dashboards.models import Alert
 from hall.notifications.models import MessageTemplate
-from queueing.models import Center, Queue, Ticket, TicketEvent, Window
+from queueing.models import Center, CenterSettings, Queue, Ticket, TicketEvent, Window, Zone
+from queueing.selectors import center_settings_or_default
 
 
 def _minutes(value) -> float | None:
@@ -24,7 +29,8 @@ def center_totals(*, center_id: int) -> dict:
     now = timezone.now()
     tickets = Ticket.objects.filter(center_id=center_id, service_date=today)
     counts = tickets.aggregate(
-        issued=Count("id"),
+        # A transfer carries the ticket on in a new row: it was issued once.
+        issued=Count("id", filter=Q(transferred_from__isnull=True)),
         waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
         at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
         served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
@@ -37,21 +43,37 @@ def center_totals(*, center_id: int) -> dict:
     return counts
 
 
-def window_tiles(*, center_id: int, window_ids: list[int] | None = None, zone_id: int | None = None) -> list[dict]:
+def window_tiles(
+    *,
+    center_id: int,
+    window_ids: list[int] | None = None,
+    zone_id: int | None = None,
+    settings: CenterSettings | None = None,
+) -> list[dict]:
+    """A tile per window: state, current ticket, today's figures and its busyness (dashboards/busyness.py).
+
+    Busyness is shared between the windows serving the same queues, so every window of the centre is read, also
+    when only some are asked for: the number of queries is the same for one window or a hundred.
+    """
     today = timezone.localdate()
-    windows = Window.objects.filter(center_id=center_id).select_related("zone").order_by("number")
-    if window_ids is not None:
-        windows = windows.filter(id__in=window_ids)
-    if zone_id is not None:
-        windows = windows.filter(zone_id=zone_id)
-    windows = list(windows)
-    ids = [w.id for w in windows]
+    now = timezone.now()
+    windows = list(Window.objects.filter(center_id=center_id).select_related("zone").order_by("number"))
+    all_ids = [w.id for w in windows]
     current = {
         t.window_id: t
-        for t in Ticket.objects.filter(window_id__in=ids, status__in=Ticket.ACTIVE_AT_WINDOW).only(
-            "window_id", "number", "status", "called_at"
+        for t in Ticket.objects.filter(window_id__in=all_ids, status__in=Ticket.ACTIVE_AT_WINDOW).only(
+            "window_id", "number", "status", "called_at", "queue_id"
         )
     }
+    loads = busyness.window_loads(
+        center_id=center_id, windows=windows, serving_window_ids=set(current), settings=settings
+    )
+    if window_ids is not None:
+        wanted = set(window_ids)
+        windows = [w for w in windows if w.id in wanted]
+    if zone_id is not None:
+        windows = [w for w in windows if w.zone_id == zone_id]
+    ids = [w.id for w in windows]
     served = {
         row["window_id"]: row
         for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
@@ -69,22 +91,52 @@ def window_tiles(*, center_id: int, window_ids: list[int] | None = None, zone_id
                 "name": window.name,
                 "kind": window.kind,
                 "state": window.state,
+                "pause_reason": window.pause_reason if window.state == Window.State.PAUSED else "",
+                # A tidal window stands by, closed, until a supervisor opens it under load.
+                "tidal_open": window.tidal_opened_at is not None,
                 "zone": window.zone.name,
                 "zone_id": window.zone_id,
                 "ticket": (
-                    {"number": ticket.number, "status": ticket.status, "called_at": ticket.called_at.isoformat()}
+                    {
+                        "number": ticket.number,
+                        "status": ticket.status,
+                        "called_at": ticket.called_at.isoformat(),
+                        "queue_id": ticket.queue_id,
+                    }
                     if ticket
                     else None
                 ),
+                "service_seconds": int((now - ticket.called_at).total_seconds()) if ticket else None,
                 "served_today": stats.get("count", 0),
                 "mean_service_minutes": _minutes(stats.get("mean")),
+                **loads[window.id].as_dict(),
             }
         )
     return tiles
 
 
-def queue_waiting(*, center_id: int, queue_ids: list[int] | None = None, zone_id: int | None = None) -> list[dict]:
+def load_levels(*, center_id: int) -> dict[str, str]:
+    """The yellow / red warnings live now, by subject ("queue:<id>", "zone:<id>"): the alert scan's hysteresis
+    decides them (dashboards/services/scans.py), the screens only show them."""
+    return dict(
+        Alert.objects.filter(
+            center_id=center_id,
+            kind__in=[Alert.Kind.QUEUE_LOAD, Alert.Kind.ZONE_LOAD],
+            state__in=Alert.LIVE_STATES,
+        ).values_list("subject_key", "severity")
+    )
+
+
+def queue_waiting(
+    *,
+    center_id: int,
+    queue_ids: list[int] | None = None,
+    zone_id: int | None = None,
+    levels: dict[str, str] | None = None,
+) -> list[dict]:
     today = timezone.localdate()
+    if levels is None:
+        levels = load_levels(center_id=center_id)
     queues = Queue.objects.filter(center_id=center_id).select_related("zone")
     if queue_ids is not None:
         queues = queues.filter(id__in=queue_ids)
@@ -102,9 +154,64 @@ def queue_waiting(*, center_id: int, queue_ids: list[int] | None = None, zone_id
             "zone_id": q.zone_id,
             "waiting": q.waiting,
             "accepting": q.is_accepting,
+            "pause_reason": "" if q.is_accepting else q.pause_reason,
+            "level": levels.get(f"queue:{q.id}"),
         }
         for q in queues
     ]
+
+
+def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str, str] | None = None) -> list[dict]:
+    """Waiting per zone of the centre (zones with queues), with the zone's live warning."""
+    today = timezone.localdate()
+    if levels is None:
+        levels = load_levels(center_id=center_id)
+    zones = Zone.objects.filter(center_id=center_id, queues__isnull=False).distinct()
+    if zone_id is not None:
+        zones = zones.filter(pk=zone_id)
+    waiting = dict(
+        Ticket.objects.filter(center_id=center_id, service_date=today, status=Ticket.Status.WAITING)
+        .values("queue__zone_id")
+        .annotate(n=Count("id"))
+        .values_list("queue__zone_id", "n")
+    )
+    return [
+        {
+            "id": z.id,
+            "name": z.name,
+            "floor": z.floor,
+            "waiting": waiting.get(z.id, 0),
+            "level": levels.get(f"zone:{z.id}"),
+        }
+        for z in zones.order_by("sort_order", "code")
+    ]
+
+
+def hourly_flow(*, center_id: int) -> dict:
+    """Tickets issued and served today in each local hour (24 buckets, 0–23, in the hall's time zone)."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    today = timezone.localdate()
+    tickets = Ticket.objects.filter(center_id=center_id, service_date=today)
+
+    def buckets(queryset, field: str) -> list[int]:
+        counts = [0] * 24
+        rows = queryset.annotate(hour=ExtractHour(field, tzinfo=tz)).values("hour").annotate(n=Count("id")).order_by()
+        for row in rows:
+            if row["hour"] is not None:
+                counts[int(row["hour"])] += row["n"]
+        return counts
+
+    return {
+        "intake": buckets(tickets.filter(transferred_from__isnull=True), "issued_at"),
+        "served": buckets(tickets.filter(status=Ticket.Status.FINISHED, finished_at__isnull=False), "finished_at"),
+    }
+
+
+def other_app_figures(*, center_id: int) -> dict:
+    """Today's figures that belong to later capabilities: 办件量 (matters' cases), licence calls (licences' access
+    log) and satisfaction (evaluations' reviews). Each comes from its app's selector once the app provides one; until
+    then it is None, which the screens show as an empty figure, "not connected yet"."""
+    return {"cases_today": None, "licence_calls_today": None, "satisfaction_today": None}
 
 
 def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | None = None) -> list[dict]:
@@ -146,16 +253,25 @@ def announcement_templates() -> dict:
 
 
 def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: bool = False) -> dict:
-    """Everything a screen of the centre (or of one zone of it) needs on connect. Alerts go to supervisors only."""
+    """Everything a screen of the centre (or of one zone of it) needs on connect. Alerts go to supervisors only.
+
+    A fixed number of queries, however many windows and tickets the centre has (tests/dashboards/test_snapshot.py).
+    """
     center = Center.objects.only("id", "name").get(pk=center_id)
+    center_settings = center_settings_or_default(center_id=center_id)
+    levels = load_levels(center_id=center_id)
     snapshot = {
         "type": "snapshot",
         "center": {"id": center.id, "name": center.name},
         "zone_id": zone_id,
         "generated_at": timezone.now().isoformat(),
         "totals": center_totals(center_id=center_id),
-        "windows": window_tiles(center_id=center_id, zone_id=zone_id),
-        "queues": queue_waiting(center_id=center_id, zone_id=zone_id),
+        "figures": other_app_figures(center_id=center_id),
+        "busyness": busyness.Thresholds.of(center_settings).as_dict(),
+        "windows": window_tiles(center_id=center_id, zone_id=zone_id, settings=center_settings),
+        "queues": queue_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
+        "zones": zone_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
+        "hourly": hourly_flow(center_id=center_id),
         "recent_calls": recent_calls(center_id=center_id, zone_id=zone_id),
         "announce": announcement_templates(),
     }

@@ -2,6 +2,7 @@ from django.urls import path
 
 from dashboards import views, views_console
 from dashboards.views_history import history, history_export_csv, history_export_xlsx
+from dashboards.views_overview import overview, overview_data
 
 app_name = "dashboards"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("display/<id:center_id>/", views.calling_display, name="display"),
     path("display/<id:center_id>/zones/<id:zone_id>/", views.calling_display, name="zone_display"),
     path("screen/<id:center_id>/", views.big_screen, name="screen"),
+    path("screen/overview/", overview, name="overview"),
+    path("screen/overview/data/", overview_data, name="overview_data"),
     path("t/<str:token>/", views.citizen_ticket, name="ticket"),
     path("console/<id:center_id>/", views_console.console_page, name="console"),
     path("console/<id:center_id>/panel/", views_console.console_panel, name="console_panel"),

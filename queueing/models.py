@@ -81,7 +81,7 @@ class CenterSettings(models.Model):
     zone_yellow_intake = models.PositiveSmallIntegerField(_("zone yellow from tickets per 15 min"), default=50)
     zone_red_intake = models.PositiveSmallIntegerField(_("zone red from tickets per 15 min"), default=100)
     warning_clear_percent = models.PositiveSmallIntegerField(
-        _("a warning clears below this % of its threshold"),
+        _("a warning clears below this percentage of its threshold"),
         default=80,
         help_text=_("Hysteresis: a count hovering at a threshold does not raise and clear the warning over and over."),
     )

@@ -74,6 +74,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import CitizenProfile, CompanyAgent, User
 from dashboards.models import Alert
 from queueing import services
+from queueing.kiosk import ticket_token as kiosk_ticket_token
 from queueing.models import (
     Appointment,
     AppointmentSlot,
@@ -84,7 +85,6 @@ from queueing.models import (
     Ticket,
     Window,
 )
-from queueing.kiosk import ticket_token as kiosk_ticket_token
 from queueing.tokens import citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
@@ -330,6 +330,13 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         ),
     ),
     "queueing:station_ticket": (P("GET", "/station/tickets/{station_token}/", SUPERVISES),),
+    # --- City overview: every centre the user watches (none: refused) ---
+    "dashboards:overview": (
+        P("GET", "/screen/overview/", {**WATCHES_CENTER, OTHER_SUPERVISOR: HIDDEN}, marker=CENTER_MARK),
+    ),
+    "dashboards:overview_data": (
+        P("GET", "/screen/overview/data/", {**WATCHES_CENTER, OTHER_SUPERVISOR: HIDDEN}, marker=CENTER_MARK),
+    ),
     # --- Statistics (the centre's own staff and those overseeing it) ---
     "dashboards:history": (P("GET", "/stats/?center={center}", WATCHES_CENTER),),
     "dashboards:history_csv": (P("GET", "/stats/export.csv?center={center}", WATCHES_CENTER),),

@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hall', '0001_initial'),
+        ("hall", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('login', 'Signed in'), ('login_failed', 'Failed sign-in'), ('logout', 'Signed out'), ('role_granted', 'Role granted'), ('role_revoked', 'Role revoked'), ('window_sign_in', 'Window sign-in'), ('window_sign_out', 'Window sign-out'), ('window_handover', 'Window handed over'), ('window_forced_sign_out', 'Forced window sign-out'), ('out_of_order_call', 'Out-of-order call'), ('licence_access', 'Licence access'), ('override', 'Override'), ('tidal_opened', 'Tidal window opened'), ('tidal_closed', 'Tidal window closed'), ('clerk_dispatched', 'Clerk dispatched to a window'), ('intake_paused', 'Queue intake paused'), ('intake_resumed', 'Queue intake resumed'), ('alert_acknowledged', 'Alert acknowledged'), ('alert_resolved', 'Alert resolved'), ('profile_changed', 'Real-name profile changed')], db_index=True, max_length=30, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("login", "Signed in"),
+                    ("login_failed", "Failed sign-in"),
+                    ("logout", "Signed out"),
+                    ("role_granted", "Role granted"),
+                    ("role_revoked", "Role revoked"),
+                    ("window_sign_in", "Window sign-in"),
+                    ("window_sign_out", "Window sign-out"),
+                    ("window_handover", "Window handed over"),
+                    ("window_forced_sign_out", "Forced window sign-out"),
+                    ("out_of_order_call", "Out-of-order call"),
+                    ("licence_access", "Licence access"),
+                    ("override", "Override"),
+                    ("tidal_opened", "Tidal window opened"),
+                    ("tidal_closed", "Tidal window closed"),
+                    ("clerk_dispatched", "Clerk dispatched to a window"),
+                    ("intake_paused", "Queue intake paused"),
+                    ("intake_resumed", "Queue intake resumed"),
+                    ("alert_acknowledged", "Alert acknowledged"),
+                    ("alert_resolved", "Alert resolved"),
+                    ("profile_changed", "Real-name profile changed"),
+                ],
+                db_index=True,
+                max_length=30,
+                verbose_name="action",
+            ),
         ),
     ]

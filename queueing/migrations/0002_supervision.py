@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 default=80,
                 help_text="Hysteresis: a count hovering at a threshold does not raise and clear the warning over and over.",
-                verbose_name="a warning clears below this % of its threshold",
+                verbose_name="a warning clears below this percentage of its threshold",
             ),
         ),
         migrations.AddField(

@@ -34,7 +34,7 @@ def a_long_wait(queue):
 
 
 async def test_the_big_screen_gets_alerts_in_its_snapshot_and_as_they_change():
-    queue, window, clerk = await make_hall()
+    queue, _window, _clerk = await make_hall()
     boss = await supervisor_of(queue.center)
     screen = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
     display = connect(f"/ws/centers/{queue.center_id}/display/")

@@ -177,7 +177,9 @@ def test_a_zone_warning_adds_up_its_queues(queue):
 
 
 def test_intake_per_fifteen_minutes_counts_recent_tickets_only(queue):
-    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, queue_yellow_intake=3)
+    CenterSettings.objects.create(
+        center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, queue_yellow_intake=3
+    )
     with at(0):
         issue(queue, 2)
     with at(10):

@@ -148,7 +148,7 @@ def test_the_waiting_list_is_served_alone_for_the_live_page(client, queue, windo
         services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
     client.force_login(clerk)
     page = client.get(f"/clerk/waiting/?window={window.pk}").content.decode()
-    assert "A001" in page and "A002" in page and 'data-new-total>2<' in page
+    assert "A001" in page and "A002" in page and "data-new-total>2<" in page
     # The page shows another window than the one the clerk is at now: it must reload.
     assert client.get("/clerk/waiting/?window=0").status_code == 409
     services.window_sign_out(clerk=clerk)

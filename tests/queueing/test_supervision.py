@@ -50,7 +50,11 @@ def test_opening_a_tidal_window_for_a_queue_with_a_clerk_calls_that_queue(queue,
     assert tidal.tidal_opened_at is not None and tidal.state == Window.State.OPEN
     assert list(tidal.queues.all()) == [queue]
     assert services.window_call_next(window=tidal, clerk=clerk) == mine  # not the older ticket of queue B
-    actions = set(AuditEntry.objects.filter(target_type="queueing.Window", target_id=str(tidal.pk)).values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(target_type="queueing.Window", target_id=str(tidal.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert {AuditEntry.Action.TIDAL_WINDOW_OPENED, AuditEntry.Action.CLERK_DISPATCHED} <= actions
 
 
@@ -146,7 +150,11 @@ def test_paused_intake_refuses_new_tickets_with_the_reason_and_keeps_calling(que
 
     services.queue_intake_resume(queue=queue, supervisor=supervisor)
     assert services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK).number == "A002"
-    actions = list(AuditEntry.objects.filter(target_type="queueing.Queue", target_id=str(queue.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(target_type="queueing.Queue", target_id=str(queue.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert sorted(actions) == sorted([AuditEntry.Action.QUEUE_INTAKE_PAUSED, AuditEntry.Action.QUEUE_INTAKE_RESUMED])
 
 

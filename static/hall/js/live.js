@@ -72,6 +72,9 @@
     setInterval(tick, 1000);
   }
 
+  /* The server's time now, as far as the last snapshot tells (for timers that run between messages). */
+  function serverNow() { return Date.now() + clockOffsetMs; }
+
   function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } }
 
   function node(tag, className, text) {
@@ -96,5 +99,5 @@
   }
 
   window.HallLive = { connect: connect, format: format, texts: texts, startClock: startClock, clear: clear,
-    node: node, renderQueues: renderQueues };
+    node: node, renderQueues: renderQueues, serverNow: serverNow };
 })();

@@ -1,0 +1,144 @@
+"""The city overview: every centre of the tree a user may watch on one screen, in a fixed number of queries."""
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards import busyness
+from dashboards.models import Alert
+from queueing.models import Center, CenterSettings, StaffMembership, Ticket, Window
+from queueing.permissions import supervised_center_ids
+
+
+def watched_center_ids(user) -> set[int] | None:
+    """Centres whose big screen `user` may open (queueing.permissions.may_watch_center): those they are on the staff
+    of, and those they oversee with their sub-sites. None means every centre (the system admin)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    supervised = supervised_center_ids(user)
+    if supervised is None:
+        return None
+    return supervised | set(StaffMembership.objects.filter(user=user).values_list("center_id", flat=True))
+
+
+def _tree_order(centers: list[Center]) -> list[tuple[Center, int]]:
+    """Depth-first, parents before children; a centre whose parent is not shown is a root."""
+    shown = {c.id for c in centers}
+    children: dict[int | None, list[Center]] = {}
+    for center in centers:
+        children.setdefault(center.parent_id if center.parent_id in shown else None, []).append(center)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for center in children.get(parent_id, []):
+            ordered.append((center, depth))
+            walk(center.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _minutes_since(moment, now) -> float:
+    return round((now - moment).total_seconds() / 60, 1) if moment else 0
+
+
+def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict:
+    """Today's figures of every centre in `scope` (None: all), or of the subtree of `root_id` within it.
+
+    Five queries, however many centres, windows and tickets there are.
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    centers = Center.objects.only("id", "name", "code", "level", "parent_id").order_by("code")
+    if scope is not None:
+        centers = centers.filter(id__in=scope)
+    centers = list(centers)
+    if root_id is not None:
+        keep, frontier = {root_id}, {root_id}
+        while frontier:  # in memory: the tree is already read
+            frontier = {c.id for c in centers if c.parent_id in frontier} - keep
+            keep |= frontier
+        centers = [c for c in centers if c.id in keep]
+    ids = [c.id for c in centers]
+
+    tickets = {
+        row["center_id"]: row
+        for row in Ticket.objects.filter(center_id__in=ids, service_date=today)
+        .values("center_id")
+        .annotate(
+            issued=Count("id", filter=Q(transferred_from__isnull=True)),
+            waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
+            at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
+            served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
+            oldest=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
+        )
+        .order_by()
+    }
+    windows = {
+        row["center_id"]: row
+        for row in Window.objects.filter(center_id__in=ids)
+        .values("center_id")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(state=Window.State.OPEN)),
+            paused=Count("id", filter=Q(state=Window.State.PAUSED)),
+        )
+        .order_by()
+    }
+    alerts = {
+        row["center_id"]: row
+        for row in Alert.objects.filter(center_id__in=ids, state__in=Alert.LIVE_STATES)
+        .values("center_id")
+        .annotate(
+            red=Count("id", filter=Q(severity=Alert.Severity.RED)),
+            yellow=Count("id", filter=Q(severity=Alert.Severity.YELLOW)),
+        )
+        .order_by()
+    }
+    settings = {s.center_id: s for s in CenterSettings.objects.filter(center_id__in=ids)}
+
+    rows = []
+    for center, depth in _tree_order(centers):
+        t = tickets.get(center.id, {})
+        w = windows.get(center.id, {})
+        a = alerts.get(center.id, {})
+        waiting, open_windows = t.get("waiting", 0), w.get("open", 0)
+        thresholds = busyness.Thresholds.of(settings.get(center.id) or CenterSettings(center_id=center.id))
+        red, yellow = a.get("red", 0), a.get("yellow", 0)
+        rows.append(
+            {
+                "id": center.id,
+                "name": center.name,
+                "code": center.code,
+                "tier": center.level,
+                "tier_label": str(center.get_level_display()),
+                "parent_id": center.parent_id,
+                "depth": depth,
+                "issued": t.get("issued", 0),
+                "waiting": waiting,
+                "at_windows": t.get("at_windows", 0),
+                "served": t.get("served", 0),
+                "longest_wait_minutes": _minutes_since(t.get("oldest"), now),
+                "windows_open": open_windows,
+                "windows_paused": w.get("paused", 0),
+                "windows_total": w.get("total", 0),
+                "alerts_red": red,
+                "alerts_yellow": yellow,
+                # The hall as a whole: its waiting tickets per open window (closed when no window is open).
+                "level": busyness.busyness_level(
+                    state=Window.State.OPEN if open_windows else Window.State.CLOSED,
+                    eligible_waiting=waiting,
+                    open_windows=open_windows,
+                    serving=bool(t.get("at_windows")),
+                    thresholds=thresholds,
+                ),
+                "warning": Alert.Severity.RED if red else Alert.Severity.YELLOW if yellow else None,
+                "screen_url": reverse("dashboards:screen", kwargs={"center_id": center.id}),
+            }
+        )
+    totals = {
+        key: sum(r[key] for r in rows)
+        for key in ("issued", "waiting", "at_windows", "served", "windows_open", "alerts_red", "alerts_yellow")
+    }
+    totals["longest_wait_minutes"] = max((r["longest_wait_minutes"] for r in rows), default=0)
+    return {"generated_at": now.isoformat(), "centers": rows, "totals": totals}
