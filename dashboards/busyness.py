@@ -105,19 +105,26 @@ def compute_window_loads(
 ) -> dict[int, WindowLoad]:
     """Plain computation over what `window_loads` read: window id → its load. `served[window id]` is the set of
     queue ids the window serves, or EVERY_QUEUE for a general window."""
-    open_windows = [w for w in windows if w.state == Window.State.OPEN]
+    open_served = [served.get(w.id, frozenset()) for w in windows if w.state == Window.State.OPEN]
+    # Windows serving the same queues share the same figures: work them out once per set of queues (a hall has a
+    # few dozen such sets for a hundred windows).
+    shared_by_set: dict[frozenset | None, tuple[int, datetime | None, int]] = {}
     loads = {}
     for window in windows:
         queues = served.get(window.id, frozenset())
-        eligible, oldest = 0, None
-        for group in waiting:
-            if group.target_window_id not in (None, window.id):
-                continue
-            if queues is not EVERY_QUEUE and group.queue_id not in queues:
-                continue
-            eligible += group.count
-            oldest = group.oldest if oldest is None else min(oldest, group.oldest)
-        sharing = sum(1 for other in open_windows if _shares_queues(served.get(other.id, frozenset()), queues))
+        if queues not in shared_by_set:
+            eligible, oldest = 0, None
+            for group in waiting:
+                if group.target_window_id is None and (queues is EVERY_QUEUE or group.queue_id in queues):
+                    eligible += group.count
+                    oldest = group.oldest if oldest is None else min(oldest, group.oldest)
+            sharing = sum(1 for other in open_served if _shares_queues(other, queues))
+            shared_by_set[queues] = (eligible, oldest, sharing)
+        eligible, oldest, sharing = shared_by_set[queues]
+        for group in waiting:  # tickets transferred to this very window
+            if group.target_window_id == window.id and (queues is EVERY_QUEUE or group.queue_id in queues):
+                eligible += group.count
+                oldest = group.oldest if oldest is None else min(oldest, group.oldest)
         if window.state != Window.State.OPEN or queues == frozenset():
             sharing += 1  # the window itself, when the count above left it out
         level = busyness_level(

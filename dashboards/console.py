@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch
 
 from dashboards.alert_selectors import live_alerts
 from dashboards.models import Alert
+from dashboards.selectors import waiting_per_queue
 from queueing.models import Queue, StaffRole, Ticket, Window, WindowQueue, WindowSession
 
 
@@ -39,17 +39,10 @@ def console_state(*, center_id: int) -> ConsoleState:
         window.clerk_session = window.open_sessions[0] if window.open_sessions else None
         window.current_ticket = window.current[0] if window.current else None
         window.served_queues = [link.queue for link in window.queue_links.all()]
-    queues = list(
-        Queue.objects.filter(center_id=center_id)
-        .select_related("zone")
-        .annotate(
-            waiting=Count(
-                "tickets",
-                filter=Q(tickets__service_date=timezone.localdate(), tickets__status=Ticket.Status.WAITING),
-            )
-        )
-        .order_by("sort_order", "prefix")
-    )
+    queues = list(Queue.objects.filter(center_id=center_id).select_related("zone").order_by("sort_order", "prefix"))
+    waiting = waiting_per_queue(center_id=center_id)
+    for queue in queues:
+        queue.waiting = waiting.get(queue.id, 0)
     at_window = {w.clerk_session.clerk_id: w for w in windows if w.clerk_session is not None}
     clerks = list(
         get_user_model()

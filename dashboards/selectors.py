@@ -1,6 +1,6 @@
 """What the screens show, built from the database in a fixed number of queries whatever the size of the hall."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -79,6 +79,7 @@ def window_tiles(
         for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
         .values("window_id")
         .annotate(count=Count("id"), mean=Avg(F("finished_at") - F("called_at")))
+        .order_by()  # without it the ticket's default ordering joins into the GROUP BY: a group per ticket
     }
     tiles = []
     for window in windows:
@@ -134,7 +135,6 @@ def queue_waiting(
     zone_id: int | None = None,
     levels: dict[str, str] | None = None,
 ) -> list[dict]:
-    today = timezone.localdate()
     if levels is None:
         levels = load_levels(center_id=center_id)
     queues = Queue.objects.filter(center_id=center_id).select_related("zone")
@@ -142,9 +142,10 @@ def queue_waiting(
         queues = queues.filter(id__in=queue_ids)
     if zone_id is not None:
         queues = queues.filter(zone_id=zone_id)
-    queues = queues.annotate(
-        waiting=Count("tickets", filter=Q(tickets__service_date=today, tickets__status=Ticket.Status.WAITING))
-    ).order_by("sort_order", "prefix")
+    queues = list(queues.order_by("sort_order", "prefix"))
+    waiting = waiting_per_queue(center_id=center_id, queue_ids=[q.id for q in queues] if queue_ids else None)
+    for queue in queues:
+        queue.waiting = waiting.get(queue.id, 0)
     return [
         {
             "id": q.id,
@@ -161,6 +162,14 @@ def queue_waiting(
     ]
 
 
+def waiting_per_queue(*, center_id: int, queue_ids: list[int] | None = None) -> dict[int, int]:
+    """Queue id → today's waiting tickets, from today's rows only (never a join over the queues' history)."""
+    rows = Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate(), status=Ticket.Status.WAITING)
+    if queue_ids is not None:
+        rows = rows.filter(queue_id__in=queue_ids)
+    return dict(rows.values("queue_id").annotate(n=Count("id")).order_by().values_list("queue_id", "n"))
+
+
 def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str, str] | None = None) -> list[dict]:
     """Waiting per zone of the centre (zones with queues), with the zone's live warning."""
     today = timezone.localdate()
@@ -173,6 +182,7 @@ def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str
         Ticket.objects.filter(center_id=center_id, service_date=today, status=Ticket.Status.WAITING)
         .values("queue__zone_id")
         .annotate(n=Count("id"))
+        .order_by()
         .values_list("queue__zone_id", "n")
     )
     return [
@@ -188,23 +198,29 @@ def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str
 
 
 def hourly_flow(*, center_id: int) -> dict:
-    """Tickets issued and served today in each local hour (24 buckets, 0–23, in the hall's time zone)."""
+    """Tickets issued and served today in each local hour (24 buckets, 0–23, in the hall's time zone), read in one
+    pass over today's tickets: grouped by issue hour and finish hour, then summed up here."""
     tz = ZoneInfo(settings.TIME_ZONE)
-    today = timezone.localdate()
-    tickets = Ticket.objects.filter(center_id=center_id, service_date=today)
-
-    def buckets(queryset, field: str) -> list[int]:
-        counts = [0] * 24
-        rows = queryset.annotate(hour=ExtractHour(field, tzinfo=tz)).values("hour").annotate(n=Count("id")).order_by()
-        for row in rows:
-            if row["hour"] is not None:
-                counts[int(row["hour"])] += row["n"]
-        return counts
-
-    return {
-        "intake": buckets(tickets.filter(transferred_from__isnull=True), "issued_at"),
-        "served": buckets(tickets.filter(status=Ticket.Status.FINISHED, finished_at__isnull=False), "finished_at"),
-    }
+    rows = (
+        Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate())
+        .annotate(
+            issued_hour=ExtractHour("issued_at", tzinfo=tz),
+            finished_hour=ExtractHour("finished_at", tzinfo=tz),
+        )
+        .values("issued_hour", "finished_hour")
+        .annotate(
+            intake=Count("id", filter=Q(transferred_from__isnull=True)),
+            served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
+        )
+        .order_by()
+    )
+    intake, served = [0] * 24, [0] * 24
+    for row in rows:
+        if row["issued_hour"] is not None:
+            intake[int(row["issued_hour"])] += row["intake"]
+        if row["finished_hour"] is not None:
+            served[int(row["finished_hour"])] += row["served"]
+    return {"intake": intake, "served": served}
 
 
 def other_app_figures(*, center_id: int) -> dict:
@@ -216,10 +232,14 @@ def other_app_figures(*, center_id: int) -> dict:
 
 def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | None = None) -> list[dict]:
     limit = limit or settings.HALL_RECENT_CALLS_SHOWN
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    # The time bound lets the (kind, at) index stop at midnight instead of walking every call ever made.
     rows = TicketEvent.objects.filter(
-        ticket__center_id=center_id,
-        ticket__service_date=timezone.localdate(),
         kind__in=[TicketEvent.Kind.CALLED, TicketEvent.Kind.RECALLED],
+        at__gte=midnight,
+        ticket__center_id=center_id,
+        ticket__service_date=today,
     )
     if zone_id is not None:
         rows = rows.filter(window__zone_id=zone_id)
