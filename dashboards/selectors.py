@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Avg, Count, F, Min, Q, Sum
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -49,6 +49,7 @@ def window_tiles(
     window_ids: list[int] | None = None,
     zone_id: int | None = None,
     settings: CenterSettings | None = None,
+    served_by_window: dict[int, dict] | None = None,
 ) -> list[dict]:
     """A tile per window: state, current ticket, today's figures and its busyness (dashboards/busyness.py).
 
@@ -74,13 +75,17 @@ def window_tiles(
     if zone_id is not None:
         windows = [w for w in windows if w.zone_id == zone_id]
     ids = [w.id for w in windows]
-    served = {
-        row["window_id"]: row
-        for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
-        .values("window_id")
-        .annotate(count=Count("id"), mean=Avg(F("finished_at") - F("called_at")))
-        .order_by()  # without it the ticket's default ordering joins into the GROUP BY: a group per ticket
-    }
+    served = (
+        served_by_window
+        if served_by_window is not None
+        else {
+            row["window_id"]: row
+            for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
+            .values("window_id")
+            .annotate(count=Count("id"), mean=Avg(F("finished_at") - F("called_at")))
+            .order_by()  # without it the ticket's default ordering joins into the GROUP BY: a group per ticket
+        }
+    )
     tiles = []
     for window in windows:
         ticket = current.get(window.id)
@@ -197,30 +202,65 @@ def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str
     ]
 
 
-def hourly_flow(*, center_id: int) -> dict:
-    """Tickets issued and served today in each local hour (24 buckets, 0–23, in the hall's time zone), read in one
-    pass over today's tickets: grouped by issue hour and finish hour, then summed up here."""
+def _duration(value) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=value)  # SQLite gives microseconds
+
+
+def today_figures(*, center_id: int) -> dict:
+    """The centre totals, the hourly flow and each window's served count and mean service time of today, read in
+    one pass over today's tickets (grouped by window, status, issue hour and finish hour; a few thousand groups at
+    most) and summed up here. The snapshot uses it; a delta reads its few figures directly."""
     tz = ZoneInfo(settings.TIME_ZONE)
+    now = timezone.now()
+    finished = Q(status=Ticket.Status.FINISHED)
     rows = (
-        Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate())
+        Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate(now))
+        .annotate(issued_hour=ExtractHour("issued_at", tzinfo=tz), finished_hour=ExtractHour("finished_at", tzinfo=tz))
+        .values("window_id", "status", "issued_hour", "finished_hour")
         .annotate(
-            issued_hour=ExtractHour("issued_at", tzinfo=tz),
-            finished_hour=ExtractHour("finished_at", tzinfo=tz),
-        )
-        .values("issued_hour", "finished_hour")
-        .annotate(
-            intake=Count("id", filter=Q(transferred_from__isnull=True)),
-            served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
+            n=Count("id"),
+            first=Count("id", filter=Q(transferred_from__isnull=True)),
+            oldest_waiting=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
+            called=Count("id", filter=Q(called_at__isnull=False)),
+            wait_sum=Sum(F("called_at") - F("issued_at"), filter=Q(called_at__isnull=False)),
+            service_sum=Sum(F("finished_at") - F("called_at"), filter=finished),
         )
         .order_by()
     )
-    intake, served = [0] * 24, [0] * 24
+    totals = {"issued": 0, "waiting": 0, "at_windows": 0, "served": 0}
+    intake, served_hourly = [0] * 24, [0] * 24
+    oldest, called, wait_sum = None, 0, timedelta()
+    by_window: dict[int, dict] = {}
     for row in rows:
+        status, n = row["status"], row["n"]
+        totals["issued"] += row["first"]
         if row["issued_hour"] is not None:
-            intake[int(row["issued_hour"])] += row["intake"]
-        if row["finished_hour"] is not None:
-            served[int(row["finished_hour"])] += row["served"]
-    return {"intake": intake, "served": served}
+            intake[int(row["issued_hour"])] += row["first"]
+        if status == Ticket.Status.WAITING:
+            totals["waiting"] += n
+            if row["oldest_waiting"] is not None and (oldest is None or row["oldest_waiting"] < oldest):
+                oldest = row["oldest_waiting"]
+        elif status in Ticket.ACTIVE_AT_WINDOW:
+            totals["at_windows"] += n
+        elif status == Ticket.Status.FINISHED:
+            totals["served"] += n
+            if row["finished_hour"] is not None:
+                served_hourly[int(row["finished_hour"])] += n
+            if row["window_id"] is not None:
+                figures = by_window.setdefault(row["window_id"], {"count": 0, "total": timedelta()})
+                figures["count"] += n
+                figures["total"] += _duration(row["service_sum"]) or timedelta()
+        if row["called"]:
+            called += row["called"]
+            wait_sum += _duration(row["wait_sum"]) or timedelta()
+    totals["longest_wait_minutes"] = _minutes(now - oldest) if oldest else 0
+    totals["mean_wait_minutes"] = _minutes(wait_sum / called) if called else 0
+    served_by_window = {
+        window_id: {"count": f["count"], "mean": f["total"] / f["count"]} for window_id, f in by_window.items()
+    }
+    return {"totals": totals, "hourly": {"intake": intake, "served": served_hourly}, "by_window": served_by_window}
 
 
 def other_app_figures(*, center_id: int) -> dict:
@@ -280,18 +320,21 @@ def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: boo
     center = Center.objects.only("id", "name").get(pk=center_id)
     center_settings = center_settings_or_default(center_id=center_id)
     levels = load_levels(center_id=center_id)
+    figures = today_figures(center_id=center_id)
     snapshot = {
         "type": "snapshot",
         "center": {"id": center.id, "name": center.name},
         "zone_id": zone_id,
         "generated_at": timezone.now().isoformat(),
-        "totals": center_totals(center_id=center_id),
+        "totals": figures["totals"],
         "figures": other_app_figures(center_id=center_id),
         "busyness": busyness.Thresholds.of(center_settings).as_dict(),
-        "windows": window_tiles(center_id=center_id, zone_id=zone_id, settings=center_settings),
+        "windows": window_tiles(
+            center_id=center_id, zone_id=zone_id, settings=center_settings, served_by_window=figures["by_window"]
+        ),
         "queues": queue_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
         "zones": zone_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
-        "hourly": hourly_flow(center_id=center_id),
+        "hourly": figures["hourly"],
         "recent_calls": recent_calls(center_id=center_id, zone_id=zone_id),
         "announce": announcement_templates(),
     }
