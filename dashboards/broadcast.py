@@ -16,8 +16,13 @@ def _send(groups, message: dict) -> None:
     if layer is None:
         return
     event = {"type": "hall.message", "message": message}
-    for group in groups:
-        async_to_sync(layer.group_send)(group, event)
+
+    async def send_all():
+        for group in groups:
+            await layer.group_send(group, event)
+
+    # One trip into the event loop for all the groups: from a worker thread each trip costs a loop of its own.
+    async_to_sync(send_all)()
 
 
 def send_to_center(*, center_id: int, message: dict) -> None:
