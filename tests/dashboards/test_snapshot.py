@@ -214,6 +214,7 @@ def test_the_one_pass_figures_agree_with_the_direct_ones():
     assert figures["totals"] == direct
     assert figures["totals"]["issued"] == 16 and figures["totals"]["served"] == 3
     assert sum(figures["hourly"]["intake"]) == 16 and sum(figures["hourly"]["served"]) == 3
+
     def served(tiles):
         return [(t["number"], t["served_today"], t["mean_service_minutes"]) for t in tiles]
 
