@@ -56,6 +56,27 @@ def window_tiles(
     Busyness is shared between the windows serving the same queues, so every window of the centre is read, also
     when only some are asked for: the number of queries is the same for one window or a hundred.
     """
+    tiles, _levels = window_tiles_and_levels(
+        center_id=center_id,
+        window_ids=window_ids,
+        zone_id=zone_id,
+        settings=settings,
+        served_by_window=served_by_window,
+    )
+    return tiles
+
+
+def window_tiles_and_levels(
+    *,
+    center_id: int,
+    window_ids: list[int] | None = None,
+    zone_id: int | None = None,
+    settings: CenterSettings | None = None,
+    served_by_window: dict[int, dict] | None = None,
+) -> tuple[list[dict], dict[int, list]]:
+    """The tiles asked for, and the busyness of every window of the centre in compact form
+    (window id → [level, eligible waiting, waiting per open window]): one ticket moves the load of every window
+    sharing its queue, so a delta carries them all, a few bytes each."""
     today = timezone.localdate()
     now = timezone.now()
     windows = list(Window.objects.filter(center_id=center_id).select_related("zone").order_by("number"))
@@ -118,7 +139,11 @@ def window_tiles(
                 **loads[window.id].as_dict(),
             }
         )
-    return tiles
+    levels = {
+        window_id: [load.level, load.eligible_waiting, load.waiting_per_open_window]
+        for window_id, load in loads.items()
+    }
+    return tiles, levels
 
 
 def load_levels(*, center_id: int) -> dict[str, str]:
@@ -359,8 +384,10 @@ def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id:
         "ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status, "queue_id": ticket.queue_id},
         "totals": center_totals(center_id=center_id),
         "queues": queue_waiting(center_id=center_id, queue_ids=[ticket.queue_id]),
-        "windows": window_tiles(center_id=center_id, window_ids=[window_id]) if window_id else [],
     }
+    delta["windows"], delta["levels"] = window_tiles_and_levels(
+        center_id=center_id, window_ids=[window_id] if window_id else []
+    )
     if kind == "ticket.called" and ticket.window is not None:
         delta["call"] = call_payload(number=ticket.number, window=ticket.window, at=ticket.called_at)
     return delta
@@ -371,11 +398,8 @@ def queue_delta(*, queue_id: int, center_id: int) -> dict:
 
 
 def window_delta(*, window_id: int, center_id: int) -> dict:
-    return {
-        "type": "window.changed",
-        "windows": window_tiles(center_id=center_id, window_ids=[window_id]),
-        "totals": center_totals(center_id=center_id),
-    }
+    tiles, levels = window_tiles_and_levels(center_id=center_id, window_ids=[window_id])
+    return {"type": "window.changed", "windows": tiles, "levels": levels, "totals": center_totals(center_id=center_id)}
 
 
 def active_center_ids() -> list[int]:

@@ -81,3 +81,33 @@ async def test_a_zone_display_gets_its_zone_only():
     assert await there.receive_nothing(timeout=0.3)
     await here.disconnect()
     await there.disconnect()
+
+
+async def test_a_new_ticket_moves_the_level_of_every_window_sharing_its_queue():
+    queue, window, _clerk = await make_hall()
+    boss = await supervisor_of(queue.center)
+
+    @database_sync_to_async
+    def second_window():
+        from queueing.models import CenterSettings
+        from tests.factories import WindowFactory, clerk_of
+
+        CenterSettings.objects.create(center=queue.center, busy_from_waiting=1, congested_from_waiting=50)
+        other = WindowFactory(center=queue.center, zone=queue.zone, number=6, serves=[queue])
+        queue_services.window_sign_in(window=other, clerk=clerk_of(queue.center, username="second"))
+        return other
+
+    other = await second_window()
+    screen = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
+    assert (await screen.connect())[0]
+    snapshot = await screen.receive_json_from()
+    assert {w["number"]: w["level"] for w in snapshot["windows"]} == {5: "idle", 6: "idle"}
+
+    for _ in range(2):
+        await database_sync_to_async(queue_services.ticket_issue)(queue=queue, channel=Ticket.Channel.KIOSK)
+    await receive_until(screen, "ticket.issued")
+    issued = await receive_until(screen, "ticket.issued")
+    assert issued["windows"] == []  # no window took it: no tile is sent whole …
+    # … but both windows' loads moved: 2 waiting for 2 open windows, 1 each, busy from 1.
+    assert issued["levels"] == {str(window.pk): ["busy", 2, 1.0], str(other.pk): ["busy", 2, 1.0]}
+    await screen.disconnect()

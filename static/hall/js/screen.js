@@ -363,10 +363,24 @@
     },
     onDelta: function (d) {
       if (d.totals) { showTotals(d.totals); }
+      var tilesChanged = false;
       if (d.windows && d.windows.length) {
         d.windows.forEach(function (w) { windows[w.id] = w; });
-        renderTiles();
+        tilesChanged = true;
       }
+      if (d.levels) {
+        // One ticket moves the load of every window sharing its queue: [level, eligible waiting, per open window].
+        Object.keys(d.levels).forEach(function (id) {
+          var w = windows[id];
+          if (!w) { return; }
+          var load = d.levels[id];
+          if (w.level !== load[0] || w.eligible_waiting !== load[1]) { tilesChanged = true; }
+          w.level = load[0];
+          w.eligible_waiting = load[1];
+          w.waiting_per_open_window = load[2];
+        });
+      }
+      if (tilesChanged) { renderTiles(); }
       if (d.queues && d.queues.length) {
         setQueues(d.queues, false);
         renderWaiting();
