@@ -73,7 +73,7 @@ def window_tiles_and_levels(
     zone_id: int | None = None,
     settings: CenterSettings | None = None,
     served_by_window: dict[int, dict] | None = None,
-) -> tuple[list[dict], dict[int, list]]:
+) -> tuple[list[dict], dict[str, list]]:
     """The tiles asked for, and the busyness of every window of the centre in compact form
     (window id → [level, eligible waiting, waiting per open window]): one ticket moves the load of every window
     sharing its queue, so a delta carries them all, a few bytes each."""
@@ -139,8 +139,9 @@ def window_tiles_and_levels(
                 **loads[window.id].as_dict(),
             }
         )
+    # String keys: the Redis channel layer's msgpack takes no integer map keys.
     levels = {
-        window_id: [load.level, load.eligible_waiting, load.waiting_per_open_window]
+        str(window_id): [load.level, load.eligible_waiting, load.waiting_per_open_window]
         for window_id, load in loads.items()
     }
     return tiles, levels
