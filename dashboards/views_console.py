@@ -28,6 +28,12 @@ def _posted_ids(request, name: str) -> list[int]:
     return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
 
 
+def _posted_clerk(request):
+    """(whether a clerk was chosen, that clerk or None when the id names nobody)."""
+    ids = _posted_ids(request, "clerk")
+    return bool(ids), (get_user_model().objects.filter(pk=ids[0]).first() if ids else None)
+
+
 def _act(request, action, done_message: str):
     try:
         action()
@@ -92,9 +98,8 @@ def tidal_open(request, center_id: int, window_id: int):
     center = _supervised_center(request, center_id)
     window = get_object_or_404(Window, pk=window_id, center=center)
     queues = list(Queue.objects.filter(pk__in=_posted_ids(request, "queue")))
-    clerk_ids = _posted_ids(request, "clerk")
-    clerk = get_user_model().objects.filter(pk=clerk_ids[0]).first() if clerk_ids else None
-    if clerk_ids and clerk is None:
+    chosen, clerk = _posted_clerk(request)
+    if chosen and clerk is None:
         messages.error(request, _("Choose a clerk to send to the window."))
         return redirect("dashboards:console", center.pk)
     _act(
@@ -125,8 +130,7 @@ def tidal_close(request, center_id: int, window_id: int):
 def dispatch_clerk(request, center_id: int, window_id: int):
     center = _supervised_center(request, center_id)
     window = get_object_or_404(Window, pk=window_id, center=center)
-    clerk_ids = _posted_ids(request, "clerk")
-    clerk = get_user_model().objects.filter(pk=clerk_ids[0]).first() if clerk_ids else None
+    _chosen, clerk = _posted_clerk(request)
     _act(
         request,
         lambda: queue_services.window_dispatch_clerk(
