@@ -44,7 +44,7 @@ def push_hall_snapshots() -> str:
     for center_id in center_ids:
         snapshot = selectors.hall_snapshot(center_id=center_id)
         _send([center_group(center_id)], snapshot)
-        snapshot["alerts"] = alert_selectors.live_alert_payloads(center_id=center_id)
+        snapshot.update(alert_selectors.live_alert_summary(center_id=center_id))
         send_to_supervisors(center_id=center_id, message=snapshot)
     return f"{len(center_ids)} centres"
 

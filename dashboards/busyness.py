@@ -164,16 +164,30 @@ def waiting_groups(*, center_id: int) -> list[WaitingGroup]:
     return [WaitingGroup(r["queue_id"], r["target_window_id"], r["count"], r["oldest"]) for r in rows]
 
 
+def waiting_per_queue(waiting: list[WaitingGroup]) -> dict[int, int]:
+    """Queue id → waiting tickets, summed from the groups."""
+    per_queue: dict[int, int] = {}
+    for group in waiting:
+        per_queue[group.queue_id] = per_queue.get(group.queue_id, 0) + group.count
+    return per_queue
+
+
 def window_loads(
-    *, center_id: int, windows: list[Window], serving_window_ids: set[int], settings: CenterSettings | None = None
+    *,
+    center_id: int,
+    windows: list,
+    serving_window_ids: set[int],
+    settings: CenterSettings | None = None,
+    waiting: list[WaitingGroup] | None = None,
 ) -> dict[int, WindowLoad]:
-    """The load of each of `windows`, which must be every window of the centre (they share its tickets).
-    Three queries (two with `settings` given), however many windows and tickets there are."""
+    """The load of each of `windows` (Window instances or rows with id, kind and state), which must be every window
+    of the centre (they share its tickets). Three queries at most, however many windows and tickets there are;
+    fewer when the caller gives `settings` and `waiting`."""
     settings = settings or center_settings_or_default(center_id=center_id)
     return compute_window_loads(
         windows=windows,
         served=served_queues(center_id=center_id, windows=windows),
-        waiting=waiting_groups(center_id=center_id),
+        waiting=waiting if waiting is not None else waiting_groups(center_id=center_id),
         serving_window_ids=serving_window_ids,
         thresholds=Thresholds.of(settings),
         now=timezone.now(),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from dashboards.alert_selectors import live_alerts
+from dashboards.alert_selectors import alert_subject, live_alerts
 from dashboards.models import Alert
 from dashboards.selectors import waiting_per_queue
 from queueing.models import Queue, StaffRole, Ticket, Window, WindowQueue, WindowSession
@@ -13,7 +13,8 @@ from queueing.models import Queue, StaffRole, Ticket, Window, WindowQueue, Windo
 
 @dataclass
 class ConsoleState:
-    alerts: list[Alert]
+    alerts: list[Alert]  # each with `subject_text`, in the language of the request
+    alerts_red: int
     windows: list[Window]
     tidal_windows: list[Window]
     queues: list[Queue]
@@ -53,8 +54,12 @@ def console_state(*, center_id: int) -> ConsoleState:
     for clerk in clerks:
         clerk.at_window = at_window.get(clerk.pk)
         clerk.busy = bool(clerk.at_window and clerk.at_window.current_ticket)
+    alerts = list(live_alerts(center_id=center_id))
+    for alert in alerts:
+        alert.subject_text = alert_subject(alert)
     return ConsoleState(
-        alerts=list(live_alerts(center_id=center_id)),
+        alerts=alerts,
+        alerts_red=sum(alert.severity == Alert.Severity.RED for alert in alerts),
         windows=windows,
         tidal_windows=[w for w in windows if w.kind == Window.Kind.TIDAL],
         queues=queues,

@@ -33,7 +33,11 @@ class Alert(models.Model):
     state = models.CharField(_("state"), max_length=14, choices=State.choices, default=State.OPEN)
     # What the alert is about, e.g. "ticket:42" or "queue:7": one live alert per kind and subject.
     subject_key = models.CharField(_("subject key"), max_length=60)
+    # Rendered in settings.LANGUAGE_CODE when raised: kept for the admin, text messages and rows older than
+    # `subject_params`. Screens and the console build the text at read time, in the reader's language.
     subject = models.CharField(_("subject"), max_length=200)
+    # What the text says besides value / threshold, e.g. {"number": "A001", "queue": "商事登记"}: names as they were.
+    subject_params = models.JSONField(_("subject details"), default=dict, blank=True)
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), null=True, blank=True, on_delete=models.SET_NULL)
     queue = models.ForeignKey(Queue, verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL)
     window = models.ForeignKey(Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL)

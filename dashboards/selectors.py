@@ -1,15 +1,13 @@
 """What the screens show, built from the database in a fixed number of queries whatever the size of the hall."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Min, Q, Sum
-from django.db.models.functions import ExtractHour
+from django.db.models import Count
 from django.utils import timezone
 
-from dashboards import busyness
-from dashboards.alert_selectors import live_alert_payloads
+from dashboards import busyness, figures
+from dashboards.alert_selectors import live_alert_summary
 from dashboards.models import Alert
 from hall.notifications.models import MessageTemplate
 from queueing.models import Center, CenterSettings, Queue, Ticket, TicketEvent, Window, Zone
@@ -25,22 +23,7 @@ def _minutes(value) -> float | None:
 
 
 def center_totals(*, center_id: int) -> dict:
-    today = timezone.localdate()
-    now = timezone.now()
-    tickets = Ticket.objects.filter(center_id=center_id, service_date=today)
-    counts = tickets.aggregate(
-        # A transfer carries the ticket on in a new row: it was issued once.
-        issued=Count("id", filter=Q(transferred_from__isnull=True)),
-        waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
-        at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
-        served=Count("id", filter=Q(status=Ticket.Status.FINISHED)),
-        oldest_waiting=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
-        mean_wait=Avg(F("called_at") - F("issued_at"), filter=Q(called_at__isnull=False)),
-    )
-    oldest = counts.pop("oldest_waiting")
-    counts["longest_wait_minutes"] = _minutes(now - oldest) if oldest else 0
-    counts["mean_wait_minutes"] = _minutes(counts.pop("mean_wait")) or 0
-    return counts
+    return figures.center_totals(center_id=center_id)
 
 
 def window_tiles(
@@ -49,7 +32,6 @@ def window_tiles(
     window_ids: list[int] | None = None,
     zone_id: int | None = None,
     settings: CenterSettings | None = None,
-    served_by_window: dict[int, dict] | None = None,
 ) -> list[dict]:
     """A tile per window: state, current ticket, today's figures and its busyness (dashboards/busyness.py).
 
@@ -57,13 +39,13 @@ def window_tiles(
     when only some are asked for: the number of queries is the same for one window or a hundred.
     """
     tiles, _levels = window_tiles_and_levels(
-        center_id=center_id,
-        window_ids=window_ids,
-        zone_id=zone_id,
-        settings=settings,
-        served_by_window=served_by_window,
+        center_id=center_id, window_ids=window_ids, zone_id=zone_id, settings=settings
     )
     return tiles
+
+
+_WINDOW_FIELDS = ("id", "number", "name", "kind", "state", "pause_reason", "tidal_opened_at", "zone_id", "zone__name")
+_CURRENT_FIELDS = ("window_id", "number", "status", "called_at", "queue_id")
 
 
 def window_tiles_and_levels(
@@ -72,41 +54,40 @@ def window_tiles_and_levels(
     window_ids: list[int] | None = None,
     zone_id: int | None = None,
     settings: CenterSettings | None = None,
-    served_by_window: dict[int, dict] | None = None,
+    waiting: list[busyness.WaitingGroup] | None = None,
 ) -> tuple[list[dict], dict[str, list]]:
     """The tiles asked for, and the busyness of every window of the centre in compact form
     (window id → [level, eligible waiting, waiting per open window]): one ticket moves the load of every window
-    sharing its queue, so a delta carries them all, a few bytes each."""
-    today = timezone.localdate()
+    sharing its queue, so a delta carries them all, a few bytes each. Rows, not model instances: a hall has
+    hundreds of windows and the snapshot is built on every screen's connect."""
+    tiles, levels, _at_windows = _window_reads(
+        center_id=center_id, window_ids=window_ids, zone_id=zone_id, settings=settings, waiting=waiting
+    )
+    return tiles, levels
+
+
+def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple[list[dict], dict[str, list], int]:
+    """Tiles, compact levels and the number of tickets at the centre's windows."""
     now = timezone.now()
-    windows = list(Window.objects.filter(center_id=center_id).select_related("zone").order_by("number"))
-    all_ids = [w.id for w in windows]
+    windows = list(
+        Window.objects.filter(center_id=center_id).order_by("number").values_list(*_WINDOW_FIELDS, named=True)
+    )
     current = {
-        t.window_id: t
-        for t in Ticket.objects.filter(window_id__in=all_ids, status__in=Ticket.ACTIVE_AT_WINDOW).only(
-            "window_id", "number", "status", "called_at", "queue_id"
-        )
+        row.window_id: row
+        # The partial index of tickets at windows holds one row per busy window, whatever the day's size.
+        for row in Ticket.objects.filter(center_id=center_id, status__in=Ticket.ACTIVE_AT_WINDOW, window__isnull=False)
+        .order_by()  # the ticket's default ordering would join its queue
+        .values_list(*_CURRENT_FIELDS, named=True)
     }
     loads = busyness.window_loads(
-        center_id=center_id, windows=windows, serving_window_ids=set(current), settings=settings
+        center_id=center_id, windows=windows, serving_window_ids=set(current), settings=settings, waiting=waiting
     )
     if window_ids is not None:
         wanted = set(window_ids)
         windows = [w for w in windows if w.id in wanted]
     if zone_id is not None:
         windows = [w for w in windows if w.zone_id == zone_id]
-    ids = [w.id for w in windows]
-    served = (
-        served_by_window
-        if served_by_window is not None
-        else {
-            row["window_id"]: row
-            for row in Ticket.objects.filter(window_id__in=ids, service_date=today, status=Ticket.Status.FINISHED)
-            .values("window_id")
-            .annotate(count=Count("id"), mean=Avg(F("finished_at") - F("called_at")))
-            .order_by()  # without it the ticket's default ordering joins into the GROUP BY: a group per ticket
-        }
-    )
+    served = figures.window_service_today(center_id=center_id, window_ids=[w.id for w in windows])
     tiles = []
     for window in windows:
         ticket = current.get(window.id)
@@ -121,7 +102,7 @@ def window_tiles_and_levels(
                 "pause_reason": window.pause_reason if window.state == Window.State.PAUSED else "",
                 # A tidal window stands by, closed, until a supervisor opens it under load.
                 "tidal_open": window.tidal_opened_at is not None,
-                "zone": window.zone.name,
+                "zone": window.zone__name,
                 "zone_id": window.zone_id,
                 "ticket": (
                     {
@@ -144,7 +125,7 @@ def window_tiles_and_levels(
         str(window_id): [load.level, load.eligible_waiting, load.waiting_per_open_window]
         for window_id, load in loads.items()
     }
-    return tiles, levels
+    return tiles, levels, len(current)
 
 
 def load_levels(*, center_id: int) -> dict[str, str]:
@@ -159,32 +140,43 @@ def load_levels(*, center_id: int) -> dict[str, str]:
     )
 
 
+_QUEUE_FIELDS = ("id", "prefix", "name", "zone_id", "zone__name", "is_accepting", "pause_reason")
+
+
+def queue_rows(*, queues) -> list:
+    return list(queues.order_by("sort_order", "prefix").values_list(*_QUEUE_FIELDS, named=True))
+
+
 def queue_waiting(
     *,
     center_id: int,
     queue_ids: list[int] | None = None,
     zone_id: int | None = None,
     levels: dict[str, str] | None = None,
+    waiting: dict[int, int] | None = None,
+    queues: list | None = None,
 ) -> list[dict]:
+    """Each queue's waiting tickets and live warning; `waiting` (queue id → count) and `queues` (the centre's
+    `queue_rows`) when the caller read them."""
     if levels is None:
         levels = load_levels(center_id=center_id)
-    queues = Queue.objects.filter(center_id=center_id).select_related("zone")
-    if queue_ids is not None:
-        queues = queues.filter(id__in=queue_ids)
+    if queues is None:
+        rows = Queue.objects.filter(center_id=center_id)
+        if queue_ids is not None:
+            rows = rows.filter(id__in=queue_ids)
+        queues = queue_rows(queues=rows)
     if zone_id is not None:
-        queues = queues.filter(zone_id=zone_id)
-    queues = list(queues.order_by("sort_order", "prefix"))
-    waiting = waiting_per_queue(center_id=center_id, queue_ids=[q.id for q in queues] if queue_ids else None)
-    for queue in queues:
-        queue.waiting = waiting.get(queue.id, 0)
+        queues = [q for q in queues if q.zone_id == zone_id]
+    if waiting is None:
+        waiting = waiting_per_queue(center_id=center_id, queue_ids=[q.id for q in queues] if queue_ids else None)
     return [
         {
             "id": q.id,
             "prefix": q.prefix,
             "name": q.name,
-            "zone": q.zone.name,
+            "zone": q.zone__name,
             "zone_id": q.zone_id,
-            "waiting": q.waiting,
+            "waiting": waiting.get(q.id, 0),
             "accepting": q.is_accepting,
             "pause_reason": "" if q.is_accepting else q.pause_reason,
             "level": levels.get(f"queue:{q.id}"),
@@ -201,92 +193,38 @@ def waiting_per_queue(*, center_id: int, queue_ids: list[int] | None = None) -> 
     return dict(rows.values("queue_id").annotate(n=Count("id")).order_by().values_list("queue_id", "n"))
 
 
-def zone_waiting(*, center_id: int, zone_id: int | None = None, levels: dict[str, str] | None = None) -> list[dict]:
+def zone_waiting(
+    *,
+    center_id: int,
+    zone_id: int | None = None,
+    levels: dict[str, str] | None = None,
+    waiting: dict[int, int] | None = None,
+    zone_of_queue: dict[int, int] | None = None,
+) -> list[dict]:
     """Waiting per zone of the centre (zones with queues), with the zone's live warning."""
-    today = timezone.localdate()
     if levels is None:
         levels = load_levels(center_id=center_id)
-    zones = Zone.objects.filter(center_id=center_id, queues__isnull=False).distinct()
+    if waiting is None:
+        waiting = waiting_per_queue(center_id=center_id)
+    if zone_of_queue is None:
+        zone_of_queue = dict(Queue.objects.filter(center_id=center_id).values_list("id", "zone_id"))
+    per_zone: dict[int, int] = {}
+    for queue_id, count in waiting.items():
+        zone = zone_of_queue.get(queue_id)
+        per_zone[zone] = per_zone.get(zone, 0) + count
+    zones = Zone.objects.filter(center_id=center_id, id__in=set(zone_of_queue.values()))
     if zone_id is not None:
         zones = zones.filter(pk=zone_id)
-    waiting = dict(
-        Ticket.objects.filter(center_id=center_id, service_date=today, status=Ticket.Status.WAITING)
-        .values("queue__zone_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("queue__zone_id", "n")
-    )
     return [
         {
             "id": z.id,
             "name": z.name,
             "floor": z.floor,
-            "waiting": waiting.get(z.id, 0),
+            "waiting": per_zone.get(z.id, 0),
             "level": levels.get(f"zone:{z.id}"),
         }
-        for z in zones.order_by("sort_order", "code")
+        for z in zones.order_by("sort_order", "code").values_list("id", "name", "floor", named=True)
     ]
-
-
-def _duration(value) -> timedelta | None:
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(microseconds=value)  # SQLite gives microseconds
-
-
-def today_figures(*, center_id: int) -> dict:
-    """The centre totals, the hourly flow and each window's served count and mean service time of today, read in
-    one pass over today's tickets (grouped by window, status, issue hour and finish hour; a few thousand groups at
-    most) and summed up here. The snapshot uses it; a delta reads its few figures directly."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    now = timezone.now()
-    finished = Q(status=Ticket.Status.FINISHED)
-    rows = (
-        Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate(now))
-        .annotate(issued_hour=ExtractHour("issued_at", tzinfo=tz), finished_hour=ExtractHour("finished_at", tzinfo=tz))
-        .values("window_id", "status", "issued_hour", "finished_hour")
-        .annotate(
-            n=Count("id"),
-            first=Count("id", filter=Q(transferred_from__isnull=True)),
-            oldest_waiting=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
-            called=Count("id", filter=Q(called_at__isnull=False)),
-            wait_sum=Sum(F("called_at") - F("issued_at"), filter=Q(called_at__isnull=False)),
-            service_sum=Sum(F("finished_at") - F("called_at"), filter=finished),
-        )
-        .order_by()
-    )
-    totals = {"issued": 0, "waiting": 0, "at_windows": 0, "served": 0}
-    intake, served_hourly = [0] * 24, [0] * 24
-    oldest, called, wait_sum = None, 0, timedelta()
-    by_window: dict[int, dict] = {}
-    for row in rows:
-        status, n = row["status"], row["n"]
-        totals["issued"] += row["first"]
-        if row["issued_hour"] is not None:
-            intake[int(row["issued_hour"])] += row["first"]
-        if status == Ticket.Status.WAITING:
-            totals["waiting"] += n
-            if row["oldest_waiting"] is not None and (oldest is None or row["oldest_waiting"] < oldest):
-                oldest = row["oldest_waiting"]
-        elif status in Ticket.ACTIVE_AT_WINDOW:
-            totals["at_windows"] += n
-        elif status == Ticket.Status.FINISHED:
-            totals["served"] += n
-            if row["finished_hour"] is not None:
-                served_hourly[int(row["finished_hour"])] += n
-            if row["window_id"] is not None:
-                figures = by_window.setdefault(row["window_id"], {"count": 0, "total": timedelta()})
-                figures["count"] += n
-                figures["total"] += _duration(row["service_sum"]) or timedelta()
-        if row["called"]:
-            called += row["called"]
-            wait_sum += _duration(row["wait_sum"]) or timedelta()
-    totals["longest_wait_minutes"] = _minutes(now - oldest) if oldest else 0
-    totals["mean_wait_minutes"] = _minutes(wait_sum / called) if called else 0
-    served_by_window = {
-        window_id: {"count": f["count"], "mean": f["total"] / f["count"]} for window_id, f in by_window.items()
-    }
-    return {"totals": totals, "hourly": {"intake": intake, "served": served_hourly}, "by_window": served_by_window}
 
 
 def other_app_figures(*, center_id: int) -> dict:
@@ -306,19 +244,26 @@ def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | Non
         at__gte=midnight,
         ticket__center_id=center_id,
         ticket__service_date=today,
+        window__isnull=False,
     )
     if zone_id is not None:
         rows = rows.filter(window__zone_id=zone_id)
-    rows = rows.select_related("ticket", "window").order_by("-at", "-id")[:limit]
-    return [call_payload(number=e.ticket.number, window=e.window, at=e.at) for e in rows if e.window is not None]
+    rows = rows.order_by("-at", "-id").values_list(
+        "ticket__number", "window__number", "window__name", "window__zone_id", "at"
+    )[:limit]
+    return [_call(number, window_number, name, zone, at) for number, window_number, name, zone, at in rows]
 
 
 def call_payload(*, number: str, window: Window, at) -> dict:
+    return _call(number, window.number, window.name, window.zone_id, at)
+
+
+def _call(number: str, window_number: int, window_name: str, zone_id: int, at) -> dict:
     return {
         "number": number,
-        "window_number": window.number,
-        "window_name": window.name,
-        "zone_id": window.zone_id,
+        "window_number": window_number,
+        "window_name": window_name,
+        "zone_id": zone_id,
         "at": at.isoformat(),
     }
 
@@ -341,31 +286,48 @@ def announcement_templates() -> dict:
 def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: bool = False) -> dict:
     """Everything a screen of the centre (or of one zone of it) needs on connect. Alerts go to supervisors only.
 
-    A fixed number of queries, however many windows and tickets the centre has (tests/dashboards/test_snapshot.py).
+    A fixed number of queries, however many windows and tickets the centre has (tests/dashboards/test_snapshot.py):
+    the day's totals and hourly flow come from the flow counters, the rest from the open tickets.
     """
-    center = Center.objects.only("id", "name").get(pk=center_id)
+    now = timezone.now()
+    center = Center.objects.values_list("id", "name", named=True).get(pk=center_id)
     center_settings = center_settings_or_default(center_id=center_id)
     levels = load_levels(center_id=center_id)
-    figures = today_figures(center_id=center_id)
+    waiting = busyness.waiting_groups(center_id=center_id)
+    per_queue = busyness.waiting_per_queue(waiting)
+    flow = figures.day_flow(center_ids=[center_id])[center_id]
+    tiles, _levels, at_windows = _window_reads(
+        center_id=center_id, window_ids=None, zone_id=zone_id, settings=center_settings, waiting=waiting
+    )
+    queues = queue_rows(queues=Queue.objects.filter(center_id=center_id))
+    live = figures.OpenTickets(
+        waiting=sum(per_queue.values()),
+        at_windows=at_windows,
+        oldest_waiting=min((group.oldest for group in waiting), default=None),
+    )
     snapshot = {
         "type": "snapshot",
         "center": {"id": center.id, "name": center.name},
         "zone_id": zone_id,
-        "generated_at": timezone.now().isoformat(),
-        "totals": figures["totals"],
+        "generated_at": now.isoformat(),
+        "totals": figures.totals(flow=flow, live=live, now=now),
         "figures": other_app_figures(center_id=center_id),
         "busyness": busyness.Thresholds.of(center_settings).as_dict(),
-        "windows": window_tiles(
-            center_id=center_id, zone_id=zone_id, settings=center_settings, served_by_window=figures["by_window"]
+        "windows": tiles,
+        "queues": queue_waiting(center_id=center_id, zone_id=zone_id, levels=levels, waiting=per_queue, queues=queues),
+        "zones": zone_waiting(
+            center_id=center_id,
+            zone_id=zone_id,
+            levels=levels,
+            waiting=per_queue,
+            zone_of_queue={q.id: q.zone_id for q in queues},
         ),
-        "queues": queue_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
-        "zones": zone_waiting(center_id=center_id, zone_id=zone_id, levels=levels),
-        "hourly": figures["hourly"],
+        "hourly": {"intake": flow.intake, "served": flow.served_hourly},
         "recent_calls": recent_calls(center_id=center_id, zone_id=zone_id),
         "announce": announcement_templates(),
     }
     if supervisor:
-        snapshot["alerts"] = live_alert_payloads(center_id=center_id)
+        snapshot.update(live_alert_summary(center_id=center_id))
     return snapshot
 
 

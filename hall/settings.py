@@ -209,6 +209,7 @@ HALL_PERIODIC_JOBS = {
     "dashboards.scan_load": 60.0,
     "queueing.close_past_days": 600.0,
     "queueing.release_missed_appointments": 300.0,
+    "queueing.check_flow_counters": 600.0,
     "dashboards.daily_rollups": 1800.0,
 }
 CELERY_BEAT_SCHEDULE = {
@@ -350,6 +351,9 @@ HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_P
 # constructor's keyword arguments in HALL_SMS_BACKEND_OPTIONS.
 HALL_SMS_BACKEND = os.environ.get("HALL_SMS_BACKEND", "hall.notifications.backends.ConsoleSmsBackend")
 HALL_SMS_BACKEND_OPTIONS: dict = {}
+# The address citizens' phones reach the hall at (scheme, host, port if any): links sent by SMS, which have no request
+# to take a host from, are built on it.
+HALL_PUBLIC_URL = os.environ.get("HALL_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 # Per recipient and template: (at most N messages, within S seconds), counted from the outbox. Messages over a limit
 # are kept as "suppressed" and not sent. Limits count one template at a time, so that a ticket's "called" SMS is never
 # swallowed by its "issued" SMS a minute earlier; a template listed below replaces the default rules ([] = no limit).

@@ -378,6 +378,58 @@ class Ticket(models.Model):
     def __str__(self):
         return self.number
 
+    def save(self, *args, **kwargs):
+        # Today's figures are counters kept with every write of a ticket (queueing/flow.py), so the screens never
+        # re-count the day's tickets. The counters change in the same transaction as the ticket.
+        from queueing import flow
+
+        update_fields = kwargs.get("update_fields")
+        counted = self._state.adding or update_fields is None or not flow.FIELDS.isdisjoint(update_fields)
+        before = flow.stored_share(self.pk) if counted and not self._state.adding else flow.NO_SHARE
+        super().save(*args, **kwargs)
+        if counted:
+            flow.apply(before=before, after=flow.share_of(self))
+
+
+class QueueHourFlow(models.Model):
+    """Tickets of a queue by hour of a day: issued in the hour (and how many of those were called, with their summed
+    wait) and finished in the hour. Kept by every write of a ticket; rebuilt from the tickets by a periodic check."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    issued = models.IntegerField(default=0)
+    called = models.IntegerField(default=0)
+    wait_us = models.BigIntegerField(default=0)  # summed waits of the called tickets, in microseconds (exact sums)
+    served = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "service_date", "hour"], name="queue_hour_flow_unique"),
+        ]
+        indexes = [models.Index(fields=["center", "service_date"], name="queue_hour_flow_center_day")]
+
+    def __str__(self):
+        return f"{self.queue_id} {self.service_date} {self.hour:02d}h"
+
+
+class WindowDayFlow(models.Model):
+    """Tickets a window finished on a day and their summed service time, kept like QueueHourFlow."""
+
+    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField()
+    served = models.IntegerField(default=0)
+    service_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["window", "service_date"], name="window_day_flow_unique")]
+        indexes = [models.Index(fields=["center", "service_date"], name="window_day_flow_center_day")]
+
+    def __str__(self):
+        return f"{self.window_id} {self.service_date}"
+
 
 class TicketEvent(models.Model):
     """What happened to a ticket, in order; every duration of a ticket is derived from these rows."""

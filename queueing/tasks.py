@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from hall.jobs import job_run
-from queueing import services
+from queueing import flow, services
 
 
 @shared_task(name="queueing.close_past_days")
@@ -12,3 +12,8 @@ def close_past_days() -> str:
 @shared_task(name="queueing.release_missed_appointments")
 def release_missed_appointments() -> int:
     return job_run(name="queueing.release_missed_appointments", func=services.appointments_release_missed)
+
+
+@shared_task(name="queueing.check_flow_counters")
+def check_flow_counters() -> int:
+    return job_run(name="queueing.check_flow_counters", func=flow.flow_check_today)

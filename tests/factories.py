@@ -1,10 +1,12 @@
 import datetime
+import itertools
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
 
 from matters.models import CaseType, Department, Matter, MatterType, ServiceObject, ServiceScope
-from queueing.models import Center, Queue, StaffMembership, StaffRole, Window, WindowQueue, Zone
+from queueing.models import Center, Queue, StaffMembership, StaffRole, Ticket, Window, WindowQueue, Zone
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -98,3 +100,34 @@ def clerk_of(center: Center, username: str = "clerk") -> object:
     user = UserFactory(username=username)
     StaffMembership.objects.get_or_create(user=user, center=center, role=StaffRole.CLERK)
     return user
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_ticket_numbers = itertools.count(1)
+
+
+def at(day: datetime.date, hh_mm: str) -> datetime.datetime:
+    """A time of `day` in the hall's time zone, e.g. at(day, "09:30")."""
+    hour, minute = map(int, hh_mm.split(":"))
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=SHANGHAI)
+
+
+def ticket_of_day(queue, day, issued, *, called=None, finished=None, status=None, **fields) -> Ticket:
+    """A ticket of an earlier (or any) day as the history holds it, written directly rather than lived through."""
+    sequence = next(_ticket_numbers)
+    if status is None:
+        status = Ticket.Status.FINISHED if finished else Ticket.Status.WAITING
+    return Ticket.objects.create(
+        center=queue.center,
+        queue=queue,
+        service_date=day,
+        sequence=sequence,
+        number=f"{queue.prefix}{sequence:03d}",
+        channel=Ticket.Channel.KIOSK,
+        status=status,
+        issued_at=at(day, issued),
+        queued_at=at(day, issued),
+        called_at=at(day, called) if called else None,
+        finished_at=at(day, finished) if finished else None,
+        **fields,
+    )

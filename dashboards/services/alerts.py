@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dashboards import events
+from dashboards.alert_selectors import stored_subject
 from dashboards.models import Alert
 from hall.audit import Action, audit_record
 from hall.errors import Conflict, DomainError, NotAllowed
@@ -14,21 +15,27 @@ from queueing.models import StaffMembership, StaffRole
 from queueing.permissions import may_supervise
 
 
-def alert_raise(*, center_id: int, kind: str, subject_key: str, subject: str, notify: bool = False, **fields) -> Alert:
-    """Open an alert, or return the live one of the same kind and subject (a scan that runs twice raises once).
+def alert_raise(
+    *, center_id: int, kind: str, subject_key: str, subject_params: dict, notify: bool = False, **fields
+) -> Alert | None:
+    """Open an alert; None when one of the same kind and subject is live already (a scan that runs twice raises
+    once), or when the ticket had its wait-timeout alert before (DOMAIN.md allows one per ticket).
 
-    Returns None when a wait-timeout alert for the subject was raised before: DOMAIN.md allows one per ticket.
+    `subject_params` are the facts its text is built from when read (dashboards/alert_selectors.py), so each reader
+    sees it in their own language.
     """
+    alert = Alert(
+        center_id=center_id,
+        kind=kind,
+        subject_key=subject_key,
+        subject_params=subject_params,
+        opened_at=timezone.now(),
+        **fields,
+    )
+    alert.subject = stored_subject(alert)
     try:
         with transaction.atomic():
-            alert = Alert.objects.create(
-                center_id=center_id,
-                kind=kind,
-                subject_key=subject_key,
-                subject=subject[:200],
-                opened_at=timezone.now(),
-                **fields,
-            )
+            alert.save(force_insert=True)
     except IntegrityError:  # raised already (by this scan on another worker, or earlier)
         return None
     if notify:
@@ -37,10 +44,11 @@ def alert_raise(*, center_id: int, kind: str, subject_key: str, subject: str, no
     return alert
 
 
-def alert_update_severity(*, alert: Alert, severity: str, value: int, threshold: int, subject: str) -> Alert:
+def alert_update_severity(*, alert: Alert, severity: str, value: int, threshold: int, subject_params: dict) -> Alert:
     changed = alert.severity != severity
-    alert.severity, alert.value, alert.threshold, alert.subject = severity, value, threshold, subject[:200]
-    alert.save(update_fields=["severity", "value", "threshold", "subject"])
+    alert.severity, alert.value, alert.threshold, alert.subject_params = severity, value, threshold, subject_params
+    alert.subject = stored_subject(alert)
+    alert.save(update_fields=["severity", "value", "threshold", "subject_params", "subject"])
     if changed:
         events.announce_alert_after_commit(alert)
     return alert

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING
 from dashboards.models import Alert
 from dashboards.services.alerts import alert_close_by_itself, alert_raise, alert_update_severity
 from dashboards.thresholds import highest, warning_level
@@ -51,8 +52,7 @@ def alerts_scan_wait_timeouts() -> str:
             center_id=ticket.center_id,
             kind=Alert.Kind.WAIT_TIMEOUT,
             subject_key=f"ticket:{ticket.pk}",
-            subject=_("%(number)s (%(queue)s) has waited %(minutes)s minutes")
-            % {"number": ticket.number, "queue": ticket.queue.name, "minutes": waited},
+            subject_params={"number": ticket.number, "queue": ticket.queue.name},
             notify=True,
             ticket=ticket,
             queue=ticket.queue,
@@ -88,8 +88,7 @@ def alerts_scan_long_services() -> str:
             center_id=ticket.center_id,
             kind=Alert.Kind.LONG_SERVICE,
             subject_key=f"ticket:{ticket.pk}",
-            subject=_("Window %(window)s has been serving %(number)s for %(minutes)s minutes")
-            % {"window": ticket.window.number, "number": ticket.number, "minutes": minutes},
+            subject_params={"number": ticket.number, "window": ticket.window.number},
             ticket=ticket,
             window=ticket.window,
             queue_id=ticket.queue_id,
@@ -140,7 +139,7 @@ def alerts_scan_load() -> str:
             center_id=queue.center_id,
             kind=Alert.Kind.QUEUE_LOAD,
             subject_key=f"queue:{queue.pk}",
-            label=_("Queue %(prefix)s %(name)s") % {"prefix": queue.prefix, "name": queue.name},
+            names={"prefix": queue.prefix, "name": queue.name},
             figures=row,
             thresholds=(rules.queue_yellow_waiting, rules.queue_red_waiting),
             intake_thresholds=(rules.queue_yellow_intake, rules.queue_red_intake),
@@ -156,7 +155,7 @@ def alerts_scan_load() -> str:
             center_id=zone.center_id,
             kind=Alert.Kind.ZONE_LOAD,
             subject_key=f"zone:{zone_id}",
-            label=_("Zone %(name)s") % {"name": zone.name},
+            names={"name": zone.name},
             figures=total,
             thresholds=(rules.zone_yellow_waiting, rules.zone_red_waiting),
             intake_thresholds=(rules.zone_yellow_intake, rules.zone_red_intake),
@@ -169,7 +168,7 @@ def alerts_scan_load() -> str:
 
 
 def _apply(
-    counts, alert, *, center_id, kind, subject_key, label, figures, thresholds, intake_thresholds, clear_percent, fields
+    counts, alert, *, center_id, kind, subject_key, names, figures, thresholds, intake_thresholds, clear_percent, fields
 ) -> None:
     current = alert.severity if alert is not None else None
     by_waiting = warning_level(
@@ -189,16 +188,16 @@ def _apply(
         return
     if level == by_waiting:
         value, threshold = figures["waiting"], thresholds[0 if level == Alert.Severity.YELLOW else 1]
-        subject = _("%(what)s: %(count)s waiting") % {"what": label, "count": value}
+        subject_params = {**names, "measure": MEASURE_WAITING}
     else:
         value, threshold = figures["intake"], intake_thresholds[0 if level == Alert.Severity.YELLOW else 1]
-        subject = _("%(what)s: %(count)s tickets in 15 minutes") % {"what": label, "count": value}
+        subject_params = {**names, "measure": MEASURE_INTAKE}
     if alert is None:
         raised = alert_raise(
             center_id=center_id,
             kind=kind,
             subject_key=subject_key,
-            subject=subject,
+            subject_params=subject_params,
             notify=True,
             severity=level,
             value=value,
@@ -206,6 +205,9 @@ def _apply(
             **fields,
         )
         counts["raised"] += raised is not None
-    elif alert.severity != level or alert.value != value:
-        alert_update_severity(alert=alert, severity=level, value=value, threshold=threshold, subject=subject)
+    # A warning raised before `subject_params` existed gets them here, so its text follows the reader's language.
+    elif alert.severity != level or alert.value != value or alert.subject_params != subject_params:
+        alert_update_severity(
+            alert=alert, severity=level, value=value, threshold=threshold, subject_params=subject_params
+        )
         counts["changed"] += 1

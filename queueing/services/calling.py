@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
-from queueing import events, notify, selectors
+from queueing import events, flow, notify, selectors
 from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window
 from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, locked_window, record
@@ -25,12 +25,14 @@ def _ready_window(*, window: Window, clerk) -> Window:
 
 
 def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> Ticket:
+    before = flow.share_of(ticket)
     updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
         status=Ticket.Status.CALLED, window=window, clerk=clerk, called_at=now, call_count=1
     )
     if not updated:  # only on a database that ignores row locks and reorders writers; nothing was changed
         raise WindowBusy(_("Another window took this ticket; call again."))
     ticket.refresh_from_db()
+    flow.apply(before=before, after=flow.share_of(ticket))  # the conditional update above bypasses Ticket.save
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
     _announce_call(ticket=ticket, window=window)
     return ticket

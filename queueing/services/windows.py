@@ -10,7 +10,7 @@ from hall.errors import DomainError, NotAllowed
 from queueing import events, permissions, selectors
 from queueing.errors import NotSignedIn, WindowBusy
 from queueing.models import Ticket, TicketEvent, Window, WindowSession
-from queueing.services.common import audit_window, ensure_signed_in, locked_window, record
+from queueing.services.common import audit_window, ensure_signed_in, locked_ticket, locked_window, record
 
 
 def ensure_window_staff(*, user, window: Window) -> None:
@@ -103,9 +103,11 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
     now = timezone.now()
     returned = selectors.current_ticket(window=window)
     if returned is not None:
-        Ticket.objects.filter(pk=returned.pk).update(
-            status=Ticket.Status.WAITING, window=None, clerk=None, called_at=None
-        )
+        returned = locked_ticket(returned)  # the clerk may have finished it this very moment
+        returned = returned if returned.status in Ticket.ACTIVE_AT_WINDOW else None
+    if returned is not None:
+        returned.status, returned.window, returned.clerk, returned.called_at = Ticket.Status.WAITING, None, None, None
+        returned.save(update_fields=["status", "window", "clerk", "called_at"])
         record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
     close_session(session=session, window=window, now=now)
     audit_window(

@@ -6,9 +6,10 @@ import datetime
 import pytest
 import time_machine
 from channels.db import database_sync_to_async
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboards import services
+from dashboards.alert_selectors import LIVE_SHOWN, alert_message, live_alert_summary
 from dashboards.models import Alert
 from queueing import services as queue_services
 from queueing.models import StaffMembership, StaffRole, Ticket, Zone
@@ -46,10 +47,18 @@ async def test_the_big_screen_gets_alerts_in_its_snapshot_and_as_they_change():
     raised = await receive_until(screen, "alert.changed")
     assert raised["alert"]["id"] == alert.pk and raised["alert"]["state"] == "open"
     assert raised["alert"]["kind"] == "wait_timeout" and "A001" in raised["alert"]["subject"]
+    assert (raised["alerts_total"], raised["alerts_red"]) == (1, 0)
 
-    await database_sync_to_async(services.alert_acknowledge)(alert_id=alert.pk, user=boss)
+    @database_sync_to_async
+    def acknowledge_in_english():
+        with translation.override("en"):
+            services.alert_acknowledge(alert_id=alert.pk, user=boss)
+
+    await acknowledge_in_english()
     acknowledged = await receive_until(screen, "alert.changed")
     assert acknowledged["alert"]["state"] == "acknowledged" and acknowledged["alert"]["acknowledged_by"]
+    # One message for every supervisor's socket: in the centre's language, not in that of whoever acted.
+    assert acknowledged["alert"]["subject"] == "A001（商事登记）已等候 16 分钟"
 
     # The public display saw the ticket being issued, but not a word of the alert.
     seen = []
@@ -111,3 +120,43 @@ async def test_a_new_ticket_moves_the_level_of_every_window_sharing_its_queue():
     # … but both windows' loads moved: 2 waiting for 2 open windows, 1 each, busy from 1.
     assert issued["levels"] == {str(window.pk): ["busy", 2, 1.0], str(other.pk): ["busy", 2, 1.0]}
     await screen.disconnect()
+
+
+def live_warnings(center, *, red: int, yellow: int) -> None:
+    opened = timezone.now() - datetime.timedelta(hours=1)
+    Alert.objects.bulk_create(
+        Alert(
+            center=center,
+            kind=Alert.Kind.QUEUE_LOAD,
+            subject_key=f"queue:{n}",
+            subject=f"队列 {n}",
+            subject_params={"prefix": "A", "name": "商事登记", "measure": "waiting"},
+            severity="red" if n < red else "yellow",
+            value=n,
+            opened_at=opened + datetime.timedelta(seconds=n),
+        )
+        for n in range(red + yellow)
+    )
+
+
+def test_with_more_live_alerts_than_a_screen_shows_the_screen_is_told_how_many_there_are(
+    queue, django_assert_num_queries
+):
+    live_warnings(queue.center, red=7, yellow=54)
+    Alert.objects.filter(subject_key="queue:60").update(state=Alert.State.RESOLVED)  # resolved: not counted
+    with django_assert_num_queries(1):
+        summary = live_alert_summary(center_id=queue.center_id)
+    assert len(summary["alerts"]) == LIVE_SHOWN == 50
+    assert (summary["alerts_total"], summary["alerts_red"]) == (60, 7)
+    # Red first, then the newest.
+    assert [a["severity"] for a in summary["alerts"][:8]] == ["red"] * 7 + ["yellow"]
+    assert summary["alerts"][7]["subject"] == "A 号段 商事登记：等候 59 人"
+
+    message = alert_message(alert_id=Alert.objects.get(subject_key="queue:0").pk)
+    assert (message["alerts_total"], message["alerts_red"]) == (60, 7)
+
+
+def test_a_centre_without_live_alerts_counts_none(queue):
+    live_warnings(queue.center, red=1, yellow=0)
+    Alert.objects.update(state=Alert.State.RESOLVED)
+    assert live_alert_summary(center_id=queue.center_id) == {"alerts": [], "alerts_total": 0, "alerts_red": 0}

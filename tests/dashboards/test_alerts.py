@@ -8,6 +8,7 @@ import time_machine
 from django.utils import translation
 
 from dashboards import services
+from dashboards.alert_selectors import alert_subject
 from dashboards.models import Alert
 from hall.errors import Conflict, NotAllowed
 from hall.models import AuditEntry
@@ -68,10 +69,12 @@ def test_a_fifteen_minute_wait_raises_one_alert_to_supervisors_and_the_departmen
 
     alert = Alert.objects.get()
     assert alert.kind == Alert.Kind.WAIT_TIMEOUT and alert.ticket == ticket and alert.state == Alert.State.OPEN
-    assert alert.subject == "A001 (商事登记) has waited 15 minutes"
+    assert alert_subject(alert) == "A001 (商事登记) has waited 15 minutes"
+    # The stored text, which the text messages carry, is in the centre's language whoever's language was active.
+    assert alert.subject == "A001（商事登记）已等候 15 分钟"
     sms = Notification.objects.filter(template="staff_alert")
     assert sorted(n.mobile for n in sms) == ["13900000001", "13900000002"]
-    assert all("A001" in n.text for n in sms)
+    assert all("A001（商事登记）已等候 15 分钟" in n.text for n in sms)
 
     with at(21):
         queue_services.window_sign_in(window=window, clerk=clerk)
@@ -116,7 +119,7 @@ def test_a_long_service_raises_once_and_clears_when_the_ticket_is_finished(queue
         services.alerts_scan_long_services()
         services.alerts_scan_long_services()
     alert = Alert.objects.get()
-    assert alert.window == window and alert.subject == "Window 5 has been serving A001 for 31 minutes"
+    assert alert.window == window and alert_subject(alert) == "Window 5 has been serving A001 for 31 minutes"
     with at(32):
         queue_services.ticket_finish(ticket=ticket, clerk=clerk)
         services.alerts_scan_long_services()
@@ -161,7 +164,7 @@ def test_queue_warnings_step_up_and_down_with_hysteresis(queue, window, clerk):
     assert waiting_becomes(8) == "red"  # 8 ≥ 80 % of 10
     assert waiting_becomes(7) == "yellow"
     assert Alert.objects.filter(kind=Alert.Kind.QUEUE_LOAD).count() == 2  # one warning per episode
-    assert queue_alert(queue).subject == "Queue A 商事登记: 7 waiting"
+    assert alert_subject(queue_alert(queue)) == "Queue A 商事登记: 7 waiting"
 
 
 def test_a_zone_warning_adds_up_its_queues(queue):
@@ -174,6 +177,7 @@ def test_a_zone_warning_adds_up_its_queues(queue):
     services.alerts_scan_load()
     alert = Alert.objects.get(kind=Alert.Kind.ZONE_LOAD)
     assert alert.severity == "yellow" and alert.value == 6 and alert.zone_id == queue.zone_id
+    assert alert_subject(alert) == f"Zone {queue.zone.name}: 6 waiting"
 
 
 def test_intake_per_fifteen_minutes_counts_recent_tickets_only(queue):
@@ -186,6 +190,7 @@ def test_intake_per_fifteen_minutes_counts_recent_tickets_only(queue):
         issue(queue, 1)
         services.alerts_scan_load()
     assert queue_alert(queue).severity == "yellow"
+    assert alert_subject(queue_alert(queue)) == "Queue A 商事登记: 3 tickets in 15 minutes"
     with at(16):
         services.alerts_scan_load()  # the first two are now older than 15 minutes: 1 < 80 % of 3
     assert not queue_alert(queue).is_live
@@ -235,3 +240,50 @@ def test_a_supervisor_of_another_centre_cannot_act_here(queue):
         services.alert_acknowledge(alert_id=alert.pk, user=stranger)
     alert.refresh_from_db()
     assert alert.state == Alert.State.OPEN and alert.acknowledged_by is None
+
+
+def test_an_alert_raised_in_chinese_reads_in_the_language_of_whoever_reads_it(queue):
+    CenterSettings.objects.create(
+        center=queue.center, queue_yellow_waiting=3, queue_red_waiting=10, zone_yellow_waiting=0, zone_red_waiting=0
+    )
+    with translation.override("zh-hans"):
+        with at(0):
+            issue(queue, 3)
+        with at(15):
+            services.alerts_scan_wait_timeouts()
+            services.alerts_scan_load()
+    waited = Alert.objects.filter(kind=Alert.Kind.WAIT_TIMEOUT).order_by("id").first()
+    load = queue_alert(queue)
+
+    with translation.override("en"):
+        assert alert_subject(waited) == "A001 (商事登记) has waited 15 minutes"
+        assert alert_subject(load) == "Queue A 商事登记: 3 waiting"
+    with translation.override("zh-hans"):
+        assert alert_subject(waited) == "A001（商事登记）已等候 15 分钟"
+        assert alert_subject(load) == "A 号段 商事登记：等候 3 人"
+
+
+def test_a_renamed_queue_renames_its_live_warning_at_the_next_scan(queue):
+    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=2, zone_yellow_waiting=0)
+    issue(queue, 2)
+    services.alerts_scan_load()
+    queue.name = "企业开办"
+    queue.save()
+    services.alerts_scan_load()
+    assert alert_subject(queue_alert(queue)) == "Queue A 企业开办: 2 waiting"
+    assert queue_alert(queue).subject == "A 号段 企业开办：等候 2 人"
+
+
+@pytest.mark.parametrize("params", [{}, {"number": "A001"}, ["A001"], "A001"])
+def test_an_alert_without_usable_details_shows_the_text_stored_when_it_was_raised(queue, params):
+    # Rows raised before the details were recorded, or details this code does not understand, never break a screen.
+    alert = Alert.objects.create(
+        center=queue.center,
+        kind=Alert.Kind.WAIT_TIMEOUT,
+        subject_key="ticket:1",
+        subject="A001（商事登记）已等候 20 分钟",
+        subject_params=params,
+        value=20,
+        opened_at=NINE,
+    )
+    assert alert_subject(alert) == "A001（商事登记）已等候 20 分钟"

@@ -1,11 +1,16 @@
 """The supervisor console as a supervisor uses it: what the page shows, what each button changes."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.utils import timezone, translation
 
+from dashboards import services
 from dashboards.models import Alert
-from queueing.models import StaffMembership, StaffRole, Window
+from queueing import services as queue_services
+from queueing.models import CenterSettings, StaffMembership, StaffRole, Ticket, Window
 from tests.factories import CenterFactory, UserFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +102,30 @@ def test_pausing_intake_without_a_reason_is_refused(signed_in, queue):
     assert flashed(response) == ["Say why intake pauses; kiosks show it to citizens."]
     queue.refresh_from_db()
     assert queue.is_accepting
+
+
+def test_an_alert_raised_in_chinese_reads_in_the_language_of_the_console(signed_in, queue):
+    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=0, zone_yellow_waiting=0)
+    with translation.override("zh-hans"):
+        queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+            services.alerts_scan_wait_timeouts()
+
+    english = signed_in.get(f"/console/{queue.center_id}/").content.decode()
+    assert "A001 (商事登记) has waited 16 minutes" in english and "已等候" not in english
+    chinese = signed_in.get(f"/console/{queue.center_id}/panel/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "A001（商事登记）已等候 16 分钟" in chinese and "has waited" not in chinese
+
+
+def test_the_console_counts_its_alerts_and_the_red_ones(signed_in, queue, alert):
+    Alert.objects.create(
+        center=queue.center, kind=Alert.Kind.ZONE_LOAD, subject_key="zone:1", subject="一楼", opened_at=timezone.now()
+    )
+    page = signed_in.get(f"/console/{queue.center_id}/panel/").content.decode()
+    assert '<span class="count num" data-alert-count>2</span>' in page
+    assert "data-alert-red>1 red</span>" in page
+
+
+def test_the_console_page_names_the_halls_time_zone_for_its_clock(signed_in, queue):
+    page = signed_in.get(f"/console/{queue.center_id}/").content.decode()
+    assert 'data-time-zone="Asia/Shanghai"' in page

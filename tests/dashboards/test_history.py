@@ -3,7 +3,6 @@
 import csv
 import datetime
 import io
-import itertools
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -29,36 +28,14 @@ from tests.factories import (
     UserFactory,
     WindowFactory,
     ZoneFactory,
+    at,
     clerk_of,
+    ticket_of_day,
 )
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY = datetime.date(2026, 3, 10)
 TODAY = datetime.date(2026, 3, 20)
-_numbers = itertools.count(1)
-
-
-def at(day: datetime.date, hh_mm: str) -> datetime.datetime:
-    hour, minute = map(int, hh_mm.split(":"))
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=TZ)
-
-
-def make_ticket(queue, day, issued, *, called=None, finished=None, status=Ticket.Status.WAITING, **fields):
-    sequence = next(_numbers)
-    return Ticket.objects.create(
-        center=queue.center,
-        queue=queue,
-        service_date=day,
-        sequence=sequence,
-        number=f"{queue.prefix}{sequence:03d}",
-        channel=Ticket.Channel.KIOSK,
-        status=status,
-        issued_at=at(day, issued),
-        queued_at=at(day, issued),
-        called_at=at(day, called) if called else None,
-        finished_at=at(day, finished) if finished else None,
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -101,24 +78,24 @@ def build_day(hall, day=DAY):
     """Five citizens: waits 3, 12, 70 (no-show), 20 (transferred on, then served) minutes, and one never called."""
     h = hall
     finished = Ticket.Status.FINISHED
-    make_ticket(
+    ticket_of_day(
         h["queue_a"], day, "09:05", called="09:08", finished="09:20", status=finished,
         window=h["w1"], clerk=h["c1"], matter=h["matter"],
     )  # fmt: skip
-    make_ticket(
+    ticket_of_day(
         h["queue_a"], day, "09:30", called="09:42", finished="09:50", status=finished,
         window=h["w2"], clerk=h["c2"], matter=h["matter"],
     )  # fmt: skip
-    make_ticket(
+    ticket_of_day(
         h["queue_a"], day, "10:10", called="11:20", status=Ticket.Status.EXPIRED,
         window=h["w1"], clerk=h["c1"], no_show_at=at(day, "11:30"),
     )  # fmt: skip
-    make_ticket(h["queue_a"], day, "10:20", status=Ticket.Status.EXPIRED)
-    first = make_ticket(
+    ticket_of_day(h["queue_a"], day, "10:20", status=Ticket.Status.EXPIRED)
+    first = ticket_of_day(
         h["queue_a"], day, "11:00", called="11:20", finished="11:25", status=Ticket.Status.TRANSFERRED,
         window=h["w1"], clerk=h["c1"],
     )  # fmt: skip
-    make_ticket(
+    ticket_of_day(
         h["queue_b"], day, "11:00", called="11:40", finished="11:55", status=finished,
         window=h["w2"], clerk=h["c2"], transferred_from=first,
     )  # fmt: skip
@@ -188,13 +165,13 @@ def test_running_the_rollup_again_replaces_the_day(hall):
 @time_machine.travel(datetime.datetime(2026, 3, 20, 8, 0, tzinfo=TZ), tick=False)
 def test_the_periodic_job_rolls_up_yesterday_and_missed_days_of_the_last_week(hall):
     for day in (datetime.date(2026, 3, 19), datetime.date(2026, 3, 15), datetime.date(2026, 3, 1)):
-        make_ticket(hall["queue_a"], day, "09:00")
+        ticket_of_day(hall["queue_a"], day, "09:00")
     result = tasks.daily_rollups()
     assert "1 earlier days caught up" in result
     rolled = set(DailyQueueStat.objects.values_list("date", flat=True))
     assert rolled == {datetime.date(2026, 3, 19), datetime.date(2026, 3, 15)}
 
-    make_ticket(hall["queue_a"], datetime.date(2026, 3, 19), "23:50")  # yesterday is rolled up again each run
+    ticket_of_day(hall["queue_a"], datetime.date(2026, 3, 19), "23:50")  # yesterday is rolled up again each run
     assert "0 earlier days caught up" in stats_rollup_recent_days()
     assert DailyQueueStat.objects.get(date=datetime.date(2026, 3, 19)).issued == 2
     assert settings.HALL_PERIODIC_JOBS["dashboards.daily_rollups"] == 1800.0
@@ -219,15 +196,15 @@ def test_a_month_combines_rollups_days_not_rolled_up_and_today_live(hall):
     stats_rollup_day(center_id=h["center"].pk, date=DAY)
     Ticket.objects.filter(service_date=DAY).delete()  # from now on the 10th exists only in its rollup
     other_day = datetime.date(2026, 3, 12)  # not rolled up (the job was off): counted live
-    make_ticket(
+    ticket_of_day(
         h["queue_b"], other_day, "14:00", called="14:20", finished="14:30",
         status=Ticket.Status.FINISHED, window=h["w2"], clerk=h["c2"],
     )  # fmt: skip
-    make_ticket(
+    ticket_of_day(
         h["queue_a"], TODAY, "09:00", called="09:04", finished="09:10",
         status=Ticket.Status.FINISHED, window=h["w1"], clerk=h["c1"], matter=h["matter"],
     )  # fmt: skip
-    make_ticket(h["queue_a"], TODAY, "14:50")
+    ticket_of_day(h["queue_a"], TODAY, "14:50")
 
     report = history_report(month(h))
 
@@ -328,7 +305,7 @@ def test_the_month_selector_runs_the_same_queries_for_3_and_for_30_days(hall):
     h = hall
 
     def serve_on(day):
-        make_ticket(
+        ticket_of_day(
             h["queue_a"], day, "10:00", called="10:10", finished="10:20",
             status=Ticket.Status.FINISHED, window=h["w1"], clerk=h["c1"],
         )  # fmt: skip

@@ -193,31 +193,3 @@ def test_deltas_carry_the_busyness_of_the_window_and_the_level_of_the_queue():
     called = ticket_delta(kind="ticket.called", ticket_id=ticket.pk, window_id=window.pk, center_id=center.pk)
     assert called["windows"][0]["ticket"]["number"] == ticket.number
     assert called["queues"][0]["level"] == "red" and called["queues"][0]["id"] == queue.pk
-
-
-@pytest.mark.django_db
-def test_the_one_pass_figures_agree_with_the_direct_ones():
-    """The snapshot reads totals, hourly flow and per-window figures in one pass; deltas read them directly."""
-    from dashboards.selectors import center_totals, today_figures, window_tiles
-
-    center = build_hall(windows=6, tickets_per_queue=4)
-    clerk = clerk_of(center)
-    window = center.windows.get(number=1)
-    current = Ticket.objects.get(window=window, status__in=Ticket.ACTIVE_AT_WINDOW)
-    services.ticket_transfer(ticket=current, clerk=clerk, to_queue=center.queues.exclude(pk=current.queue_id).first())
-    for _ in range(2):
-        called = services.window_call_next(window=window, clerk=clerk)
-        services.ticket_finish(ticket=called, clerk=clerk)
-
-    figures = today_figures(center_id=center.pk)
-    direct = center_totals(center_id=center.pk)
-    assert figures["totals"] == direct
-    assert figures["totals"]["issued"] == 16 and figures["totals"]["served"] == 3
-    assert sum(figures["hourly"]["intake"]) == 16 and sum(figures["hourly"]["served"]) == 3
-
-    def served(tiles):
-        return [(t["number"], t["served_today"], t["mean_service_minutes"]) for t in tiles]
-
-    one_pass = served(window_tiles(center_id=center.pk, served_by_window=figures["by_window"]))
-    assert one_pass == served(window_tiles(center_id=center.pk))
-    assert next(s for s in one_pass if s[0] == 1)[1] == 3

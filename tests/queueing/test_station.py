@@ -12,7 +12,8 @@ from django.utils.html import escape
 
 from accounts.models import User
 from hall import pii
-from hall.notifications.models import Notification
+from hall.notifications.models import MessageTemplate, Notification
+from queueing import services
 from queueing.models import Center, StaffMembership, StaffRole, Ticket, TicketEvent
 from tests.factories import CenterFactory, QueueFactory, UserFactory, clerk_of
 
@@ -106,8 +107,9 @@ def test_the_worker_takes_a_number_with_channel_community_in_the_halls_queue(
     assert ticket.identity_hash == pii.blind_index("id_number", ID)
     assert ticket.mobile == MOBILE and ticket.idempotency_key.startswith(f"station-{station.pk}-")
     assert TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.ISSUED).actor == worker
-    # The citizen's SMS through the issue flow.
-    sms = Notification.objects.get(template="ticket_issued")
+    # The citizen's SMS through the issue flow: the station's own template (with the live link, tested below).
+    sms = Notification.objects.get()
+    assert sms.template == "station_ticket_issued"
     assert sms.mobile == MOBILE and ticket.number in sms.text
 
     url, _status = response.redirect_chain[-1]
@@ -126,6 +128,50 @@ def test_the_worker_takes_a_number_with_channel_community_in_the_halls_queue(
     again = zh.get(url).content.decode()
     assert f'data-testid="ticket-number">{ticket.number}<' in again
     assert_no_full_numbers(again, ID, MOBILE)
+
+
+def test_the_sms_carries_the_live_ticket_link_which_opens_the_citizens_page(
+    zh, station, hall, queue, worker, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.HALL_PUBLIC_URL = "https://hall.example.gov.cn"
+    caplog.set_level(logging.DEBUG)
+    zh.force_login(worker)
+    with django_capture_on_commit_callbacks(execute=True):  # delivered too: the console backend logs the text
+        issue(zh, station, queue, mobile=MOBILE)
+    ticket = Ticket.objects.get()
+
+    sms = Notification.objects.get(event_key=f"ticket:{ticket.pk}:issued")
+    links = re.findall(r"https?://\S+", sms.text)
+    assert len(links) == 1 and links[0].startswith("https://hall.example.gov.cn/t/")
+    assert sms.text == (
+        f"您已取{hall.name}的号{ticket.number}，商事登记，前面还有0人。实时排队进度：{links[0]}"
+    )  # the default text of the template, as the migration made it
+    assert sms.status == Notification.Status.SENT
+    assert ID not in sms.text and ID not in caplog.text and MOBILE not in caplog.text
+
+    # The link opens the citizen's live page of this ticket, for anyone holding it: no sign-in.
+    path = links[0].removeprefix("https://hall.example.gov.cn")
+    zh.logout()
+    response = zh.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-testid="citizen-number">{ticket.number}<' in html and "商事登记" in html
+    assert_no_full_numbers(html, ID, MOBILE)
+
+
+def test_a_hall_that_edited_the_station_sms_keeps_its_text(zh, station, queue, worker):
+    """Halls edit templates in the admin; a text without the link is sent as written."""
+    MessageTemplate.objects.filter(code="station_ticket_issued").update(text="您的号{number}，请按时到场。")
+    zh.force_login(worker)
+    issue(zh, station, queue, mobile=MOBILE)
+    assert Notification.objects.get().text == f"您的号{Ticket.objects.get().number}，请按时到场。"
+
+
+def test_a_kiosk_ticket_keeps_the_plain_issue_sms(queue):
+    """Only the station's SMS changes: a number taken at the kiosk gets `ticket_issued` as before, without a link."""
+    ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, mobile=MOBILE)
+    sms = Notification.objects.get()
+    assert sms.template == "ticket_issued" and "/t/" not in sms.text and ticket.number in sms.text
 
 
 def test_a_retried_request_with_the_same_key_gives_the_same_ticket(zh, station, queue, worker):

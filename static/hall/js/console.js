@@ -8,6 +8,19 @@
   var MIN_GAP_MS = 1500;
   var lastLoad = 0;
   var pending = null;
+  var timeFormat = clockFormat(document.body.dataset.timeZone);
+
+  /* Times in the hall's time zone (data-time-zone), not the device's, as on the big screen. */
+  function clockFormat(timeZone) {
+    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+    if (timeZone) {
+      options.timeZone = timeZone;
+      try { return new Intl.DateTimeFormat("zh-CN", options); } catch (error) {
+        delete options.timeZone;  // a zone this browser does not know: the device's zone beats no time at all
+      }
+    }
+    return new Intl.DateTimeFormat("zh-CN", options);
+  }
 
   function busy() {
     var active = document.activeElement;
@@ -29,7 +42,7 @@
       .then(function (html) {
         if (busy()) { return; }
         panel.innerHTML = html;
-        if (updated) { updated.textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false }); }
+        if (updated) { updated.textContent = timeFormat.format(new Date(live.serverNow())); }
       })
       .catch(function () { document.body.classList.add("is-stale"); });
   }

@@ -11,6 +11,7 @@
   var alertsMoreEl = document.querySelector("[data-alerts-more]");
   var zonesMoreEl = document.querySelector("[data-zones-more]");
   var alertCountEl = document.querySelector("[data-alert-count]");
+  var alertsShownEl = document.querySelector("[data-alerts-shown]");
   var canvas = document.querySelector("[data-hourly]");
   var TILE_ASPECT = 1.45;  // width / height a tile reads best at
   var MIN_GRID = 12;       // lay out at least this many places
@@ -23,6 +24,8 @@
   var queueOrder = [];
   var zones = [];
   var alerts = {};
+  // The server's counts of all live alerts (the list holds only the newest LIVE_SHOWN); null until a message says.
+  var alertCounts = null;
   var chart = null;
   var tileCount = -1;
 
@@ -265,8 +268,18 @@
     });
     live.clear(alertsEl);
     var red = list.filter(function (a) { return a.severity === "red"; }).length;
-    alertCountEl.textContent = list.length ? String(list.length) : "";
-    alertCountEl.className = "bs-alert-count num" + (red ? " has-red" : list.length ? " has-yellow" : "");
+    var total = list.length;
+    if (alertCounts) {
+      total = Math.max(total, alertCounts.total);
+      red = Math.max(red, alertCounts.red);
+    }
+    alertCountEl.textContent = total ? String(total) : "";
+    alertCountEl.className = "bs-alert-count num" + (red ? " has-red" : total ? " has-yellow" : "");
+    if (alertsShownEl) {
+      alertsShownEl.hidden = total <= list.length;
+      alertsShownEl.textContent = alertsShownEl.hidden ? ""
+        : live.format(t.alertsShown, { shown: list.length, total: total });
+    }
     if (!list.length) {
       alertsEl.appendChild(live.node("li", "bs-alert-none", t.noAlerts));
     }
@@ -310,6 +323,11 @@
   function fitAlerts() { fitItems(alertsEl, ".bs-alert", alertsMoreEl); }
   function fitZones() { fitItems(zonesEl, ".bs-zone", zonesMoreEl); }
 
+  function takeAlertCounts(message) {
+    if (typeof message.alerts_total !== "number") { return; }
+    alertCounts = { total: message.alerts_total, red: typeof message.alerts_red === "number" ? message.alerts_red : 0 };
+  }
+
   function alertChanged(alert) {
     if (alert.state === "resolved") { delete alerts[alert.id]; } else { alerts[alert.id] = alert; }
     // Load warnings colour their queue or zone: the alert scan decides them with hysteresis.
@@ -352,6 +370,8 @@
       if (s.alerts) {
         alerts = {};
         s.alerts.forEach(function (a) { alerts[a.id] = a; });
+        alertCounts = null;
+        takeAlertCounts(s);
       }
       showTotals(s.totals);
       showFigures(s.figures);
@@ -385,7 +405,10 @@
         setQueues(d.queues, false);
         renderWaiting();
       }
-      if (d.type === "alert.changed" && d.alert) { alertChanged(d.alert); }
+      if (d.type === "alert.changed" && d.alert) {
+        takeAlertCounts(d);
+        alertChanged(d.alert);
+      }
     },
   });
 })();

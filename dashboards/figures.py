@@ -1,0 +1,108 @@
+"""Today's figures of a centre, read from the ticket flow counters (queueing/flow.py) and from the open tickets only:
+no read here counts the day's tickets, so each costs the same at 100 or 10,000 tickets."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
+
+from queueing.models import QueueHourFlow, Ticket, WindowDayFlow
+
+HOURS = 24
+OPEN_STATUSES = (Ticket.Status.WAITING, *Ticket.ACTIVE_AT_WINDOW)
+
+
+@dataclass(frozen=True)
+class DayFlow:
+    issued: int
+    served: int
+    called: int
+    wait_us: int
+    intake: list[int]  # issued per hour of the day
+    served_hourly: list[int]  # finished per hour of the day
+
+    @property
+    def mean_wait_minutes(self) -> float:
+        return round(self.wait_us / self.called / 60_000_000, 1) if self.called else 0
+
+
+def day_flow(*, center_ids: list[int], service_date=None) -> dict[int, DayFlow]:
+    """Centre id → its day's flow, in one query (a row per centre and hour)."""
+    service_date = service_date or timezone.localdate()
+    rows = (
+        QueueHourFlow.objects.filter(center_id__in=center_ids, service_date=service_date)
+        .values("center_id", "hour")
+        .annotate(issued=Sum("issued"), called=Sum("called"), wait_us=Sum("wait_us"), served=Sum("served"))
+        .order_by()
+    )
+    sums: dict[int, dict] = {}
+    for row in rows:
+        flow = sums.setdefault(
+            row["center_id"],
+            {"issued": 0, "served": 0, "called": 0, "wait_us": 0, "intake": [0] * HOURS, "served_hourly": [0] * HOURS},
+        )
+        for name in ("issued", "served", "called", "wait_us"):
+            flow[name] += row[name]
+        flow["intake"][row["hour"]] += row["issued"]
+        flow["served_hourly"][row["hour"]] += row["served"]
+    empty = DayFlow(0, 0, 0, 0, [0] * HOURS, [0] * HOURS)
+    return {center_id: DayFlow(**sums[center_id]) if center_id in sums else empty for center_id in center_ids}
+
+
+@dataclass(frozen=True)
+class OpenTickets:
+    waiting: int
+    at_windows: int
+    oldest_waiting: datetime | None
+
+
+def open_tickets(*, center_ids: list[int]) -> dict[int, OpenTickets]:
+    """Centre id → today's waiting tickets, tickets at windows and the oldest wait, in one query over the open
+    tickets only (the index on centre, day and status skips the finished ones)."""
+    rows = (
+        Ticket.objects.filter(center_id__in=center_ids, service_date=timezone.localdate(), status__in=OPEN_STATUSES)
+        .values("center_id")
+        .annotate(
+            waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
+            at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
+            oldest=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
+        )
+        .order_by()
+    )
+    found = {r["center_id"]: OpenTickets(r["waiting"], r["at_windows"], r["oldest"]) for r in rows}
+    return {center_id: found.get(center_id, OpenTickets(0, 0, None)) for center_id in center_ids}
+
+
+def totals(*, flow: DayFlow, live: OpenTickets, now: datetime) -> dict:
+    """The centre figures of the big screen."""
+    return {
+        "issued": flow.issued,
+        "waiting": live.waiting,
+        "at_windows": live.at_windows,
+        "served": flow.served,
+        "longest_wait_minutes": round((now - live.oldest_waiting).total_seconds() / 60, 1)
+        if live.oldest_waiting
+        else 0,
+        "mean_wait_minutes": flow.mean_wait_minutes,
+    }
+
+
+def center_totals(*, center_id: int) -> dict:
+    """Two queries, whatever the size of the day."""
+    return totals(
+        flow=day_flow(center_ids=[center_id])[center_id],
+        live=open_tickets(center_ids=[center_id])[center_id],
+        now=timezone.now(),
+    )
+
+
+def window_service_today(*, center_id: int, window_ids: list[int] | None = None) -> dict[int, dict]:
+    """Window id → today's finished tickets ("count") and mean service time ("mean", a timedelta)."""
+    rows = WindowDayFlow.objects.filter(center_id=center_id, service_date=timezone.localdate(), served__gt=0)
+    wanted = None if window_ids is None else set(window_ids)  # filtered here: a long IN list costs more to build
+    return {
+        window_id: {"count": served, "mean": timedelta(microseconds=service_us / served)}
+        for window_id, served, service_us in rows.values_list("window_id", "served", "service_us")
+        if wanted is None or window_id in wanted
+    }
