@@ -87,9 +87,22 @@ def stored_subject(alert: Alert) -> str:
         return alert_subject(alert)[:200]
 
 
+# What a subject may name (see the module's docstring): screens get these keys only, whatever else a row holds.
+_SCREEN_PARAMS = ("number", "queue", "window", "prefix", "name", "measure")
+
+
+def _screen_params(alert: Alert) -> dict:
+    params = alert.subject_params if isinstance(alert.subject_params, dict) else {}
+    return {key: params[key] for key in _SCREEN_PARAMS if key in params}
+
+
 def alert_payload(alert: Alert) -> dict:
-    """The compact form of an alert sent to screens, in the active language. No personal information: numbers of
-    tickets only."""
+    """The compact form of an alert sent to screens, in the active language. No personal information: tickets'
+    numbers, names of queues and zones, windows' numbers only.
+
+    `subject_params` and `value` are the facts the subject is made of: one message goes to every supervisor's
+    screen, so each page fills in the sentence in its own language; `subject` is the fallback for rows without them.
+    """
     by = alert.acknowledged_by
     return {
         "id": alert.pk,
@@ -98,6 +111,8 @@ def alert_payload(alert: Alert) -> dict:
         "severity": alert.severity,
         "state": alert.state,
         "subject": alert_subject(alert),
+        "subject_params": _screen_params(alert),
+        "value": alert.value,
         "zone_id": alert.zone_id,
         "queue_id": alert.queue_id,
         "window_id": alert.window_id,

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from dashboards import citizen
+from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
+from dashboards.models import Alert
 from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
@@ -17,12 +19,35 @@ def calling_display(request, center_id: int, zone_id: int | None = None):
     return render(request, "dashboards/display.html", {"center": center, "zone": zone, "socket_path": socket})
 
 
+def _alert_texts() -> dict:
+    """The alert ticker's kind labels and subject patterns in the request's language, with `{name}` tokens that
+    screen.js fills from a payload's `subject_params` and `value`: the socket's texts are in the centre's language.
+    alert_subject itself writes the patterns (from placeholder facts), so the screen says what the console says;
+    the template's own translate tag would double their `%` and miss the catalogue."""
+    tokens = {key: f"{{{key}}}" for key in ("number", "queue", "window", "prefix", "name")}
+
+    def pattern(kind: str, measure: str | None = None) -> str:
+        params = {**tokens, "measure": measure} if measure else tokens
+        return alert_subject(Alert(kind=kind, subject_params=params, value="{value}"))
+
+    loads = (MEASURE_WAITING, MEASURE_INTAKE)
+    return {
+        "kinds": {kind.value: str(kind.label) for kind in Alert.Kind},
+        "subjects": {
+            Alert.Kind.WAIT_TIMEOUT.value: pattern(Alert.Kind.WAIT_TIMEOUT),
+            Alert.Kind.LONG_SERVICE.value: pattern(Alert.Kind.LONG_SERVICE),
+            Alert.Kind.QUEUE_LOAD.value: {m: pattern(Alert.Kind.QUEUE_LOAD, m) for m in loads},
+            Alert.Kind.ZONE_LOAD.value: {m: pattern(Alert.Kind.ZONE_LOAD, m) for m in loads},
+        },
+    }
+
+
 @login_required
 def big_screen(request, center_id: int):
     center = get_object_or_404(Center, pk=center_id)
     if not may_watch_center(user=request.user, center_id=center.pk):
         raise PermissionDenied
-    return render(request, "dashboards/screen.html", {"center": center})
+    return render(request, "dashboards/screen.html", {"center": center, "alert_texts": _alert_texts()})
 
 
 def home(request):

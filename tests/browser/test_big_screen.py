@@ -241,3 +241,65 @@ def test_stale_mark_while_the_server_is_away_and_gone_when_it_is_back(browser, o
     for mark in marks:
         expect(mark).to_be_hidden()
     context.close()
+
+
+def test_alerts_raised_in_chinese_are_worded_in_the_language_of_each_big_screen(browser, own_hall, shot):
+    T0 = time.monotonic()
+    """The socket's alerts are in the centre's language (zh-hans, as the busy morning's scans raised them); each page
+    words their kind and subject in its own, from the alert's facts, on the snapshot and on a change alike."""
+    base, center_id = own_hall.base, center_id_of(own_hall.base)
+    english = browser.new_context(locale="en-US", viewport={"width": 1920, "height": 1080})
+    print('T4', round(time.monotonic()-T0,2), flush=True)
+    page = english.new_page()
+    print('T5', round(time.monotonic()-T0,2), flush=True)
+    login(page, base, "supervisor", f"/screen/{center_id}/")
+    print('T6', round(time.monotonic()-T0,2), flush=True)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    print('T7', round(time.monotonic()-T0,2), flush=True)
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    print('T8', round(time.monotonic()-T0,2), flush=True)
+    long_wait = page.locator(".bs-alert", has=page.locator(".bs-alert-kind", has_text="Long wait")).first
+    print('T9', round(time.monotonic()-T0,2), flush=True)
+    expect(long_wait.locator(".bs-alert-subject")).to_have_text(
+        re.compile(r"^[A-H]\d{3} \(\S+\) has waited \d+ minutes$")
+    )
+    expect(page.locator(".bs-alert-kind", has_text="Queue warning").first).to_be_visible()
+    print('T13', round(time.monotonic()-T0,2), flush=True)
+    expect(page.locator(".bs-alerts")).not_to_contain_text(re.compile("已等候|等候超时|号段预警|等候 \\d+ 人"))
+    print('T14', round(time.monotonic()-T0,2), flush=True)
+
+    # A change comes as a delta, built once for every screen in zh-hans: this page still words it in English.
+    alert_id = long_wait.get_attribute("data-alert")
+    print('T17', round(time.monotonic()-T0,2), flush=True)
+    acknowledged = page.request.post(
+        f"{base}/console/{center_id}/alerts/{alert_id}/acknowledge/", headers=csrf_headers(english), max_redirects=0
+    )
+    assert acknowledged.status == 302, acknowledged.text()
+    print('T21', round(time.monotonic()-T0,2), flush=True)
+    row = page.locator(f'.bs-alert[data-alert="{alert_id}"]')
+    print('T22', round(time.monotonic()-T0,2), flush=True)
+    expect(row).to_have_class(re.compile(r"\bis-acknowledged\b"), timeout=2000)
+    print('T23', round(time.monotonic()-T0,2), flush=True)
+    expect(row.locator(".bs-alert-subject")).to_contain_text("has waited")
+    print('T24', round(time.monotonic()-T0,2), flush=True)
+    expect(row.locator(".bs-alert-kind")).to_have_text("Long wait")
+    print('T25', round(time.monotonic()-T0,2), flush=True)
+    shot(page, "big-screen-en-1920x1080")
+    print('T26', round(time.monotonic()-T0,2), flush=True)
+
+    chinese = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    print('T28', round(time.monotonic()-T0,2), flush=True)
+    page = chinese.new_page()
+    print('T29', round(time.monotonic()-T0,2), flush=True)
+    login(page, base, "supervisor", f"/screen/{center_id}/")
+    print('T30', round(time.monotonic()-T0,2), flush=True)
+    row = page.locator(f'.bs-alert[data-alert="{alert_id}"]')
+    print('T31', round(time.monotonic()-T0,2), flush=True)
+    expect(row.locator(".bs-alert-subject")).to_have_text(re.compile(r"^[A-H]\d{3}（\S+）已等候 \d+ 分钟$"))
+    print('T32', round(time.monotonic()-T0,2), flush=True)
+    expect(row.locator(".bs-alert-kind")).to_have_text("等候超时")
+    print('T33', round(time.monotonic()-T0,2), flush=True)
+    expect(page.locator(".bs-alerts")).not_to_contain_text("has waited")
+    print('T34', round(time.monotonic()-T0,2), flush=True)
+    for context in (english, chinese):
+        context.close()

@@ -2,15 +2,19 @@
 
 import asyncio
 import datetime
+import importlib
+import json
 
 import pytest
 import time_machine
 from channels.db import database_sync_to_async
+from django.apps import apps as django_apps
 from django.utils import timezone, translation
 
 from dashboards import services
 from dashboards.alert_selectors import LIVE_SHOWN, alert_message, live_alert_summary
 from dashboards.models import Alert
+from hall.notifications.models import MessageTemplate
 from queueing import services as queue_services
 from queueing.models import StaffMembership, StaffRole, Ticket, Zone
 from tests.dashboards.test_consumers import connect, make_hall, receive_until
@@ -71,6 +75,81 @@ async def test_the_big_screen_gets_alerts_in_its_snapshot_and_as_they_change():
     assert [a["id"] for a in (await reconnected.receive_json_from())["alerts"]] == [alert.pk]
     for communicator in (screen, display, reconnected):
         await communicator.disconnect()
+
+
+ID_NUMBER = "110101199003071233"
+MOBILE = "13812345678"
+
+
+def restore_sms_templates():
+    """The data migrations' text message templates, which an earlier transactional test may have flushed."""
+    defaults = importlib.import_module("hall.notifications.migrations.0002_default_templates").DEFAULT_TEMPLATES
+    for code, channel, description, text, placeholders in defaults:
+        fields = {"channel": channel, "description": description, "text": text, "placeholders": placeholders}
+        MessageTemplate.objects.get_or_create(code=code, defaults=fields)
+    importlib.import_module("dashboards.migrations.0002_staff_alert_template").create_template(django_apps, None)
+
+
+async def test_the_big_screen_gets_the_facts_of_an_alert_to_word_it_in_its_own_language_and_nothing_personal():
+    queue, _window, _clerk = await make_hall()
+    boss = await supervisor_of(queue.center)
+    screen = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
+    assert (await screen.connect())[0]
+    await screen.receive_json_from()
+
+    @database_sync_to_async
+    def a_long_wait_of_someone_known():
+        restore_sms_templates()
+        queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, id_number=ID_NUMBER, mobile=MOBILE)
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):
+            services.alerts_scan_wait_timeouts()
+
+    await a_long_wait_of_someone_known()
+    raised = await receive_until(screen, "alert.changed")
+    assert raised["alert"]["subject_params"] == {"number": "A001", "queue": "商事登记"}
+    assert raised["alert"]["value"] == 16
+    assert raised["alert"]["subject"] == "A001（商事登记）已等候 16 分钟"  # the fallback, in the centre's language
+
+    reconnected = connect(f"/ws/centers/{queue.center_id}/screen/", user=boss)
+    assert (await reconnected.connect())[0]
+    (snapshot_alert,) = (await reconnected.receive_json_from())["alerts"]
+    assert (snapshot_alert["subject_params"], snapshot_alert["value"]) == ({"number": "A001", "queue": "商事登记"}, 16)
+
+    for sent in (json.dumps(raised, ensure_ascii=False), json.dumps(snapshot_alert, ensure_ascii=False)):
+        assert ID_NUMBER not in sent and MOBILE not in sent
+    for communicator in (screen, reconnected):
+        await communicator.disconnect()
+
+
+def test_screens_get_only_the_details_a_subject_names(queue):
+    alert = Alert.objects.create(
+        center=queue.center,
+        kind=Alert.Kind.WAIT_TIMEOUT,
+        subject_key="ticket:1",
+        subject="A001（商事登记）已等候 16 分钟",
+        subject_params={"number": "A001", "queue": "商事登记", "mobile": MOBILE, "id_number": ID_NUMBER},
+        value=16,
+        opened_at=timezone.now(),
+    )
+    (payload,) = live_alert_summary(center_id=queue.center_id)["alerts"]
+    assert payload["subject_params"] == {"number": "A001", "queue": "商事登记"}
+    assert alert_message(alert_id=alert.pk)["alert"]["subject_params"] == {"number": "A001", "queue": "商事登记"}
+
+
+def test_the_big_screen_page_brings_the_alert_texts_in_its_own_language(client, queue):
+    boss = UserFactory(username="boss")
+    StaffMembership.objects.create(user=boss, center=queue.center, role=StaffRole.SUPERVISOR)
+    client.force_login(boss)
+    texts = {
+        language: client.get(f"/screen/{queue.center_id}/", HTTP_ACCEPT_LANGUAGE=language).context["alert_texts"]
+        for language in ("en", "zh-hans")
+    }
+    assert texts["en"]["kinds"]["wait_timeout"] == "Long wait"
+    assert texts["en"]["subjects"]["wait_timeout"] == "{number} ({queue}) has waited {value} minutes"
+    assert texts["en"]["subjects"]["zone_load"]["intake"] == "Zone {name}: {value} tickets in 15 minutes"
+    assert texts["zh-hans"]["kinds"]["queue_load"] == "号段预警"
+    assert texts["zh-hans"]["subjects"]["long_service"] == "{window} 号窗口办理 {number} 已 {value} 分钟"
+    assert texts["zh-hans"]["subjects"]["queue_load"]["waiting"] == "{prefix} 号段 {name}：等候 {value} 人"
 
 
 async def test_a_zone_display_gets_its_zone_only():

@@ -20,8 +20,16 @@ def make_hall():
     return queue, window, clerk
 
 
+class PatientCommunicator(WebsocketCommunicator):
+    """A screen's socket as the tests hold it: the snapshot is built on connect, which on a busy CI machine can take
+    longer than the default second."""
+
+    async def connect(self, timeout=5):
+        return await super().connect(timeout=timeout)
+
+
 def connect(path, user=None):
-    communicator = WebsocketCommunicator(router, path, headers=[(b"origin", b"http://testserver")])
+    communicator = PatientCommunicator(router, path, headers=[(b"origin", b"http://testserver")])
     if user is not None:
         communicator.scope["user"] = user
     return communicator

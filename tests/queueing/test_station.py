@@ -131,7 +131,7 @@ def test_the_worker_takes_a_number_with_channel_community_in_the_halls_queue(
 
 
 def test_the_sms_carries_the_live_ticket_link_which_opens_the_citizens_page(
-    zh, station, hall, queue, worker, settings, django_capture_on_commit_callbacks, caplog
+    zh, station, hall, queue, worker, settings, django_capture_on_commit_callbacks, caplog, eager_celery
 ):
     settings.HALL_PUBLIC_URL = "https://hall.example.gov.cn"
     caplog.set_level(logging.DEBUG)

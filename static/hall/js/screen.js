@@ -18,6 +18,10 @@
   var FIRST_HOUR = 7;      // the chart shows 7:00–20:00, widened to any hour with tickets
   var LAST_HOUR = 20;
   var SEVERITY_ORDER = { red: 0, yellow: 1 };
+  // Alerts come over the socket in the centre's language; the page has the kind labels and the subject patterns in
+  // its own (dashboards/views.py) and fills them from each alert's facts.
+  var alertTextsEl = document.getElementById("alert-texts");
+  var alertTexts = alertTextsEl ? JSON.parse(alertTextsEl.textContent) : {};
 
   var windows = {};
   var queues = {};
@@ -259,6 +263,28 @@
   /* ---- Alerts ticker: red before yellow, newest first; acknowledged ones dimmed ---- */
   function rank(severity) { return severity in SEVERITY_ORDER ? SEVERITY_ORDER[severity] : 9; }
 
+  function own(map, key) {
+    return map && typeof map === "object" && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
+  function alertKind(a) { return own(alertTexts.kinds, a.kind) || a.kind_label; }
+
+  /* The subject in the page's language; the payload's own text (the centre's language) when the alert lacks a fact
+     its pattern names, as rows raised before the facts were kept do, or when the kind is one this page does not know. */
+  function alertSubject(a) {
+    var params = a.subject_params;
+    var pattern = own(alertTexts.subjects, a.kind);
+    if (pattern && typeof pattern === "object") { pattern = own(pattern, own(params, "measure")); }
+    if (typeof pattern !== "string" || !pattern || !params || typeof params !== "object") { return a.subject; }
+    var complete = true;
+    var text = pattern.replace(/\{(\w+)\}/g, function (_, key) {
+      var value = key === "value" ? a.value : own(params, key);
+      if (value === undefined || value === null || value === "") { complete = false; return ""; }
+      return String(value);
+    });
+    return complete ? text : a.subject;
+  }
+
   function renderAlerts() {
     var list = Object.keys(alerts).map(function (id) { return alerts[id]; }).sort(function (a, b) {
       var bySeverity = rank(a.severity) - rank(b.severity);
@@ -288,8 +314,8 @@
       li.dataset.alert = a.id;
       li.dataset.severity = a.severity;
       li.appendChild(live.node("span", "bs-alert-time num", timeFormat.format(new Date(a.opened_at))));
-      li.appendChild(live.node("b", "bs-alert-kind", a.kind_label));
-      li.appendChild(live.node("span", "bs-alert-subject", a.subject));
+      li.appendChild(live.node("b", "bs-alert-kind", alertKind(a)));
+      li.appendChild(live.node("span", "bs-alert-subject", alertSubject(a)));
       if (a.state === "acknowledged" && a.acknowledged_by) {
         li.appendChild(live.node("span", "bs-alert-ack", live.format(t.acknowledgedBy, { name: a.acknowledged_by })));
       }
