@@ -76,11 +76,13 @@ def share_from(
     share: Share = {}
     called = called_at is not None
     wait = _microseconds(called_at - issued_at) if called else 0
-    issue_hour = timezone.localtime(issued_at).hour
+    # The hall's own time zone, never a zone a request may have activated: the counters are the same for everyone.
+    zone = timezone.get_default_timezone()
+    issue_hour = issued_at.astimezone(zone).hour
     if first or called:
         _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, issue_hour), (int(first), int(called), wait, 0))
     if status == Ticket.Status.FINISHED and finished_at is not None:
-        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, timezone.localtime(finished_at).hour), (0, 0, 0, 1))
+        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, finished_at.astimezone(zone).hour), (0, 0, 0, 1))
         if window_id is not None:
             service = _microseconds(finished_at - called_at) if called else 0
             _add(share, (WINDOW_DAY, center_id, window_id, service_date), (1, service))
