@@ -5,6 +5,20 @@ import pytest
 from tests.embedded_server import demo_center_id, hall_server  # noqa: F401 (fixtures for browser and system tests)
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
+# Whole directories that start servers or browsers: slow by nature, like the tests marked `slow`.
+_SLOW_DIRECTORIES = ("browser", "system")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A developer's plain `pytest` leaves the slow tests out (browsers, servers, many threads); CI runs every test
+    (HALL_REQUIRE_ALL=1), and so does HALL_RUN_SLOW=1."""
+    if "1" in (os.environ.get("HALL_REQUIRE_ALL"), os.environ.get("HALL_RUN_SLOW")):
+        return
+    skip = pytest.mark.skip(reason="slow: CI runs it; HALL_RUN_SLOW=1 runs it here")
+    for item in items:
+        if item.get_closest_marker("slow") or item.path.parent.name in _SLOW_DIRECTORIES:
+            item.add_marker(skip)
+
 
 @pytest.fixture
 def queue(db):
