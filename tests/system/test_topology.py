@@ -171,7 +171,8 @@ def hall(servers, fresh_database, tmp_path_factory, request):
                 pytest.fail(f"{', '.join(dead)} exited during start-up\n{hall.tails()}")
             if time.monotonic() > deadline:
                 pytest.fail(f"/readyz of {waiting} did not answer 200 within 30 s\n{hall.tails()}")
-            with suppress(requests.ConnectionError):
+            # Refused, or accepted but not answered yet while the server loads: both mean "not ready yet".
+            with suppress(requests.ConnectionError, requests.Timeout):
                 if http.get(f"{waiting[0]}/readyz", timeout=2).status_code == 200:
                     waiting.pop(0)
                     continue
