@@ -22,10 +22,6 @@ def _minutes(value) -> float | None:
     return round(value.total_seconds() / 60, 1)
 
 
-def center_totals(*, center_id: int) -> dict:
-    return figures.center_totals(center_id=center_id)
-
-
 def window_tiles(
     *,
     center_id: int,
@@ -345,7 +341,7 @@ def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id:
     delta = {
         "type": kind,
         "ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status, "queue_id": ticket.queue_id},
-        "totals": center_totals(center_id=center_id),
+        "totals": figures.center_totals(center_id=center_id),
         "queues": queue_waiting(center_id=center_id, queue_ids=[ticket.queue_id]),
     }
     delta["windows"], delta["levels"] = window_tiles_and_levels(
@@ -362,7 +358,12 @@ def queue_delta(*, queue_id: int, center_id: int) -> dict:
 
 def window_delta(*, window_id: int, center_id: int) -> dict:
     tiles, levels = window_tiles_and_levels(center_id=center_id, window_ids=[window_id])
-    return {"type": "window.changed", "windows": tiles, "levels": levels, "totals": center_totals(center_id=center_id)}
+    return {
+        "type": "window.changed",
+        "windows": tiles,
+        "levels": levels,
+        "totals": figures.center_totals(center_id=center_id),
+    }
 
 
 def active_center_ids() -> list[int]:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hall.locks import lock_for_transaction
 from queueing.models import Center, QueueHourFlow, Ticket, WindowDayFlow
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,7 @@ QUEUE_HOUR, WINDOW_DAY = "q", "w"  # key kinds, in lock order
 Share = dict[tuple, tuple[int, ...]]
 NO_SHARE: Share = {}
 
-# PostgreSQL advisory lock class of the counters: writers share it per centre, a rebuild holds it alone.
-_LOCK_CLASS = 7301
+# The counters' lock is one per centre ("flow:<id>"): writers share it, a rebuild holds it alone.
 
 
 def _microseconds(delta: timedelta) -> int:
@@ -127,12 +127,8 @@ def difference(before: Share, after: Share) -> Share:
 
 
 def _lock(center_ids, *, alone: bool) -> None:
-    if connection.vendor != "postgresql":
-        return  # SQLite writes one transaction at a time (transaction_mode IMMEDIATE)
-    function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        for center_id in sorted(set(center_ids)):
-            cursor.execute(f"SELECT {function}(%s, %s)", [_LOCK_CLASS, center_id])
+    for center_id in sorted(set(center_ids)):
+        lock_for_transaction(f"flow:{center_id}", shared=not alone)
 
 
 def _upsert(cursor, key: tuple, figures: tuple[int, ...]) -> None:

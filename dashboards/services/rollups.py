@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from dashboards.history import (
 )
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
 from hall.errors import DomainError
+from hall.locks import lock_for_transaction
 from queueing.models import Center, Ticket
 
 # Days back the periodic job looks for days with tickets but no rollup (a hall that was off, a failed run).
@@ -113,10 +114,7 @@ def stats_rollup_center_day(*, center_id: int, date: datetime.date) -> RollupCou
     periodic job and a backfill) take turns, so the second replaces the first's rows instead of adding to them;
     SQLite needs no lock, the hall opens its transactions IMMEDIATE.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            key = f"rollup:{center_id}:{date.isoformat()}"
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    lock_for_transaction(f"rollup:{center_id}:{date.isoformat()}")
     return _rollup_center_day(center_id=center_id, date=date, now=timezone.now())
 
 

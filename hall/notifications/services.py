@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from hall import identity, pii
+from hall.locks import lock_for_transaction
 
 from . import backends, selectors
 from .errors import NotificationError, PermanentDeliveryError
@@ -218,6 +219,4 @@ def _lock_recipient(mobile_hash: str) -> None:
 
     SQLite needs nothing: the hall opens its transactions IMMEDIATE, so writers are serialised already.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"sms:{mobile_hash}"])
+    lock_for_transaction(f"sms:{mobile_hash}")

@@ -1,8 +1,7 @@
 """What every queue service needs: row locks, the sign-in check, the per-centre settings, the event log."""
 
-from django.db import connection
-
 from hall.audit import audit_record
+from hall.locks import lock_for_transaction
 from queueing.errors import NotSignedIn
 from queueing.models import CenterSettings, Ticket, TicketEvent, Window, WindowSession
 
@@ -37,7 +36,4 @@ def audit_window(action: str, *, window: Window, actor, request=None, **detail) 
 
 def lock_identity(identity_hash: str) -> None:
     """Serialise issues for one person, so that two kiosks cannot both slip under the per-person limits."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [identity_hash])
-    # SQLite: every write transaction begins IMMEDIATE, which already serialises writers.
+    lock_for_transaction(identity_hash)
