@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CitizenProfile, CompanyAgent, User
+from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, User
 
 
 @admin.register(User)
@@ -36,3 +36,9 @@ class CitizenProfileAdmin(admin.ModelAdmin):
 class CompanyAgentAdmin(admin.ModelAdmin):
     list_display = ["company_name", "uscc", "user", "is_legal_representative", "created_at"]
     search_fields = ["company_name", "uscc"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "center", "role", "department"]
+    list_filter = ["center", "role"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from centers.models import Center, Department
 from hall import identity
 from hall.pii import BlindIndexField, EncryptedField
 
@@ -100,3 +101,31 @@ class OneTimeCode(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffRole(models.TextChoices):
+    CLERK = "clerk", _("Window clerk")
+    SUPERVISOR = "supervisor", _("Hall supervisor")
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    CENTER_ADMIN = "center_admin", _("Centre administrator")
+
+
+class StaffMembership(models.Model):
+    """A role of a staff member in one centre (and, for a department head, one department)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="staff")
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "center", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.center} · {self.get_role_display()}"

@@ -7,8 +7,8 @@ included (a paused window counts itself, so its level says what it would share o
 
     idle 空闲         nobody waiting for it and no ticket at the window
     normal 正常       below the busy threshold
-    busy 繁忙         ≥ `CenterSettings.busy_from_waiting` waiting per open window
-    congested 拥堵    ≥ `CenterSettings.congested_from_waiting` waiting per open window
+    busy 繁忙         ≥ `QueueingSettings.busy_from_waiting` waiting per open window
+    congested 拥堵    ≥ `QueueingSettings.congested_from_waiting` waiting per open window
 
 A threshold of 0 is switched off. A closed window has no level.
 """
@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from queueing.models import CenterSettings, Ticket, Window, WindowQueue
+from queueing.models import QueueingSettings, Ticket, Window, WindowQueue
 from queueing.selectors import center_settings_or_default
 
 IDLE, NORMAL, BUSY, CONGESTED = "idle", "normal", "busy", "congested"
@@ -34,7 +34,7 @@ class Thresholds:
     congested_from_waiting: int
 
     @classmethod
-    def of(cls, settings: CenterSettings) -> "Thresholds":
+    def of(cls, settings: QueueingSettings) -> "Thresholds":
         return cls(settings.busy_from_waiting, settings.congested_from_waiting)
 
     def as_dict(self) -> dict:
@@ -177,7 +177,7 @@ def window_loads(
     center_id: int,
     windows: list,
     serving_window_ids: set[int],
-    settings: CenterSettings | None = None,
+    settings: QueueingSettings | None = None,
     waiting: list[WaitingGroup] | None = None,
 ) -> dict[int, WindowLoad]:
     """The load of each of `windows` (Window instances or rows with id, kind and state), which must be every window

@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
+from accounts.models import StaffRole
 from dashboards.alert_selectors import alert_subject, live_alerts
 from dashboards.models import Alert
 from dashboards.selectors import waiting_per_queue
-from queueing.models import Queue, StaffRole, Ticket, Window, WindowQueue, WindowSession
+from queueing.models import Queue, Ticket, Window, WindowQueue, WindowSession
 
 
 @dataclass

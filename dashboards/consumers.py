@@ -5,9 +5,9 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from centers.models import Center, Zone
 from dashboards import citizen, selectors
 from dashboards.groups import center_group, queue_group, supervisor_group, zone_group
-from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
 FORBIDDEN = 4403

@@ -40,9 +40,10 @@ from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import StaffMembership
+from centers.models import Center, Department, Zone
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
-from matters.models import Department
-from queueing.models import Center, StaffMembership, Ticket, Window, Zone
+from queueing.models import Ticket, Window
 from queueing.permissions import supervised_center_ids
 
 MAX_RANGE_DAYS = 366

@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from queueing.models import Center, Queue, Ticket, Window, Zone
+from centers.models import Center, Zone
+from queueing.models import Queue, Ticket, Window
 
 
 class Alert(models.Model):
@@ -116,7 +117,7 @@ class DailyQueueStat(models.Model):
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="+")
     queue = models.ForeignKey(Queue, verbose_name=_("queue"), on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
-        "matters.Department",
+        "centers.Department",
         verbose_name=_("department"),
         null=True,
         blank=True,
@@ -161,7 +162,7 @@ class DailyWindowStat(models.Model):
     )
     zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
-        "matters.Department",
+        "centers.Department",
         verbose_name=_("department"),
         null=True,
         blank=True,

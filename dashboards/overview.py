@@ -4,9 +4,11 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import StaffMembership
+from centers.models import Center
 from dashboards import busyness, figures
 from dashboards.models import Alert
-from queueing.models import Center, CenterSettings, StaffMembership, Window
+from queueing.models import QueueingSettings, Window
 from queueing.permissions import supervised_center_ids
 
 
@@ -85,7 +87,7 @@ def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict
         )
         .order_by()
     }
-    settings = {s.center_id: s for s in CenterSettings.objects.filter(center_id__in=ids)}
+    settings = {s.center_id: s for s in QueueingSettings.objects.filter(center_id__in=ids)}
 
     rows = []
     for center, depth in _tree_order(centers):
@@ -93,7 +95,7 @@ def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict
         w = windows.get(center.id, {})
         a = alerts.get(center.id, {})
         waiting, open_windows = t.waiting, w.get("open", 0)
-        thresholds = busyness.Thresholds.of(settings.get(center.id) or CenterSettings(center_id=center.id))
+        thresholds = busyness.Thresholds.of(settings.get(center.id) or QueueingSettings(center_id=center.id))
         red, yellow = a.get("red", 0), a.get("yellow", 0)
         rows.append(
             {

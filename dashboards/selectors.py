@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from centers.models import Center, Zone
 from dashboards import busyness, figures
 from dashboards.alert_selectors import live_alert_summary
 from dashboards.models import Alert
 from hall.notifications.models import MessageTemplate
-from queueing.models import Center, CenterSettings, Queue, Ticket, TicketEvent, Window, Zone
+from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.selectors import center_settings_or_default
 
 
@@ -27,7 +28,7 @@ def window_tiles(
     center_id: int,
     window_ids: list[int] | None = None,
     zone_id: int | None = None,
-    settings: CenterSettings | None = None,
+    settings: QueueingSettings | None = None,
 ) -> list[dict]:
     """A tile per window: state, current ticket, today's figures and its busyness (dashboards/busyness.py).
 
@@ -49,7 +50,7 @@ def window_tiles_and_levels(
     center_id: int,
     window_ids: list[int] | None = None,
     zone_id: int | None = None,
-    settings: CenterSettings | None = None,
+    settings: QueueingSettings | None = None,
     waiting: list[busyness.WaitingGroup] | None = None,
 ) -> tuple[list[dict], dict[str, list]]:
     """The tiles asked for, and the busyness of every window of the centre in compact form

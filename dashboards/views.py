@@ -4,10 +4,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from centers.models import Center, Zone
 from dashboards import citizen
 from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
 from dashboards.models import Alert
-from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
 

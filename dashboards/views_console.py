@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from centers.models import Center
 from dashboards import console, services
 from dashboards.models import Alert
 from hall.errors import DomainError
 from queueing import services as queue_services
-from queueing.models import Center, Queue, Window
+from queueing.models import Queue, Window
 from queueing.permissions import may_supervise
 
 

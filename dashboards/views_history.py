@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from centers.models import Center, Department, Zone
 from dashboards.history import (
     DAY,
     MAX_RANGE_DAYS,
@@ -25,8 +26,6 @@ from dashboards.history import (
     history_report,
     watchable_centers,
 )
-from matters.models import Department
-from queueing.models import Center, Zone
 from queueing.permissions import may_watch_center
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "hall",
     "hall.notifications",
+    "centers",
     "accounts",
     "licenses",
     "matters",

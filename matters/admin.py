@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from matters.models import Department, Fee, Material, Matter
-
-
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "short_name", "phone"]
-    search_fields = ["code", "name"]
+from matters.models import Fee, Material, Matter
 
 
 class MaterialInline(admin.TabularInline):

@@ -1,24 +1,11 @@
-"""The catalogue of matters (事项) and the departments that own them."""
+"""The catalogue of matters (事项): their guides, materials and fees."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Department(models.Model):
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    short_name = models.CharField(_("short name"), max_length=20, blank=True)
-    phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
+from centers.models import Department
 
 
 class MatterType(models.TextChoices):

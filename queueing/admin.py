@@ -1,40 +1,29 @@
 from django.contrib import admin
 
+from centers.admin import CenterAdmin
 from hall.admin import ReadOnlyAdmin
 from queueing.models import (
     Appointment,
     AppointmentSlot,
-    Center,
-    CenterSettings,
     Queue,
-    StaffMembership,
+    QueueingSettings,
     Ticket,
     TicketEvent,
     Window,
     WindowQueue,
     WindowSession,
-    Zone,
 )
 
 
-class CenterSettingsInline(admin.StackedInline):
-    model = CenterSettings
+class QueueingSettingsInline(admin.StackedInline):
+    model = QueueingSettings
     can_delete = False
     extra = 1
     max_num = 1
 
 
-@admin.register(Center)
-class CenterAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    search_fields = ["code", "name"]
-    inlines = [CenterSettingsInline]
-
-
-@admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "center", "floor", "sort_order"]
-    list_filter = ["center"]
+# The centre's page in the admin shows its queueing settings: registered from here, as centers knows no queue.
+CenterAdmin.inlines = [*CenterAdmin.inlines, QueueingSettingsInline]
 
 
 @admin.register(Queue)
@@ -54,12 +43,6 @@ class WindowAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "center", "zone", "kind", "state", "department"]
     list_filter = ["center", "kind", "state"]
     inlines = [WindowQueueInline]
-
-
-@admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "center", "role", "department"]
-    list_filter = ["center", "role"]
 
 
 @admin.register(WindowSession)

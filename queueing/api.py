@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from centers.models import Center
 from queueing import permissions, selectors, services
-from queueing.models import Appointment, AppointmentSlot, Center, Queue, Ticket, Window
+from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
 
 
 class CenterSerializer(serializers.ModelSerializer):

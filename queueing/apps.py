@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class QueueingConfig(AppConfig):
     name = "queueing"
     verbose_name = _("Queueing")
-
-    def ready(self):
-        from queueing import receivers  # noqa: F401  (audit of role changes)

@@ -18,8 +18,9 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from centers.models import Center
 from hall.locks import lock_for_transaction
-from queueing.models import Center, QueueHourFlow, Ticket, WindowDayFlow
+from queueing.models import QueueHourFlow, Ticket, WindowDayFlow
 
 logger = logging.getLogger(__name__)
 

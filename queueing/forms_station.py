@@ -11,10 +11,11 @@ from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from centers.models import Center
 from hall import identity, pii
 from queueing import selectors
 from queueing.kiosk import KIOSK_KEY_RE
-from queueing.models import Center, Queue
+from queueing.models import Queue
 
 KEPT_SALT = "queueing.station-kept"
 KEPT_MAX_AGE = 15 * 60

@@ -15,8 +15,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from centers.models import Center, Zone
 from matters.models import Matter
-from queueing.models import Center, Queue, Ticket, Zone
+from queueing.models import Queue, Ticket
 from queueing.tokens import citizen_ticket_token
 
 # Idempotency keys of kiosks, stations and other devices: what a retried request sends again.

@@ -1,4 +1,4 @@
-"""Sites, queues, windows and tickets of the hall."""
+"""Queues, windows and tickets of the hall, and each centre's queueing settings."""
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -6,33 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from centers.models import Center, Department, Zone
 from hall.pii import EncryptedField
-from matters.models import Department, Matter
-
-
-class Center(models.Model):
-    class Level(models.TextChoices):
-        CITY = "city", _("City centre")
-        DISTRICT = "district", _("District centre")
-        SUB_CENTER = "sub", _("Sub-centre")
-        STREET = "street", _("Street service centre")
-        COMMUNITY = "community", _("Community station")
-
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.DISTRICT)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("centre")
-        verbose_name_plural = _("centres")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
+from matters.models import Matter
 
 
 def default_priority_groups() -> list[dict]:
@@ -47,10 +23,12 @@ def default_priority_groups() -> list[dict]:
     ]
 
 
-class CenterSettings(models.Model):
-    """Local practice of one centre: the values DOMAIN.md gives as defaults, editable in the admin."""
+class QueueingSettings(models.Model):
+    """How one centre queues and calls (local practice, editable in the admin; defaults in docs/domain.md)."""
 
-    center = models.OneToOneField(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="settings")
+    center = models.OneToOneField(
+        Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="queueing_settings"
+    )
     recall_limit = models.PositiveSmallIntegerField(_("recalls before a no-show"), default=2)
     reactivate_within_minutes = models.PositiveSmallIntegerField(
         _("no-show can be reactivated within (min)"), default=30
@@ -87,8 +65,8 @@ class CenterSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = _("centre settings")
-        verbose_name_plural = _("centre settings")
+        verbose_name = _("queueing settings")
+        verbose_name_plural = _("queueing settings")
 
     def __str__(self):
         return str(self.center)
@@ -97,23 +75,6 @@ class CenterSettings(models.Model):
         """Lower is called first; normal tickets come after every group."""
         codes = [g["code"] for g in self.priority_groups]
         return codes.index(group) + 1 if group in codes else Ticket.NORMAL_PRIORITY
-
-
-class Zone(models.Model):
-    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="zones")
-    code = models.CharField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=100)
-    floor = models.CharField(_("floor"), max_length=20, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("zone")
-        verbose_name_plural = _("zones")
-        ordering = ["center", "sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["center", "code"], name="zone_code_unique_in_center")]
-
-    def __str__(self):
-        return self.name
 
 
 class Queue(models.Model):
@@ -207,34 +168,6 @@ class WindowQueue(models.Model):
             return  # the missing field has its own "required" error
         if window.center_id != queue.center_id:
             raise ValidationError({"queue": _("A window serves only queues of its own centre.")})
-
-
-class StaffRole(models.TextChoices):
-    CLERK = "clerk", _("Window clerk")
-    SUPERVISOR = "supervisor", _("Hall supervisor")
-    DEPARTMENT_HEAD = "department_head", _("Department head")
-    CENTER_ADMIN = "center_admin", _("Centre administrator")
-
-
-class StaffMembership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
-    )
-    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="staff")
-    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
-    )
-
-    class Meta:
-        verbose_name = _("staff membership")
-        verbose_name_plural = _("staff memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "center", "role"], name="membership_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} · {self.center} · {self.get_role_display()}"
 
 
 class WindowSession(models.Model):

@@ -1,6 +1,8 @@
 """Who may act where. Staff roles are scoped by centre (and its sub-sites) and, for department heads, by department."""
 
-from queueing.models import Center, StaffMembership, StaffRole, Window
+from accounts.models import StaffMembership, StaffRole
+from centers.models import Center
+from queueing.models import Window
 
 SUPERVISING_ROLES = (StaffRole.SUPERVISOR, StaffRole.CENTER_ADMIN)
 

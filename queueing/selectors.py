@@ -6,14 +6,13 @@ from datetime import timedelta
 from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from accounts.models import StaffMembership, StaffRole
 from queueing import permissions
 from queueing.models import (
     Appointment,
     AppointmentSlot,
-    CenterSettings,
     Queue,
-    StaffMembership,
-    StaffRole,
+    QueueingSettings,
     Ticket,
     Window,
     WindowQueue,
@@ -143,9 +142,9 @@ def missed_tickets(*, center_id: int, limit: int = 10) -> list[Ticket]:
     )
 
 
-def center_settings_or_default(*, center_id: int) -> CenterSettings:
+def center_settings_or_default(*, center_id: int) -> QueueingSettings:
     """The centre's settings, or the defaults of DOMAIN.md when none were saved (a read never writes)."""
-    return CenterSettings.objects.filter(center_id=center_id).first() or CenterSettings(center_id=center_id)
+    return QueueingSettings.objects.filter(center_id=center_id).first() or QueueingSettings(center_id=center_id)
 
 
 def open_slots(*, queue: Queue, date) -> QuerySet[AppointmentSlot]:

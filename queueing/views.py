@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from centers.models import Center
 from hall.audit import client_address
 from hall.errors import DomainError
 from hall.ratelimit import ensure_within_rate
@@ -34,7 +35,7 @@ from queueing.kiosk import (
     ticket_qr_url,
     ticket_token,
 )
-from queueing.models import Center, Queue, Ticket, Window
+from queueing.models import Queue, Ticket, Window
 
 
 def _posted_id(request, name: str) -> int | None:

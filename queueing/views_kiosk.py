@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from centers.models import Center
 from hall.audit import client_address
 from hall.errors import DomainError
 from hall.ratelimit import ensure_within_rate
 from queueing import services
 from queueing.kiosk import KIOSK_KEY_RE, ticket_token
-from queueing.models import Center, Ticket
+from queueing.models import Ticket
 
 CHECK_IN_CODE_RE = re.compile(r"\d{6}")  # what `appointment_book` hands out
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.views import citizen_required
+from centers.models import Center
 from hall.errors import DomainError
 from queueing import selectors, services
-from queueing.models import Appointment, AppointmentSlot, Center, Queue, Ticket
+from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
 from queueing.tokens import citizen_ticket_token
 
 BOOKING_DAYS = 7

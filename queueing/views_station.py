@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from centers.models import Center
 from hall import identity
 from hall.errors import DomainError
 from queueing import permissions, selectors, services
 from queueing.forms_station import StationIssueForm
 from queueing.kiosk import kiosk_zones, qr_svg, search_index, ticket_id_from_token, ticket_qr_url, ticket_token
-from queueing.models import Center, Ticket
+from queueing.models import Ticket
 
 
 def station_halls(station: Center) -> list[Center]:

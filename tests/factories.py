@@ -5,8 +5,10 @@ from zoneinfo import ZoneInfo
 import factory
 from django.contrib.auth import get_user_model
 
-from matters.models import CaseType, Department, Matter, MatterType, ServiceObject, ServiceScope
-from queueing.models import Center, Queue, StaffMembership, StaffRole, Ticket, Window, WindowQueue, Zone
+from accounts.models import StaffMembership, StaffRole
+from centers.models import Center, Department, Zone
+from matters.models import CaseType, Matter, MatterType, ServiceObject, ServiceScope
+from queueing.models import Queue, Ticket, Window, WindowQueue
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CitizenProfile, User
+from centers.models import Center
 from hall.audit import Action, audit_record
 from hall.notifications.services import notification_send
-from queueing.models import Center
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def pages_for(profile) -> dict[str, list[str]]:
             profile_admin,
             "/admin/notifications/notification/",
             "/admin/hall/auditentry/",
-            "/admin/queueing/staffmembership/",
+            "/admin/accounts/staffmembership/",
             f"/screen/{center.pk}/",
             "/api/v1/centers/",
             f"/api/v1/centers/{center.pk}/queues/",

@@ -71,20 +71,12 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from accounts.models import CitizenProfile, CompanyAgent, User
+from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
+from centers.models import Center
 from dashboards.models import Alert
 from queueing import services
 from queueing.kiosk import ticket_token as kiosk_ticket_token
-from queueing.models import (
-    Appointment,
-    AppointmentSlot,
-    Center,
-    Queue,
-    StaffMembership,
-    StaffRole,
-    Ticket,
-    Window,
-)
+from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
 from queueing.tokens import citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory

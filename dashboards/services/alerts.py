@@ -5,13 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import StaffMembership, StaffRole
 from dashboards import events
 from dashboards.alert_selectors import stored_subject
 from dashboards.models import Alert
 from hall.audit import Action, audit_record
 from hall.errors import Conflict, DomainError, NotAllowed
 from hall.notifications.services import notification_send
-from queueing.models import StaffMembership, StaffRole
 from queueing.permissions import may_supervise
 
 

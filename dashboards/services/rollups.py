@@ -13,6 +13,7 @@ from django.db.models import Count, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers.models import Center
 from dashboards.history import (
     ISSUED,
     SERVED,
@@ -26,7 +27,7 @@ from dashboards.history import (
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
 from hall.errors import DomainError
 from hall.locks import lock_for_transaction
-from queueing.models import Center, Ticket
+from queueing.models import Ticket
 
 # Days back the periodic job looks for days with tickets but no rollup (a hall that was off, a failed run).
 ROLLUP_CATCH_UP_DAYS = 7

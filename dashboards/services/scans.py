@@ -10,19 +10,20 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers.models import Zone
 from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING
 from dashboards.models import Alert
 from dashboards.services.alerts import alert_close_by_itself, alert_raise, alert_update_severity
 from dashboards.thresholds import highest, warning_level
-from queueing.models import CenterSettings, Queue, Ticket, Zone
+from queueing.models import Queue, QueueingSettings, Ticket
 
 INTAKE_PERIOD = timedelta(minutes=15)
 
 
-def _settings_by_center(center_ids) -> dict[int, CenterSettings]:
+def _settings_by_center(center_ids) -> dict[int, QueueingSettings]:
     center_ids = set(center_ids)
-    found = {s.center_id: s for s in CenterSettings.objects.filter(center_id__in=center_ids)}
-    return {center_id: found.get(center_id) or CenterSettings(center_id=center_id) for center_id in center_ids}
+    found = {s.center_id: s for s in QueueingSettings.objects.filter(center_id__in=center_ids)}
+    return {center_id: found.get(center_id) or QueueingSettings(center_id=center_id) for center_id in center_ids}
 
 
 def _minutes_since(moment, now) -> int:

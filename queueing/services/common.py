@@ -3,11 +3,11 @@
 from hall.audit import audit_record
 from hall.locks import lock_for_transaction
 from queueing.errors import NotSignedIn
-from queueing.models import CenterSettings, Ticket, TicketEvent, Window, WindowSession
+from queueing.models import QueueingSettings, Ticket, TicketEvent, Window, WindowSession
 
 
-def center_settings(center_id: int) -> CenterSettings:
-    settings, _created = CenterSettings.objects.get_or_create(center_id=center_id)
+def center_settings(center_id: int) -> QueueingSettings:
+    settings, _created = QueueingSettings.objects.get_or_create(center_id=center_id)
     return settings
 
 

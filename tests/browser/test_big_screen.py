@@ -34,7 +34,8 @@ from django.utils import timezone
 from dashboards.models import Alert
 from dashboards.services import alerts as alert_services, scans
 from queueing import services
-from queueing.models import Center, Queue, Ticket, Window
+from centers.models import Center
+from queueing.models import Queue, Ticket, Window
 
 rng = random.Random(7)
 Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))
@@ -254,7 +255,6 @@ from django.utils import timezone, translation
 from dashboards.models import Alert
 from dashboards.services import scans
 from queueing import services
-from queueing.models import Center, Queue, Ticket
 
 translation.activate("zh-hans")
 queue = Queue.objects.get(center__code="DEMO", prefix="G")

@@ -11,12 +11,14 @@ from channels.db import database_sync_to_async
 from django.apps import apps as django_apps
 from django.utils import timezone, translation
 
+from accounts.models import StaffMembership, StaffRole
+from centers.models import Zone
 from dashboards import services
 from dashboards.alert_selectors import LIVE_SHOWN, alert_message, live_alert_summary
 from dashboards.models import Alert
 from hall.notifications.models import MessageTemplate
 from queueing import services as queue_services
-from queueing.models import StaffMembership, StaffRole, Ticket, Zone
+from queueing.models import Ticket
 from tests.dashboards.test_consumers import connect, make_hall, receive_until
 from tests.factories import UserFactory
 
@@ -177,10 +179,10 @@ async def test_a_new_ticket_moves_the_level_of_every_window_sharing_its_queue():
 
     @database_sync_to_async
     def second_window():
-        from queueing.models import CenterSettings
+        from queueing.models import QueueingSettings
         from tests.factories import WindowFactory, clerk_of
 
-        CenterSettings.objects.create(center=queue.center, busy_from_waiting=1, congested_from_waiting=50)
+        QueueingSettings.objects.create(center=queue.center, busy_from_waiting=1, congested_from_waiting=50)
         other = WindowFactory(center=queue.center, zone=queue.zone, number=6, serves=[queue])
         queue_services.window_sign_in(window=other, clerk=clerk_of(queue.center, username="second"))
         return other

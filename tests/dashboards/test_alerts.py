@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from accounts.models import StaffMembership, StaffRole
 from dashboards import services
 from dashboards.alert_selectors import alert_subject
 from dashboards.models import Alert
@@ -14,7 +15,7 @@ from hall.errors import Conflict, NotAllowed
 from hall.models import AuditEntry
 from hall.notifications.models import Notification
 from queueing import services as queue_services
-from queueing.models import CenterSettings, StaffMembership, StaffRole, Ticket
+from queueing.models import QueueingSettings, Ticket
 from tests.factories import CenterFactory, MatterFactory, QueueFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_a_queue_may_set_its_own_timeout(queue):
 
 
 def test_a_long_service_raises_once_and_clears_when_the_ticket_is_finished(queue, window, clerk):
-    CenterSettings.objects.create(center=queue.center, long_service_minutes=30)
+    QueueingSettings.objects.create(center=queue.center, long_service_minutes=30)
     with at(0):
         issue(queue)
         queue_services.window_sign_in(window=window, clerk=clerk)
@@ -132,7 +133,7 @@ def queue_alert(queue):
 
 
 def test_queue_warnings_step_up_and_down_with_hysteresis(queue, window, clerk):
-    CenterSettings.objects.create(
+    QueueingSettings.objects.create(
         center=queue.center,
         queue_yellow_waiting=5,
         queue_red_waiting=10,
@@ -168,7 +169,7 @@ def test_queue_warnings_step_up_and_down_with_hysteresis(queue, window, clerk):
 
 
 def test_a_zone_warning_adds_up_its_queues(queue):
-    CenterSettings.objects.create(
+    QueueingSettings.objects.create(
         center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, zone_yellow_waiting=6, zone_red_waiting=50
     )
     other = QueueFactory(center=queue.center, zone=queue.zone, prefix="B")
@@ -181,7 +182,7 @@ def test_a_zone_warning_adds_up_its_queues(queue):
 
 
 def test_intake_per_fifteen_minutes_counts_recent_tickets_only(queue):
-    CenterSettings.objects.create(
+    QueueingSettings.objects.create(
         center=queue.center, queue_yellow_waiting=0, queue_red_waiting=0, queue_yellow_intake=3
     )
     with at(0):
@@ -243,7 +244,7 @@ def test_a_supervisor_of_another_centre_cannot_act_here(queue):
 
 
 def test_an_alert_raised_in_chinese_reads_in_the_language_of_whoever_reads_it(queue):
-    CenterSettings.objects.create(
+    QueueingSettings.objects.create(
         center=queue.center, queue_yellow_waiting=3, queue_red_waiting=10, zone_yellow_waiting=0, zone_red_waiting=0
     )
     with translation.override("zh-hans"):
@@ -264,7 +265,7 @@ def test_an_alert_raised_in_chinese_reads_in_the_language_of_whoever_reads_it(qu
 
 
 def test_a_renamed_queue_renames_its_live_warning_at_the_next_scan(queue):
-    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=2, zone_yellow_waiting=0)
+    QueueingSettings.objects.create(center=queue.center, queue_yellow_waiting=2, zone_yellow_waiting=0)
     issue(queue, 2)
     services.alerts_scan_load()
     queue.name = "企业开办"

@@ -10,7 +10,7 @@ from dashboards import busyness
 from dashboards.busyness import BUSY, CONGESTED, IDLE, NORMAL, Thresholds, busyness_level
 from dashboards.selectors import window_tiles
 from queueing import services
-from queueing.models import CenterSettings, Ticket, Window
+from queueing.models import QueueingSettings, Ticket, Window
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -74,7 +74,7 @@ def hall(db):
     """Queues A and B; window 1 serves A, window 2 serves B, window 3 is a general window."""
     a = QueueFactory(prefix="A")
     b = QueueFactory(prefix="B", center=a.center, zone=a.zone)
-    CenterSettings.objects.create(center=a.center, busy_from_waiting=2, congested_from_waiting=4)
+    QueueingSettings.objects.create(center=a.center, busy_from_waiting=2, congested_from_waiting=4)
     WindowFactory(center=a.center, zone=a.zone, number=1, serves=[a], state=Window.State.OPEN)
     WindowFactory(center=a.center, zone=a.zone, number=2, serves=[b], state=Window.State.OPEN)
     WindowFactory(center=a.center, zone=a.zone, number=3, kind=Window.Kind.GENERAL, state=Window.State.OPEN)

@@ -7,10 +7,11 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.utils import timezone, translation
 
+from accounts.models import StaffMembership, StaffRole
 from dashboards import services
 from dashboards.models import Alert
 from queueing import services as queue_services
-from queueing.models import CenterSettings, StaffMembership, StaffRole, Ticket, Window
+from queueing.models import QueueingSettings, Ticket, Window
 from tests.factories import CenterFactory, UserFactory, WindowFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_pausing_intake_without_a_reason_is_refused(signed_in, queue):
 
 
 def test_an_alert_raised_in_chinese_reads_in_the_language_of_the_console(signed_in, queue):
-    CenterSettings.objects.create(center=queue.center, queue_yellow_waiting=0, zone_yellow_waiting=0)
+    QueueingSettings.objects.create(center=queue.center, queue_yellow_waiting=0, zone_yellow_waiting=0)
     with translation.override("zh-hans"):
         queue_services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16), tick=False):

@@ -14,12 +14,13 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import StaffMembership, StaffRole
 from dashboards import tasks
 from dashboards.history import HistoryFilters, history_report
 from dashboards.models import DailyQueueStat, DailyWindowStat
 from dashboards.services.rollups import stats_rollup_day, stats_rollup_recent_days
 from queueing import services
-from queueing.models import StaffMembership, StaffRole, Ticket
+from queueing.models import Ticket
 from tests.factories import (
     CenterFactory,
     DepartmentFactory,

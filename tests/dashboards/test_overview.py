@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import StaffMembership, StaffRole, User
 from dashboards.models import Alert
 from dashboards.overview import city_overview, watched_center_ids
 from queueing import services
-from queueing.models import StaffMembership, StaffRole, Ticket, Window
+from queueing.models import Ticket, Window
 from tests.factories import CenterFactory, QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from hall.errors import DomainError
 from hall.models import AuditEntry
 from queueing import services
 from queueing.errors import QueueClosed, TicketNotActive, WindowNotOpen
-from queueing.models import CenterSettings, Ticket, TicketEvent, Window
+from queueing.models import QueueingSettings, Ticket, TicketEvent, Window
 from tests.factories import QueueFactory, WindowFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -179,7 +179,7 @@ def test_staff_grant_priority_groups_kiosks_cannot(queue, open_window, clerk):
 
 
 def test_group_order_is_a_setting_of_the_centre(queue, open_window, clerk):
-    settings = CenterSettings.objects.create(center=queue.center)
+    settings = QueueingSettings.objects.create(center=queue.center)
     settings.priority_groups = [{"code": "pregnant", "label": "孕妇"}, {"code": "military", "label": "军人"}]
     settings.save()
     veteran = issue(queue, priority_group="military", channel=Ticket.Channel.DESK)

@@ -5,11 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import CitizenProfile, User
+from accounts.models import CitizenProfile, StaffMembership, User
+from centers.models import Center, Department, Zone
 from hall import identity
 from hall.models import AuditEntry
-from matters.models import Department, Material, Matter
-from queueing.models import Center, Queue, StaffMembership, Window, WindowQueue, Zone
+from matters.models import Material, Matter
+from queueing.models import Queue, Window, WindowQueue
 
 MODELS = [Center, Zone, Department, Matter, Material, Queue, Window, WindowQueue, User, StaffMembership, CitizenProfile]
 

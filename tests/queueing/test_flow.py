@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.models import StaffMembership, StaffRole
 from dashboards.figures import center_totals, day_flow, window_service_today
 from dashboards.selectors import hall_snapshot
 from queueing import services
 from queueing.flow import flow_check_today, flow_rebuild
-from queueing.models import StaffMembership, StaffRole, Ticket
+from queueing.models import Ticket
 from tests.factories import QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = pytest.mark.django_db

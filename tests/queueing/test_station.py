@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.html import escape
 
-from accounts.models import User
+from accounts.models import StaffMembership, StaffRole, User
+from centers.models import Center
 from hall import pii
 from hall.notifications.models import MessageTemplate, Notification
 from queueing import services
-from queueing.models import Center, StaffMembership, StaffRole, Ticket, TicketEvent
+from queueing.models import Ticket, TicketEvent
 from tests.factories import CenterFactory, QueueFactory, UserFactory, clerk_of
 
 ID = "360426199101010071"

@@ -3,11 +3,12 @@
 import pytest
 from django.utils import translation
 
+from accounts.models import StaffMembership, StaffRole
 from hall.errors import DomainError, NotAllowed
 from hall.models import AuditEntry
 from queueing import services
 from queueing.errors import QueueClosed, WindowBusy
-from queueing.models import StaffMembership, StaffRole, Ticket, Window, WindowSession
+from queueing.models import Ticket, Window, WindowSession
 from tests.factories import CenterFactory, QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,11 @@
 import pytest
 from django.utils import translation
 
+from accounts.models import StaffMembership, StaffRole
 from hall.errors import DomainError, NotAllowed
 from hall.models import AuditEntry
 from queueing import services
-from queueing.models import StaffMembership, StaffRole, Ticket, TicketEvent, Window, WindowSession
+from queueing.models import Ticket, TicketEvent, Window, WindowSession
 from tests.factories import CenterFactory, UserFactory, WindowFactory, clerk_of
 
 

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from centers.models import Center
 from queueing.demo_data import DEMO_LOGINS, DEMO_PASSWORD
-from queueing.models import Center
 
 
 class Command(BaseCommand):

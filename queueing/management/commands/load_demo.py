@@ -15,12 +15,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CitizenProfile
+from accounts.models import CitizenProfile, StaffMembership
+from centers.models import Center, Department, Zone
 from hall import identity
-from matters.models import CaseType, Department, Fee, Material, Matter, MatterType, OnlineDepth
+from matters.models import CaseType, Fee, Material, Matter, MatterType, OnlineDepth
 from queueing import demo_data as data
 from queueing import services
-from queueing.models import Center, Queue, StaffMembership, Window, WindowQueue, Zone
+from queueing.models import Queue, Window, WindowQueue
 
 BASIC_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
 
