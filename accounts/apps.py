@@ -8,3 +8,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import receivers  # noqa: F401  (audit of sign-ins)
+        from accounts.portal import PortalEntry, register_entry
+
+        register_entry(
+            PortalEntry(_("Real-name profile"), _("Your name and identity card number."), "accounts:profile", True, 80)
+        )
+        register_entry(PortalEntry(_("My companies"), _("Companies you act for."), "accounts:companies", True, 90))

@@ -1,8 +1,8 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
-from accounts.models import CitizenProfile, CompanyAgent, User
+from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
+from accounts.portal import PortalEntry, registered_entries
+from centers.models import Center
 
 
 def citizen_profile(*, user: User) -> CitizenProfile | None:
@@ -13,27 +13,98 @@ def company_agents(*, user: User):
     return CompanyAgent.objects.filter(user=user).order_by("company_name")
 
 
-@dataclass(frozen=True)
-class PortalEntry:
-    title: str
-    description: str
-    url_name: str | None  # None: not open at this hall yet, shown as such
-    needs_login: bool = False
-
-
 def portal_entries(*, user) -> list[PortalEntry]:
     """The services of the portal, in the order citizens look for them; those open at this hall first."""
-    entries = [
-        PortalEntry(_("Service guides"), _("What to bring and how long it takes, for every matter."), None),
-        PortalEntry(
-            _("Take a number"), _("Queue from home and come when it is nearly your turn."), "queueing:portal_take", True
-        ),
-        PortalEntry(_("Appointments"), _("Book a time slot at a window."), "queueing:portal_appointments", True),
-        PortalEntry(_("My tickets"), _("Your numbers today and your place in line."), "queueing:portal_tickets", True),
-        PortalEntry(_("My cases"), _("Where your applications stand."), None, needs_login=True),
-        PortalEntry(_("My licences"), _("Your electronic licences and certificates."), None, needs_login=True),
-        PortalEntry(_("My reviews"), _("Rate the service you received."), None, needs_login=True),
-        PortalEntry(_("Real-name profile"), _("Your name and identity card number."), "accounts:profile", True),
-        PortalEntry(_("My companies"), _("Companies you act for."), "accounts:companies", True),
-    ]
-    return sorted(entries, key=lambda entry: entry.url_name is None)
+    return sorted(registered_entries(), key=lambda entry: (entry.url_name is None, entry.order))
+
+
+# --- Who may see and act on which centre ----------------------------------------------------------------------------
+
+SUPERVISING_ROLES = frozenset({StaffRole.SUPERVISOR, StaffRole.CENTER_ADMIN})
+
+
+@dataclass(frozen=True)
+class CenterAccess:
+    """Which centres a user may see and act on, and in which role (the one answer every screen and service asks).
+
+    - A member of staff sees the centres they hold any role in.
+    - Supervisors and centre admins oversee their centres and every site below them: they see them, supervise them
+      (console, forced sign-out, tidal windows) and may staff their windows.
+    - Clerks staff the windows of the centres they are clerks of.
+    - Department heads see their centre, for their department's matters, cases and reviews.
+    - The system admin (superuser) sees and acts everywhere; citizens and visitors nowhere.
+    """
+
+    everywhere: bool = False
+    roles: dict[int, frozenset[str]] = field(default_factory=dict)  # centre id → roles held there
+    supervised: frozenset[int] = frozenset()  # centres overseen, sites below included
+    departments: dict[int, frozenset[int]] = field(default_factory=dict)  # centre id → departments headed there
+
+    def sees(self, center_id: int) -> bool:
+        return self.everywhere or center_id in self.roles or center_id in self.supervised
+
+    def supervises(self, center_id: int) -> bool:
+        return self.everywhere or center_id in self.supervised
+
+    def staffs(self, center_id: int) -> bool:
+        """May sign in to the centre's windows."""
+        return StaffRole.CLERK in self.roles.get(center_id, ()) or self.supervises(center_id)
+
+    def heads(self, center_id: int, department_id: int) -> bool:
+        return self.everywhere or department_id in self.departments.get(center_id, ())
+
+    @property
+    def seen_ids(self) -> set[int] | None:
+        """The centres seen; None means every centre."""
+        return None if self.everywhere else set(self.roles) | set(self.supervised)
+
+    @property
+    def supervised_ids(self) -> set[int] | None:
+        """The centres supervised; None means every centre."""
+        return None if self.everywhere else set(self.supervised)
+
+    @property
+    def staffed_ids(self) -> set[int] | None:
+        """The centres whose windows the user may sign in to; None means every centre."""
+        if self.everywhere:
+            return None
+        return {center_id for center_id, held in self.roles.items() if StaffRole.CLERK in held} | self.supervised
+
+    @property
+    def member_ids(self) -> set[int]:
+        """The centres where the user holds a role themselves (their own, shown first)."""
+        return set(self.roles)
+
+
+NOBODY = CenterAccess()
+
+
+def center_access(user) -> CenterAccess:
+    """What `user` may see and act on: two queries, one for the memberships and one per level of sites below."""
+    if user is None or not user.is_authenticated:
+        return NOBODY
+    if user.is_superuser:
+        return CenterAccess(everywhere=True)
+    roles: dict[int, set[str]] = {}
+    departments: dict[int, set[int]] = {}
+    for center_id, role, department_id in StaffMembership.objects.filter(user=user).values_list(
+        "center_id", "role", "department_id"
+    ):
+        roles.setdefault(center_id, set()).add(role)
+        if role == StaffRole.DEPARTMENT_HEAD and department_id is not None:
+            departments.setdefault(center_id, set()).add(department_id)
+    overseen = {center_id for center_id, held in roles.items() if held & SUPERVISING_ROLES}
+    return CenterAccess(
+        roles={center_id: frozenset(held) for center_id, held in roles.items()},
+        supervised=frozenset(with_sites_below(overseen)),
+        departments={center_id: frozenset(ids) for center_id, ids in departments.items()},
+    )
+
+
+def with_sites_below(center_ids: set[int]) -> set[int]:
+    """`center_ids` and every centre below them in the tree."""
+    scope, frontier = set(center_ids), set(center_ids)
+    while frontier:
+        frontier = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - scope
+        scope |= frontier
+    return scope

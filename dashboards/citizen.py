@@ -9,14 +9,13 @@ ahead. No per-ticket message, no database read per phone.
 import math
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from queueing import selectors
 from queueing.models import Queue, Ticket, Window, WindowQueue
-from queueing.tokens import citizen_ticket_token, ticket_id_from_token
+from queueing.tokens import ticket_id_from_token
 
 WAITING_LIST_CAP = 500  # ids sent to phones; someone further back sees "500+" until they move up
 TRANSFER_CHAIN_LIMIT = 20
@@ -25,15 +24,6 @@ WAITING_ORDER = ("priority_rank", "queued_at", "id")  # selectors.ticket_positio
 
 
 # --- The link -----------------------------------------------------------------------------------------------------
-
-
-def citizen_ticket_url(ticket: Ticket | int) -> str:
-    """Path of the live page of `ticket` (for the QR code on the kiosk slip, the portal, an SMS). Valid 24 h."""
-    return reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)})
-
-
-def citizen_ticket_socket_path(token: str) -> str:
-    return f"/ws/tickets/{token}/"
 
 
 def ticket_from_token(token: str) -> Ticket | None:

@@ -5,10 +5,10 @@ import json
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from accounts.selectors import center_access
 from centers.models import Center, Zone
 from dashboards import citizen, selectors
 from dashboards.groups import center_group, queue_group, supervisor_group, zone_group
-from queueing.permissions import may_watch_center
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
@@ -55,7 +55,7 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
             return None
         if not self.staff_only:
             return True
-        return may_watch_center(user=self.scope.get("user"), center_id=self.center_id)
+        return center_access(self.scope.get("user")).sees(self.center_id)
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

@@ -40,11 +40,10 @@ from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import StaffMembership
+from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
 from queueing.models import Ticket, Window
-from queueing.permissions import supervised_center_ids
 
 MAX_RANGE_DAYS = 366
 DAY, MONTH = "day", "month"
@@ -233,14 +232,12 @@ LEVEL_ORDER = Case(
 
 
 def watchable_centers(user) -> QuerySet:
-    """Centres whose statistics `user` may read: their own centres and those they oversee (cf. may_watch_center).
+    """Centres whose statistics `user` may read: those they see (accounts.selectors.center_access).
 
     The user's own centres come first (the default of the page), then the others from the city down."""
-    if user is None or not user.is_authenticated:
-        return Center.objects.none()
-    members = set(StaffMembership.objects.filter(user=user).values_list("center_id", flat=True))
-    scope = supervised_center_ids(user)
-    centers = Center.objects.all() if scope is None else Center.objects.filter(pk__in=scope | members)
+    access = center_access(user)
+    seen, members = access.seen_ids, access.member_ids
+    centers = Center.objects.all() if seen is None else Center.objects.filter(pk__in=seen)
     own = Case(When(pk__in=members, then=Value(0)), default=Value(1))
     return centers.annotate(own_first=own, level_rank=LEVEL_ORDER).order_by("own_first", "level_rank", "code")
 

@@ -4,23 +4,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import StaffMembership
 from centers.models import Center
 from dashboards import busyness, figures
 from dashboards.models import Alert
 from queueing.models import QueueingSettings, Window
-from queueing.permissions import supervised_center_ids
-
-
-def watched_center_ids(user) -> set[int] | None:
-    """Centres whose big screen `user` may open (queueing.permissions.may_watch_center): those they are on the staff
-    of, and those they oversee with their sub-sites. None means every centre (the system admin)."""
-    if user is None or not user.is_authenticated:
-        return set()
-    supervised = supervised_center_ids(user)
-    if supervised is None:
-        return None
-    return supervised | set(StaffMembership.objects.filter(user=user).values_list("center_id", flat=True))
 
 
 def _tree_order(centers: list[Center]) -> list[tuple[Center, int]]:

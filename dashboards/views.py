@@ -4,11 +4,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from accounts.selectors import center_access
 from centers.models import Center, Zone
 from dashboards import citizen
 from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
 from dashboards.models import Alert
-from queueing.permissions import may_watch_center
+from dashboards.routing import citizen_ticket_socket_path
 
 
 def calling_display(request, center_id: int, zone_id: int | None = None):
@@ -45,7 +46,7 @@ def _alert_texts() -> dict:
 @login_required
 def big_screen(request, center_id: int):
     center = get_object_or_404(Center, pk=center_id)
-    if not may_watch_center(user=request.user, center_id=center.pk):
+    if not center_access(request.user).sees(center.pk):
         raise PermissionDenied
     return render(request, "dashboards/screen.html", {"center": center, "alert_texts": _alert_texts()})
 
@@ -69,7 +70,7 @@ def citizen_ticket(request, token: str):
         {
             "ticket": ticket,
             "snapshot": snapshot,
-            "socket_path": citizen.citizen_ticket_socket_path(token),
+            "socket_path": citizen_ticket_socket_path(token),
             "status_text": citizen.status_text(status=ticket.status, window=snapshot["ticket"]["window"]),
             "status_detail": citizen.status_detail(status=ticket.status, window=snapshot["ticket"]["window"]),
             "estimate_text": citizen.estimate_text(ahead=snapshot["ahead"], minutes=snapshot["estimated_minutes"]),

@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import center_access
 from centers.models import Center
 from dashboards import console, services
 from dashboards.models import Alert
 from hall.errors import DomainError
 from queueing import services as queue_services
 from queueing.models import Queue, Window
-from queueing.permissions import may_supervise
 
 
 def _supervised_center(request, center_id: int) -> Center:
     center = get_object_or_404(Center, pk=center_id)
-    if not may_supervise(user=request.user, center_id=center.pk):
+    if not center_access(request.user).supervises(center.pk):
         raise PermissionDenied
     return center
 

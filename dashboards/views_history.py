@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
 from dashboards.history import (
     DAY,
@@ -26,7 +27,6 @@ from dashboards.history import (
     history_report,
     watchable_centers,
 )
-from queueing.permissions import may_watch_center
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,7 +94,7 @@ def _filter_form(request) -> HistoryFilterForm:
     if default_center is None:
         raise PermissionDenied
     form = HistoryFilterForm(request.GET, default_center=default_center, today=timezone.localdate())
-    if form.is_valid() and not may_watch_center(user=request.user, center_id=form.cleaned_data["center"].pk):
+    if form.is_valid() and not center_access(request.user).sees(form.cleaned_data["center"].pk):
         raise PermissionDenied
     return form
 

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from dashboards.overview import city_overview, watched_center_ids
+from accounts.selectors import center_access
+from dashboards.overview import city_overview
 
 POLL_SECONDS = 5
 
 
 def _overview_for(request) -> dict:
     """The overview of the request's user, or of the subtree under `?root=<id>`; 403 when they watch no centre."""
-    scope = watched_center_ids(request.user)
+    scope = center_access(request.user).seen_ids
     if scope is not None and not scope:
         raise PermissionDenied
     root = request.GET.get("root") or None

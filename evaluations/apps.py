@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        from accounts.portal import PortalEntry, register_entry
+
+        register_entry(
+            PortalEntry(_("My reviews"), _("Rate the service you received."), None, needs_login=True, order=70)
+        )

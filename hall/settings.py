@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.elderly_mode",
-                "queueing.context_processors.staff_navigation",
+                "hall.navigation.staff_links",
             ],
         },
     },

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LicensesConfig(AppConfig):
     name = "licenses"
     verbose_name = _("E-licences")
+
+    def ready(self):
+        from accounts.portal import PortalEntry, register_entry
+
+        register_entry(
+            PortalEntry(
+                _("My licences"), _("Your electronic licences and certificates."), None, needs_login=True, order=60
+            )
+        )

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.selectors import center_access
 from centers.models import Center
-from queueing import permissions, selectors, services
+from queueing import selectors, services
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
 
 
@@ -152,7 +153,7 @@ class WindowListView(APIView):
     @extend_schema(responses=WindowSerializer(many=True), summary="List the windows of a centre")
     def get(self, request, center_id: int):
         center = get_object_or_404(Center, pk=center_id)
-        if not permissions.may_watch_center(user=request.user, center_id=center.pk):
+        if not center_access(request.user).sees(center.pk):
             raise PermissionDenied
         return Response(WindowSerializer(Window.objects.filter(center=center), many=True).data)
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class QueueingConfig(AppConfig):
     name = "queueing"
     verbose_name = _("Queueing")
+
+    def ready(self):
+        from queueing import registrations
+
+        registrations.register()

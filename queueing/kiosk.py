@@ -8,7 +8,6 @@ from datetime import datetime
 import qrcode
 import qrcode.image.svg
 from django.core import signing
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +17,6 @@ from pypinyin import Style, lazy_pinyin
 from centers.models import Center, Zone
 from matters.models import Matter
 from queueing.models import Queue, Ticket
-from queueing.tokens import citizen_ticket_token
 
 # Idempotency keys of kiosks, stations and other devices: what a retried request sends again.
 KIOSK_KEY_RE = re.compile(r"[A-Za-z0-9-]{8,40}")
@@ -158,11 +156,6 @@ def ticket_token(ticket: Ticket) -> str:
 def ticket_id_from_token(token: str) -> int:
     """The ticket id a token names; raises `signing.BadSignature` when it is forged or older than a day."""
     return signing.loads(token, salt=KIOSK_TICKET_SALT, max_age=KIOSK_TICKET_MAX_AGE)
-
-
-def ticket_qr_url(request, ticket: Ticket) -> str:
-    """Where the QR code on the slip leads: the citizen's live ticket page (absolute, for the phone)."""
-    return request.build_absolute_uri(reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)}))
 
 
 def qr_svg(data: str, *, label: str = "") -> SafeString:

@@ -1,11 +1,8 @@
 """SMS about a ticket (DOMAIN.md: on issue, when N-th in line, on call), each sent at most once per event."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from hall.notifications.services import notification_send
+from queueing.links import live_ticket_url
 from queueing.models import Ticket
-from queueing.tokens import citizen_ticket_token
 
 # A number taken at a community station (社区代取号) is issued far from the hall, often with no slip to scan: its
 # "issued" SMS is a template of its own that names the hall and links to the live ticket page. A template of its own
@@ -14,21 +11,11 @@ from queueing.tokens import citizen_ticket_token
 CHANNEL_TEMPLATES = {(Ticket.Channel.COMMUNITY, "ticket_issued"): "station_ticket_issued"}
 
 
-def ticket_live_url(ticket: Ticket) -> str:
-    """The citizen's live page of `ticket`, absolute on HALL_PUBLIC_URL (an SMS has no request to take a host from).
-
-    The link is signed and expires with the ticket's day; it carries the ticket id only, never personal data.
-    """
-    return settings.HALL_PUBLIC_URL.rstrip("/") + reverse(
-        "dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)}
-    )
-
-
 def ticket_sms(*, template: str, ticket: Ticket, event: str, context: dict) -> None:
     """Queue the message in the caller's transaction; it leaves only if that transaction commits."""
     if not ticket.mobile:
         return
     if channel_template := CHANNEL_TEMPLATES.get((ticket.channel, template)):
         template = channel_template
-        context = {**context, "center": ticket.center.name, "url": ticket_live_url(ticket)}
+        context = {**context, "center": ticket.center.name, "url": live_ticket_url(ticket)}
     notification_send(template=template, mobile=ticket.mobile, context=context, event_key=f"ticket:{ticket.pk}:{event}")

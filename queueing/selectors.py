@@ -6,8 +6,7 @@ from datetime import timedelta
 from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import StaffMembership, StaffRole
-from queueing import permissions
+from accounts.selectors import center_access
 from queueing.models import (
     Appointment,
     AppointmentSlot,
@@ -108,12 +107,9 @@ def serving_window_count(*, queue: Queue) -> int:
 def windows_for_staff(*, user) -> QuerySet[Window]:
     """Windows the user may sign in to, with whoever is signed in to each."""
     windows = Window.objects.select_related("zone", "center").order_by("center", "number")
-    if not user.is_superuser:
-        clerk_centers = StaffMembership.objects.filter(user=user, role=StaffRole.CLERK).values_list(
-            "center_id", flat=True
-        )
-        scope = permissions.supervised_center_ids(user) or set()
-        windows = windows.filter(Q(center_id__in=clerk_centers) | Q(center_id__in=scope))
+    staffed = center_access(user).staffed_ids
+    if staffed is not None:
+        windows = windows.filter(center_id__in=staffed)
     return windows.prefetch_related(
         Prefetch("sessions", queryset=WindowSession.objects.filter(ended_at__isnull=True).select_related("clerk"))
     )

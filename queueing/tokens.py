@@ -2,7 +2,7 @@
 
 from django.core import signing
 
-CITIZEN_TICKET_SALT = "dashboards.citizen-ticket"
+CITIZEN_TICKET_SALT = "queueing.citizen-ticket"
 CITIZEN_TICKET_MAX_AGE = 60 * 60 * 24  # a ticket lives one day; its link a little longer, never more than 24 h
 TOKEN_MAX_LENGTH = 200  # a real token is ~40 characters; anything far longer is not worth verifying
 

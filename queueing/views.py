@@ -18,12 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import center_access
 from centers.models import Center
 from hall.audit import client_address
 from hall.errors import DomainError
 from hall.ratelimit import ensure_within_rate
 from matters.models import Matter
-from queueing import permissions, selectors, services
+from queueing import selectors, services
 from queueing.kiosk import (
     KEYBOARD_ROWS,
     KIOSK_KEY_RE,
@@ -32,9 +33,9 @@ from queueing.kiosk import (
     qr_svg,
     search_index,
     ticket_id_from_token,
-    ticket_qr_url,
     ticket_token,
 )
+from queueing.links import center_feed_path, live_ticket_url
 from queueing.models import Queue, Ticket, Window
 
 
@@ -154,7 +155,7 @@ def kiosk_ticket(request, center_id: int, token: str):
             "ticket": ticket,
             "position": selectors.ticket_position(ticket=ticket),
             "priority": priority if ticket.priority_group else "",
-            "qr_code": qr_svg(ticket_qr_url(request, ticket), label=ticket.number),
+            "qr_code": qr_svg(live_ticket_url(ticket), label=ticket.number),
             "at_kiosk": at_kiosk,
             "autoprint": at_kiosk and _kiosk_prints(request),
             "start_url": _kiosk_start_url(ticket.center_id, prints=_kiosk_prints(request)),
@@ -183,6 +184,7 @@ def workstation(request):
             "session": session,
             "served_today": served_today,
             "served_queue_ids": list(window.queue_links.values_list("queue_id", flat=True)),
+            "feed_path": center_feed_path(window.center_id),
             "transfer_queues": Queue.objects.filter(center_id=window.center_id, is_accepting=True).exclude(
                 pk=current.queue_id if current else None
             ),
@@ -341,7 +343,7 @@ def workstation_pause(request):
 @login_required
 def supervise_windows(request):
     """The windows a supervisor oversees, who is at each, and the forced sign-out."""
-    scope = permissions.supervised_center_ids(request.user)
+    scope = center_access(request.user).supervised_ids
     if scope is not None and not scope:
         raise PermissionDenied
     return render(request, "queueing/supervise_windows.html", {"windows": selectors.supervised_windows(scope=scope)})

@@ -14,14 +14,10 @@ from accounts.views import citizen_required
 from centers.models import Center
 from hall.errors import DomainError
 from queueing import selectors, services
+from queueing.links import live_ticket_path
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
-from queueing.tokens import citizen_ticket_token
 
 BOOKING_DAYS = 7
-
-
-def _live_url(ticket: Ticket) -> str:
-    return reverse("dashboards:ticket", kwargs={"token": citizen_ticket_token(ticket)})
 
 
 @citizen_required
@@ -44,7 +40,7 @@ def take_number(request):
             except DomainError as error:
                 messages.error(request, error.message)
             else:
-                return redirect(_live_url(ticket))
+                return redirect(live_ticket_path(ticket))
     centers = Center.objects.prefetch_related("queues__zone").order_by("level", "code")
     return render(request, "queueing/portal_take.html", {"centers": centers, "key": timezone.now().timestamp()})
 
@@ -57,7 +53,7 @@ def my_tickets(request):
         .select_related("queue", "center", "window")
         .order_by("-issued_at")
     )
-    rows = [(ticket, _live_url(ticket)) for ticket in tickets]
+    rows = [(ticket, live_ticket_path(ticket)) for ticket in tickets]
     return render(request, "queueing/portal_tickets.html", {"rows": rows})
 
 

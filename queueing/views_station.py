@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import center_access
 from centers.models import Center
 from hall import identity
 from hall.errors import DomainError
-from queueing import permissions, selectors, services
+from queueing import selectors, services
 from queueing.forms_station import StationIssueForm
-from queueing.kiosk import kiosk_zones, qr_svg, search_index, ticket_id_from_token, ticket_qr_url, ticket_token
+from queueing.kiosk import kiosk_zones, qr_svg, search_index, ticket_id_from_token, ticket_token
+from queueing.links import live_ticket_url
 from queueing.models import Ticket
 
 
@@ -36,7 +38,7 @@ def station_halls(station: Center) -> list[Center]:
 
 
 def _stations(user) -> list[Center]:
-    scope = permissions.station_ids_for(user)
+    scope = center_access(user).seen_ids  # the stations they work at or oversee
     stations = Center.objects.filter(level=Center.Level.COMMUNITY).select_related("parent").order_by("code")
     return list(stations if scope is None else stations.filter(pk__in=scope))
 
@@ -145,7 +147,7 @@ def station_ticket(request, token: str):
         raise Http404  # a number of a hall none of the user's stations gives numbers for
     groups = selectors.center_settings_or_default(center_id=ticket.center_id).priority_groups
     priority = next((g.get("label") or g["code"] for g in groups if g["code"] == ticket.priority_group), "")
-    live_url = ticket_qr_url(request, ticket)
+    live_url = live_ticket_url(ticket)
     again = reverse("queueing:station") + "?" + urlencode({"station": station.pk, "hall": ticket.center_id})
     return render(
         request,

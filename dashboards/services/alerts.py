@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import StaffMembership, StaffRole
+from accounts.selectors import center_access
 from dashboards import events
 from dashboards.alert_selectors import stored_subject
 from dashboards.models import Alert
 from hall.audit import Action, audit_record
 from hall.errors import Conflict, DomainError, NotAllowed
 from hall.notifications.services import notification_send
-from queueing.permissions import may_supervise
 
 
 def alert_raise(
@@ -70,7 +70,7 @@ def _locked_live_alert(*, alert_id: int, user) -> Alert:
     alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
     if alert is None:
         raise DomainError(_("This alert no longer exists."))
-    if not may_supervise(user=user, center_id=alert.center_id):
+    if not center_access(user).supervises(alert.center_id):
         raise NotAllowed(_("Only a supervisor of this centre can act on its alerts."))
     if alert.state == Alert.State.RESOLVED:
         raise Conflict(_("This alert was resolved already; nothing was changed."))

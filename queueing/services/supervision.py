@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import center_access
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
-from queueing import events, permissions, selectors
+from queueing import events, selectors
 from queueing.errors import WindowBusy
 from queueing.models import Queue, Window, WindowQueue, WindowSession
 from queueing.services.common import audit_window, locked_window
@@ -15,7 +16,7 @@ from queueing.services.windows import end_session, window_sign_in
 
 
 def ensure_supervisor(*, user, center_id: int) -> None:
-    if not permissions.may_supervise(user=user, center_id=center_id):
+    if not center_access(user).supervises(center_id):
         raise NotAllowed(_("Only a supervisor of this centre can do this."))
 
 
@@ -81,7 +82,7 @@ def window_dispatch_clerk(*, window: Window, clerk, supervisor, request=None) ->
     ensure_supervisor(user=supervisor, center_id=window.center_id)
     if clerk is None or not isinstance(clerk, get_user_model()) or not clerk.is_active:
         raise DomainError(_("Choose a clerk to send to the window."))
-    if not permissions.may_staff_window(user=clerk, window=window):
+    if not center_access(clerk).staffs(window.center_id):
         raise DomainError(
             _("%(name)s is not on the staff of this centre.") % {"name": clerk.get_full_name() or clerk.get_username()}
         )

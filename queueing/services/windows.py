@@ -5,16 +5,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import center_access
 from hall.audit import Action
 from hall.errors import DomainError, NotAllowed
-from queueing import events, permissions, selectors
+from queueing import events, selectors
 from queueing.errors import NotSignedIn, WindowBusy
 from queueing.models import Ticket, TicketEvent, Window, WindowSession
 from queueing.services.common import audit_window, ensure_signed_in, locked_ticket, locked_window, record
 
 
 def ensure_window_staff(*, user, window: Window) -> None:
-    if not permissions.may_staff_window(user=user, window=window):
+    if not center_access(user).staffs(window.center_id):
         raise NotAllowed(_("You are not on the staff of this centre."))
 
 
@@ -91,7 +92,7 @@ def window_sign_out(*, clerk, request=None) -> None:
 def window_force_sign_out(*, window: Window, supervisor, reason: str, request=None) -> WindowSession:
     """A supervisor signs out the clerk of `window` (who left without doing so). The ticket being served, if any,
     goes back to the front of its queue: it keeps its issue time."""
-    if not permissions.may_supervise(user=supervisor, center_id=window.center_id):
+    if not center_access(supervisor).supervises(window.center_id):
         raise NotAllowed(_("Only a supervisor of this centre can sign a clerk out."))
     reason = (reason or "").strip()
     if not reason:

@@ -27,9 +27,9 @@ def citizen_link(hall_server, center_id: int, number: str) -> str:
     """The link the slip's QR code carries, made by the hall itself (its SECRET_KEY lives in its own var/)."""
     code = (
         "from django.utils import timezone; from queueing.models import Ticket; "
-        "from dashboards.citizen import citizen_ticket_url; "
+        "from queueing.links import live_ticket_path; "
         f"t = Ticket.objects.filter(center_id={center_id}, number={number!r}, service_date=timezone.localdate())"
-        ".exclude(status='transferred').latest('id'); print(citizen_ticket_url(t))"
+        ".exclude(status='transferred').latest('id'); print(live_ticket_path(t))"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],

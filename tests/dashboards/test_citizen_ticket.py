@@ -19,8 +19,9 @@ from dashboards import citizen, receivers
 from dashboards.groups import queue_group
 from hall.asgi import router
 from queueing import selectors, services
+from queueing.links import live_ticket_path
 from queueing.models import Ticket
-from queueing.tokens import CITIZEN_TICKET_SALT
+from queueing.tokens import CITIZEN_TICKET_SALT, citizen_ticket_token
 from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
@@ -39,7 +40,7 @@ def tamper(token: str) -> str:
 @pytest.mark.django_db
 def test_the_page_opens_with_a_valid_link_and_shows_number_queue_and_place(queue, window, clerk):
     *_, third = issue(queue, 3)
-    url = citizen.citizen_ticket_url(third)
+    url = live_ticket_path(third)
     assert re.fullmatch(r"/t/[\w:-]{20,}/", url)
 
     response = Client().get(url)
@@ -58,7 +59,7 @@ def test_the_page_opens_with_a_valid_link_and_shows_number_queue_and_place(queue
 @pytest.mark.django_db
 def test_tampered_foreign_and_expired_links_are_not_found(queue):
     (ticket,) = issue(queue)
-    token = citizen.citizen_ticket_token(ticket)
+    token = citizen_ticket_token(ticket)
     client = Client()
     assert client.get(f"/t/{tamper(token)}/").status_code == 404
     assert client.get(f"/t/{signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)}/").status_code == 404
@@ -76,7 +77,7 @@ def test_the_page_says_where_to_go_once_called(queue, window, clerk, settings):
     (ticket,) = issue(queue)
     services.window_sign_in(window=window, clerk=clerk)
     services.window_call_next(window=window, clerk=clerk)
-    body = Client(headers={"accept-language": "en"}).get(citizen.citizen_ticket_url(ticket)).content.decode()
+    body = Client(headers={"accept-language": "en"}).get(live_ticket_path(ticket)).content.decode()
     assert "Please go to window 5" in body
     assert 'data-status="called"' in body and 'data-window="5"' in body
 
@@ -88,7 +89,7 @@ def test_a_transferred_ticket_link_follows_the_onward_ticket(queue, window, cler
     services.window_sign_in(window=window, clerk=clerk)
     services.window_call_next(window=window, clerk=clerk)
     onward = services.ticket_transfer(ticket=ticket, clerk=clerk, to_queue=other)
-    assert citizen.ticket_from_token(citizen.citizen_ticket_token(ticket)) == onward
+    assert citizen.ticket_from_token(citizen_ticket_token(ticket)) == onward
 
 
 @pytest.mark.django_db
@@ -210,7 +211,7 @@ async def next_queue_message(communicator, timeout=2):
 @pytest.mark.django_db(transaction=True)
 async def test_snapshot_on_connect_then_a_delta_per_call_and_the_window_when_it_is_this_ticket():
     _, window, clerk, (first, second, third) = await make_hall(waiting=3)
-    socket = phone(citizen.citizen_ticket_token(third))
+    socket = phone(citizen_ticket_token(third))
     assert (await socket.connect())[0]
 
     snapshot = await socket.receive_json_from()
@@ -246,7 +247,7 @@ async def test_snapshot_on_connect_then_a_delta_per_call_and_the_window_when_it_
 @pytest.mark.django_db(transaction=True)
 async def test_bad_tokens_are_refused_with_4404():
     _, _, _, (ticket,) = await make_hall(waiting=1)
-    token = citizen.citizen_ticket_token(ticket)
+    token = citizen_ticket_token(ticket)
     for bad in (tamper(token), signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT), "nonsense", "x" * 300):
         connected, code = await phone(bad).connect()
         assert (connected, code) == (False, 4404), bad
@@ -257,7 +258,7 @@ async def test_bad_tokens_are_refused_with_4404():
 @pytest.mark.django_db(transaction=True)
 async def test_group_messages_are_relayed_without_database_work(monkeypatch):
     _, _, _, (ticket,) = await make_hall(waiting=1)
-    socket = phone(citizen.citizen_ticket_token(ticket))
+    socket = phone(citizen_ticket_token(ticket))
     assert (await socket.connect())[0]
     await socket.receive_json_from()
 
@@ -285,7 +286,7 @@ async def test_group_messages_are_relayed_without_database_work(monkeypatch):
 async def test_a_transfer_moves_the_phone_to_the_onward_ticket_and_its_queue():
     queue, window, clerk, (ticket, _) = await make_hall(waiting=2)
     other = await database_sync_to_async(QueueFactory)(center=queue.center, zone=queue.zone, prefix="B")
-    socket = phone(citizen.citizen_ticket_token(ticket))
+    socket = phone(citizen_ticket_token(ticket))
     assert (await socket.connect())[0]
     await socket.receive_json_from()
     called = await database_sync_to_async(services.window_call_next)(window=window, clerk=clerk)

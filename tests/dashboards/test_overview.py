@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StaffMembership, StaffRole, User
+from accounts.selectors import center_access
 from dashboards.models import Alert
-from dashboards.overview import city_overview, watched_center_ids
+from dashboards.overview import city_overview
 from queueing import services
 from queueing.models import Ticket, Window
 from tests.factories import CenterFactory, QueueFactory, UserFactory, WindowFactory, clerk_of
@@ -113,16 +114,19 @@ def test_the_number_of_queries_does_not_grow_with_centres(tree, busy_district, d
 
 
 def test_scope_of_each_role(tree):
-    assert watched_center_ids(member("sup", tree.district, StaffRole.SUPERVISOR)) == {tree.district.pk, tree.street.pk}
-    assert watched_center_ids(member("admin_city", tree.city, StaffRole.CENTER_ADMIN)) == {
+    assert center_access(member("sup", tree.district, StaffRole.SUPERVISOR)).seen_ids == {
+        tree.district.pk,
+        tree.street.pk,
+    }
+    assert center_access(member("admin_city", tree.city, StaffRole.CENTER_ADMIN)).seen_ids == {
         tree.city.pk,
         tree.district.pk,
         tree.street.pk,
     }
-    assert watched_center_ids(member("clerk", tree.district, StaffRole.CLERK)) == {tree.district.pk}
-    assert watched_center_ids(member("head", tree.district, StaffRole.DEPARTMENT_HEAD)) == {tree.district.pk}
-    assert watched_center_ids(UserFactory(username="nobody")) == set()
-    assert watched_center_ids(UserFactory(username="root", is_superuser=True)) is None
+    assert center_access(member("clerk", tree.district, StaffRole.CLERK)).seen_ids == {tree.district.pk}
+    assert center_access(member("head", tree.district, StaffRole.DEPARTMENT_HEAD)).seen_ids == {tree.district.pk}
+    assert center_access(UserFactory(username="nobody")).seen_ids == set()
+    assert center_access(UserFactory(username="root", is_superuser=True)).seen_ids is None
 
 
 def test_a_supervisor_sees_the_centres_under_them_and_not_another_one(client, tree, busy_district):

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from queueing.kiosk import kiosk_zones, pinyin_keys, qr_svg, search_index, ticket_qr_url
+from queueing.kiosk import kiosk_zones, pinyin_keys, qr_svg, search_index
+from queueing.links import live_ticket_url
 from queueing.models import Ticket
 from tests.factories import MatterFactory, QueueFactory
 
@@ -219,22 +220,24 @@ def test_a_paused_queue_is_disabled_on_the_kiosk(zh, queue):
     assert 'data-state="paused"' in html and zh_text("Not taking numbers now") in html
 
 
-def test_the_slip_has_an_inline_qr_code_and_no_identity_number(zh, queue, rf):
+def test_the_slip_has_an_inline_qr_code_and_no_identity_number(zh, queue, settings):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False):
         response = issue(zh, queue, id_number=ELDERLY_ID)
         ticket = Ticket.objects.get()
-        # The code is drawn on the server from the absolute URL of the signed slip page (no outside service).
-        expected = qr_svg(ticket_qr_url(rf.get("/", HTTP_HOST="testserver"), ticket), label=ticket.number)
+        # The code is drawn on the server (no outside service) from the live page's address on the hall's public
+        # URL: the kiosk's own address is an intranet one that a phone on mobile data cannot reach.
+        expected = qr_svg(live_ticket_url(ticket), label=ticket.number)
     html = response.content.decode()
     assert re.search(r'<svg[^>]*class="kiosk-qr"', html) and expected in html
     assert ELDERLY_ID not in html and ELDERLY_ID[-8:] not in html
     assert zh_text("Please watch the calling screen and listen for your number.") in html
     # On the kiosk the slip goes back to the start after 20 s; opened from the QR code on a phone it stays.
     assert 'data-return-after="20"' in html and 'data-autoprint="1"' not in html
-    qr_url = ticket_qr_url(rf.get("/", secure=True), ticket)
+    settings.HALL_PUBLIC_URL = "https://hall.example.gov.cn"
+    qr_url = live_ticket_url(ticket)
     # The QR code leads the phone to the citizen's live ticket page.
-    assert re.fullmatch(r"https://testserver/t/[^/?]+/", qr_url)
-    phone = zh.get(qr_url.removeprefix("https://testserver")).content.decode()
+    assert re.fullmatch(r"https://hall\.example\.gov\.cn/t/[^/?]+/", qr_url)
+    phone = zh.get(qr_url.removeprefix("https://hall.example.gov.cn")).content.decode()
     assert "A001" in phone and "data-return-url" not in phone
 
 

@@ -119,7 +119,8 @@ def test_the_worker_takes_a_number_with_channel_community_in_the_halls_queue(
     assert f'data-testid="ticket-number">{ticket.number}<' in html and ticket.number == "A001"
     assert 'data-testid="ahead">0<' in html and 'data-testid="estimate"' in html
     assert "商事登记" in html and hall.name in html
-    assert re.search(r'data-testid="live-link">http://testserver/t/[^<]+<', html)
+    # The link a phone follows is on the hall's public address, the same as in the SMS.
+    assert re.search(r'data-testid="live-link">http://localhost:8000/t/[^<]+<', html)
     assert 'class="kiosk-qr"' in html and "data-kiosk-print" in html
     assert ID_MASKED in html and MOBILE_MASKED in html
     assert_no_full_numbers(html, ID, MOBILE)
