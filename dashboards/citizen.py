@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from queueing import selectors
+from queueing.links import citizen_ticket_id
 from queueing.models import Queue, Ticket, Window, WindowQueue
-from queueing.tokens import ticket_id_from_token
 
 WAITING_LIST_CAP = 500  # ids sent to phones; someone further back sees "500+" until they move up
 TRANSFER_CHAIN_LIMIT = 20
@@ -28,7 +28,7 @@ WAITING_ORDER = ("priority_rank", "queued_at", "id")  # selectors.ticket_positio
 
 def ticket_from_token(token: str) -> Ticket | None:
     """The ticket the holder of `token` holds now: after a transfer, the onward ticket. None for a bad token."""
-    ticket_id = ticket_id_from_token(token)
+    ticket_id = citizen_ticket_id(token)
     return None if ticket_id is None else current_ticket(ticket_id)
 
 

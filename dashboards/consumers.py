@@ -9,6 +9,7 @@ from accounts.selectors import center_access
 from centers.models import Center, Zone
 from dashboards import citizen, selectors
 from dashboards.groups import center_group, queue_group, supervisor_group, zone_group
+from queueing.links import citizen_ticket_id
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
@@ -107,7 +108,7 @@ class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def connect(self):
-        self.ticket_id = citizen.ticket_id_from_token(self.scope["url_route"]["kwargs"]["token"])
+        self.ticket_id = citizen_ticket_id(self.scope["url_route"]["kwargs"]["token"])
         self.group = None
         if self.ticket_id is None or not await self._follow(self.ticket_id):
             await self.close(code=NOT_FOUND)

@@ -11,23 +11,31 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hall.parsing import ascii_form
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def _ascii(value) -> str:
+    # NFKC first: a full-width copy of a number (１１０１…, １３８…) is the same number, for validation and for the
+    # keyed hash that finds the person, so it cannot slip past the per-person limits.
+    return ascii_form(value or "")
 
 
 def normalize_id_number(value: str) -> str:
-    return re.sub(r"\s", "", str(value or "")).upper()
+    return re.sub(r"\s", "", _ascii(value)).upper()
 
 
 def normalize_uscc(value: str) -> str:
-    return re.sub(r"\s", "", str(value or "")).upper()
+    return re.sub(r"\s", "", _ascii(value)).upper()
 
 
 def normalize_mobile(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", str(value or ""))
+    digits = re.sub(r"[\s-]", "", _ascii(value))
     return digits[3:] if digits.startswith("+86") else digits
 
 
@@ -45,7 +53,7 @@ def id_number_birth_date(value: str) -> datetime.date | None:
 def validate_id_number(value: str) -> str:
     """Return the normalised 18-character number, or raise ValidationError saying what is wrong."""
     number = normalize_id_number(value)
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(
             _("An identity card number has 18 characters: 17 digits and a final digit or X."), code="id_format"
         )

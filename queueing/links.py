@@ -5,8 +5,14 @@ never names their URLs (docs/architecture.md: nothing points up, not even throug
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core import signing
 
-from queueing.tokens import citizen_ticket_token
+# Signed links to one ticket: unguessable, valid 24 hours, carrying the ticket id only (never personal data).
+CITIZEN_TICKET_SALT = "queueing.citizen-ticket"
+CITIZEN_TICKET_MAX_AGE = 60 * 60 * 24  # a ticket lives one day; its link a little longer, never more than 24 h
+TOKEN_MAX_LENGTH = 200  # a real token is ~40 characters; anything far longer is not worth verifying
+KIOSK_TICKET_SALT = "queueing.kiosk-ticket"
+KIOSK_TICKET_MAX_AGE = 60 * 60 * 24
 
 _live_ticket_path: Callable[[str], str] | None = None
 _center_feed_path: Callable[[int], str] | None = None
@@ -41,3 +47,28 @@ def center_feed_path(center_id: int) -> str:
     if _center_feed_path is None:
         raise LookupError("no app serves the centre's feed")
     return _center_feed_path(center_id)
+
+
+def citizen_ticket_token(ticket) -> str:
+    ticket_id = ticket if isinstance(ticket, int) else ticket.pk
+    return signing.dumps(ticket_id, salt=CITIZEN_TICKET_SALT)
+
+
+def citizen_ticket_id(token: str) -> int | None:
+    """The ticket id a token was signed for, or None when it is tampered with, expired or not ours."""
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    try:
+        ticket_id = signing.loads(token, salt=CITIZEN_TICKET_SALT, max_age=CITIZEN_TICKET_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired is a BadSignature
+        return None
+    return ticket_id if isinstance(ticket_id, int) and not isinstance(ticket_id, bool) else None
+
+
+def kiosk_ticket_token(ticket) -> str:
+    return signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)
+
+
+def kiosk_ticket_id(token: str) -> int:
+    """The ticket id a token names; raises `signing.BadSignature` when it is forged or older than a day."""
+    return signing.loads(token, salt=KIOSK_TICKET_SALT, max_age=KIOSK_TICKET_MAX_AGE)

@@ -75,10 +75,8 @@ from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, Staff
 from centers.models import Center
 from dashboards.models import Alert
 from queueing import services
-from queueing.kiosk import ticket_token as kiosk_ticket_token
+from queueing.links import KIOSK_TICKET_SALT, citizen_ticket_token, kiosk_ticket_token
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
-from queueing.tokens import citizen_ticket_token
-from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
 
 ALLOW, HIDDEN, LOGIN, DENY = "allow", "hidden", "login", "deny"

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
-from queueing import events, flow, notify, selectors
+from queueing import events, flow, selectors
 from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window
+from queueing.services import notify
 from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, locked_window, record
 
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from hall import identity, pii
 from hall.errors import DomainError
 from matters.models import Matter
-from queueing import events, notify, selectors
+from queueing import events, selectors
 from queueing.errors import DailyCapReached, QueueClosed
 from queueing.models import DailyCounter, Queue, Ticket, TicketEvent
+from queueing.services import notify
 from queueing.services.common import center_settings, lock_identity, record
 
 # Channels on which staff vouch for a priority group (disabled, military, pregnant, green channel).

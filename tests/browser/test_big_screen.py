@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from queueing.demo_data import DEMO_CENTER_CODE, DEMO_PASSWORD
+from queueing.management.demo_data import DEMO_CENTER_CODE, DEMO_PASSWORD
 from tests.embedded_server import ROOT, HallServer, manage
 
 pytestmark = pytest.mark.browser

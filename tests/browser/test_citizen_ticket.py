@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from queueing.demo_data import DEMO_PASSWORD
+from queueing.management.demo_data import DEMO_PASSWORD
 from tests.embedded_server import ROOT
 
 pytestmark = pytest.mark.browser

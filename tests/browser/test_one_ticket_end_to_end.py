@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from queueing.demo_data import DEMO_PASSWORD
+from queueing.management.demo_data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

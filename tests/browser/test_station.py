@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hall import identity
-from queueing.demo_data import DEMO_PASSWORD
+from queueing.management.demo_data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

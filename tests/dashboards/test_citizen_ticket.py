@@ -19,10 +19,8 @@ from dashboards import citizen, receivers
 from dashboards.groups import queue_group
 from hall.asgi import router
 from queueing import selectors, services
-from queueing.links import live_ticket_path
+from queueing.links import CITIZEN_TICKET_SALT, KIOSK_TICKET_SALT, citizen_ticket_token, live_ticket_path
 from queueing.models import Ticket
-from queueing.tokens import CITIZEN_TICKET_SALT, citizen_ticket_token
-from queueing.views import KIOSK_TICKET_SALT
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
 

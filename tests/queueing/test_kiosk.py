@@ -11,9 +11,10 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from queueing.kiosk import kiosk_zones, pinyin_keys, qr_svg, search_index
 from queueing.links import live_ticket_url
 from queueing.models import Ticket
+from queueing.selectors.kiosk import kiosk_zones, pinyin_keys, search_index
+from queueing.views.slips import qr_svg
 from tests.factories import MatterFactory, QueueFactory
 
 ELDERLY_ID = "11010519491231002X"  # born 1949-12-31: well past the default elderly age of 70

@@ -86,7 +86,7 @@ class Hall:
         return connect(ws_url + path, origin=self.base_url, proxy=None, open_timeout=10)
 
     def demo_center_id(self) -> int:
-        from queueing.demo_data import DEMO_CENTER_CODE
+        from queueing.management.demo_data import DEMO_CENTER_CODE
 
         centers = self.http.get(f"{self.api_url}/centers/", timeout=10).json()
         return next(c["id"] for c in centers if c["code"] == DEMO_CENTER_CODE)
@@ -124,7 +124,7 @@ def fresh_database(servers):
 @pytest.fixture(scope="module")
 def hall(servers, fresh_database, tmp_path_factory, request):
     """The demo hall served by two uvicorns, a worker and beat; all stopped after, their logs shown on failure."""
-    from queueing.demo_data import DEMO_PASSWORD
+    from queueing.management.demo_data import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("topology")
     redis_url = _with_path(servers[1], "/" + os.environ.get("HALL_SYSTEM_REDIS_DB", "5"))

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from centers.models import Center
-from queueing.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from queueing.management.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

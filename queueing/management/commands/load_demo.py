@@ -19,7 +19,7 @@ from accounts.models import CitizenProfile, StaffMembership
 from centers.models import Center, Department, Zone
 from hall import identity
 from matters.models import CaseType, Fee, Material, Matter, MatterType, OnlineDepth
-from queueing import demo_data as data
+from queueing.management import demo_data as data
 from queueing import services
 from queueing.models import Queue, Window, WindowQueue
 

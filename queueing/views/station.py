@@ -20,10 +20,11 @@ from centers.models import Center
 from hall import identity
 from hall.errors import DomainError
 from queueing import selectors, services
-from queueing.forms_station import StationIssueForm
-from queueing.kiosk import kiosk_zones, qr_svg, search_index, ticket_id_from_token, ticket_token
-from queueing.links import live_ticket_url
+from queueing.links import kiosk_ticket_id, kiosk_ticket_token, live_ticket_url
 from queueing.models import Ticket
+from queueing.selectors.kiosk import kiosk_zones, search_index
+from queueing.views.slips import qr_svg
+from queueing.views.station_form import StationIssueForm
 
 
 def station_halls(station: Center) -> list[Center]:
@@ -125,7 +126,7 @@ def station_issue(request):
                 _("Number %(number)s taken for %(id_number)s.")
                 % {"number": ticket.number, "id_number": identity.mask_id_number(data["id_number"])},
             )
-            return redirect("queueing:station_ticket", token=ticket_token(ticket))
+            return redirect("queueing:station_ticket", token=kiosk_ticket_token(ticket))
     return _render(request, stations=stations, station=station, halls=halls, hall=hall, form=form, kept=form.kept())
 
 
@@ -133,7 +134,7 @@ def station_issue(request):
 def station_ticket(request, token: str):
     """The result: the number, the queue, people ahead, the estimate, the live-ticket link and the printable slip."""
     try:
-        ticket_id = ticket_id_from_token(token)
+        ticket_id = kiosk_ticket_id(token)
     except signing.BadSignature as error:
         raise Http404 from error
     stations = _stations(request.user)

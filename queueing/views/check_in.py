@@ -17,8 +17,9 @@ from hall.audit import client_address
 from hall.errors import DomainError
 from hall.ratelimit import ensure_within_rate
 from queueing import services
-from queueing.kiosk import KIOSK_KEY_RE, ticket_token
+from queueing.links import kiosk_ticket_token
 from queueing.models import Ticket
+from queueing.selectors.kiosk import KIOSK_KEY_RE
 
 CHECK_IN_CODE_RE = re.compile(r"\d{6}")  # what `appointment_book` hands out
 
@@ -60,5 +61,5 @@ def kiosk_check_in(request, center_id: int):
     except DomainError as error:
         messages.error(request, error.message)
         return _back_to_check_in(center, prints=prints)
-    url = reverse("queueing:kiosk_ticket", kwargs={"center_id": center.pk, "token": ticket_token(ticket)})
+    url = reverse("queueing:kiosk_ticket", kwargs={"center_id": center.pk, "token": kiosk_ticket_token(ticket)})
     return redirect(f"{url}?{urlencode({'kiosk': '1'} | ({'print': '1'} if prints else {}))}")

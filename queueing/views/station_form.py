@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Center
 from hall import identity, pii
 from queueing import selectors
-from queueing.kiosk import KIOSK_KEY_RE
 from queueing.models import Queue
+from queueing.selectors.kiosk import KIOSK_KEY_RE
 
 KEPT_SALT = "queueing.station-kept"
 KEPT_MAX_AGE = 15 * 60

@@ -1,0 +1,157 @@
+"""The one parsing layer every input goes through (docs/domain.md, "Input"): ids, dates, codes and free text.
+
+Each function takes what a form, a URL, a query string or a JSON body carried and returns a clean Python value, or
+raises `ParseError` (a Django `ValidationError`) with a message for the person who typed it. Forms and API
+serializers use the fields of `hall.fields`, which call these functions; views that read a single raw value call
+them directly. Nothing here touches the database.
+"""
+
+import datetime
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MAX_ID = 2**63 - 1  # the largest primary key of a 64-bit column
+MAX_JSON_DEPTH = 20
+ZERO_WIDTH_AND_BIDI = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, joiner, word joiner, byte-order mark
+        "\u200e\u200f\u061c"  # direction marks
+        "\u202a\u202b\u202c\u202d\u202e"  # embeddings and overrides
+        "\u2066\u2067\u2068\u2069",  # isolates
+    )
+)
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+class ParseError(ValidationError):
+    """An input that is not what it should be; the message says what was expected."""
+
+
+def ascii_form(value) -> str:
+    """Text after NFKC: full-width digits and letters become ASCII (`１１０１` → `1101`), the rest is kept."""
+    return unicodedata.normalize("NFKC", str(value))
+
+
+def parse_id(value, *, label=None) -> int:
+    """A row id: decimal digits only (full-width digits count as digits), 1 … 2^63−1. `²`, `3.5`, `-1`, `1e3`,
+    `abc` and overflowing numbers are refused, never rounded, wrapped or read as another record."""
+    message = _("%(label)s is not a valid id.") % {"label": label or _("This")}
+    if isinstance(value, bool):
+        raise ParseError(message, code="invalid_id")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str):
+        text = value.strip()
+        # Decimal digits only: superscripts (²) and other "digit-like" characters are not digits of an id.
+        if not text or len(text) > 19 or not all(unicodedata.category(char) == "Nd" for char in text):
+            raise ParseError(message, code="invalid_id")
+        text = ascii_form(text)
+        if not (text.isascii() and text.isdigit()):
+            raise ParseError(message, code="invalid_id")
+        number = int(text)
+    else:
+        raise ParseError(message, code="invalid_id")
+    if not 1 <= number <= MAX_ID:
+        raise ParseError(message, code="invalid_id")
+    return number
+
+
+def parse_optional_id(value, *, label=None) -> int | None:
+    """`parse_id`, with an empty value (absent, "", null) read as None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_id(value, label=label)
+
+
+def parse_date(value, *, earliest=datetime.date(2000, 1, 1), latest=datetime.date(2099, 12, 31)) -> datetime.date:
+    """A calendar date written YYYY-MM-DD; impossible dates (2026-02-30) and dates out of range are refused."""
+    if isinstance(value, datetime.datetime):
+        raise ParseError(_("Enter a date, not a date and time."), code="invalid_date")
+    if isinstance(value, datetime.date):
+        day = value
+    else:
+        text = ascii_form(value).strip() if isinstance(value, str) else ""
+        if not _DATE_RE.fullmatch(text):
+            raise ParseError(_("Enter a date as YYYY-MM-DD, for example 2026-10-13."), code="invalid_date")
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            message = _("%(value)s is not a date of the calendar.") % {"value": text}
+            raise ParseError(message, code="impossible_date") from None
+    if not earliest <= day <= latest:
+        raise ParseError(
+            _("Enter a date between %(earliest)s and %(latest)s.") % {"earliest": earliest, "latest": latest},
+            code="date_out_of_range",
+        )
+    return day
+
+
+def clean_text(value, *, max_length: int, required: bool = False, multiline: bool = False, label=None) -> str:
+    """Free text as people type it: NUL and control characters are refused; bidi overrides and zero-width
+    characters, which only hide or reorder what is shown, are removed; surrounding spaces go. A required text
+    that is empty after that (only invisible characters) is missing. Longer than `max_length` is refused with a
+    message, never cut silently."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ParseError(_("Enter text."), code="invalid_text")
+    allowed = _LINE_BREAKS if multiline else frozenset("\t")
+    for char in value:
+        if unicodedata.category(char) == "Cc" and char not in allowed:
+            raise ParseError(_("The text contains control characters; remove them."), code="control_characters")
+    text = value.translate(ZERO_WIDTH_AND_BIDI).strip()
+    if not multiline:
+        text = text.replace("\t", " ")
+    if required and not text:
+        raise ParseError(_("%(label)s is required.") % {"label": label or _("This field")}, code="required")
+    if len(text) > max_length:
+        raise ParseError(
+            _("%(label)s has at most %(max)d characters (it has %(count)d).")
+            % {"label": label or _("This text"), "max": max_length, "count": len(text)},
+            code="max_length",
+        )
+    return text
+
+
+def parse_code(value, *, pattern: re.Pattern, message) -> str:
+    """A code typed or sent by a device (a check-in code, an idempotency key): ASCII after NFKC, then `pattern`."""
+    text = ascii_form(value).strip() if isinstance(value, str) else ""
+    if not pattern.fullmatch(text):
+        raise ParseError(message, code="invalid_code")
+    return text
+
+
+def json_depth(text: str | bytes) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, counted without parsing it (a deeply nested
+    document would exhaust the parser's recursion before any limit could be checked)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text.decode("utf-8", "replace") if isinstance(text, bytes) else text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def id_or_none(value) -> int | None:
+    """For a page that answers "not found" to anything that is not an id: the id, or None."""
+    try:
+        return parse_optional_id(value)
+    except ParseError:
+        return None
