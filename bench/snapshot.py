@@ -101,10 +101,10 @@ def build_hall():
             )
     TicketEvent.objects.bulk_create(events, batch_size=5000)
     # A bulk load bypasses Ticket.save, which keeps the flow counters: build them as the periodic check would.
-    from queueing.flow import flow_rebuild
+    from queueing.services.counters import counters_rebuild
 
     started = time.perf_counter()
-    flow_rebuild(center_id=center.pk, service_date=today)
+    counters_rebuild(center_id=center.pk, service_date=today)
     print(f"flow counters rebuilt from {TICKETS} tickets in {(time.perf_counter() - started) * 1000:.0f} ms")
     return center
 

@@ -6,9 +6,6 @@ the minutes each person ahead adds. The phone finds its own id in it: its place 
 ahead. No per-ticket message, no database read per phone.
 """
 
-import math
-
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -19,8 +16,6 @@ from queueing.models import Queue, Ticket, Window, WindowQueue
 
 WAITING_LIST_CAP = 500  # ids sent to phones; someone further back sees "500+" until they move up
 TRANSFER_CHAIN_LIMIT = 20
-
-WAITING_ORDER = ("priority_rank", "queued_at", "id")  # selectors.ticket_position's order within one queue
 
 
 # --- The link -----------------------------------------------------------------------------------------------------
@@ -49,37 +44,9 @@ def current_ticket(ticket_id: int) -> Ticket | None:
 # --- What the phone is told ---------------------------------------------------------------------------------------
 
 
-def per_person_minutes(*, queue: Queue) -> float:
-    """Minutes each person ahead adds: the queue's mean service time ÷ open windows serving it (DOMAIN.md)."""
-    windows = selectors.serving_window_count(queue=queue)
-    return round(selectors.mean_service_minutes(queue=queue) / max(windows, 1), 3)
-
-
-def estimate_minutes(*, ahead: int, per_person: float) -> int:
-    # Rounds halves up, as the phone's Math.round does, so page and phone agree to the minute.
-    return math.floor(ahead * per_person + 0.5)
-
-
-def waiting_ahead(ticket: Ticket) -> int:
-    """People ahead of a waiting ticket in its queue, in one query (the order of `WAITING_ORDER`)."""
-    if ticket.status != Ticket.Status.WAITING:
-        return 0
-    rank, since = ticket.priority_rank, ticket.queued_at
-    return (
-        Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status=Ticket.Status.WAITING)
-        .filter(
-            Q(priority_rank__lt=rank)
-            | Q(priority_rank=rank, queued_at__lt=since)
-            | Q(priority_rank=rank, queued_at=since, id__lt=ticket.pk)
-        )
-        .count()
-    )
-
-
 def ticket_snapshot(ticket: Ticket) -> dict:
     """Everything the page needs about one ticket, read from the database (on connect and on reconnect)."""
-    per_person = per_person_minutes(queue=ticket.queue)
-    ahead = waiting_ahead(ticket)
+    position = selectors.ticket_position(ticket=ticket)
     window = ticket.window
     return {
         "type": "snapshot",
@@ -93,9 +60,9 @@ def ticket_snapshot(ticket: Ticket) -> dict:
             "queue": {"id": ticket.queue_id, "prefix": ticket.queue.prefix, "name": ticket.queue.name},
             "service_date": ticket.service_date.isoformat(),
         },
-        "ahead": ahead,
-        "estimated_minutes": estimate_minutes(ahead=ahead, per_person=per_person),
-        "per_person": per_person,
+        "ahead": position.ahead,
+        "estimated_minutes": position.estimated_minutes,
+        "per_person": position.per_person_minutes,
     }
 
 
@@ -104,7 +71,7 @@ def queue_state(*, queue: Queue, service_date) -> dict:
     tickets = Ticket.objects.filter(queue_id=queue.pk, service_date=service_date)
     waiting = list(
         tickets.filter(status=Ticket.Status.WAITING)
-        .order_by(*WAITING_ORDER)
+        .order_by(*selectors.WAITING_ORDER)
         .values_list("id", flat=True)[:WAITING_LIST_CAP]
     )
     total = len(waiting) if len(waiting) < WAITING_LIST_CAP else tickets.filter(status=Ticket.Status.WAITING).count()
@@ -119,7 +86,7 @@ def queue_state(*, queue: Queue, service_date) -> dict:
         "total": total,
         "calls": calls,
         "serving": serving,
-        "per_person": per_person_minutes(queue=queue),
+        "per_person": selectors.per_person_minutes(queue=queue),
     }
 
 

@@ -1,5 +1,6 @@
-"""Today's figures of a centre, read from the ticket flow counters (queueing/flow.py) and from the open tickets only:
-no read here counts the day's tickets, so each costs the same at 100 or 10,000 tickets."""
+"""Today's figures of a centre, read from the ticket counters (queueing/counters.py) and from the open tickets only:
+no read here counts the day's tickets, so each costs the same at 100 or 10,000 tickets. What each figure means is
+defined once, in queueing/measures.py; the statistics pages count the same way (dashboards/history.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from queueing.measures import minutes
 from queueing.models import QueueHourFlow, Ticket, WindowDayFlow
 
 HOURS = 24
@@ -24,7 +26,7 @@ class DayFlow:
 
     @property
     def mean_wait_minutes(self) -> float:
-        return round(self.wait_us / self.called / 60_000_000, 1) if self.called else 0
+        return minutes(timedelta(microseconds=self.wait_us), self.called) or 0
 
 
 def day_flow(*, center_ids: list[int], service_date=None) -> dict[int, DayFlow]:
@@ -53,25 +55,31 @@ def day_flow(*, center_ids: list[int], service_date=None) -> dict[int, DayFlow]:
 @dataclass(frozen=True)
 class OpenTickets:
     waiting: int
-    at_windows: int
+    called: int  # called to a window, the citizen not there yet
+    in_service: int  # being served at a window
     oldest_waiting: datetime | None
+
+    @property
+    def at_windows(self) -> int:
+        return self.called + self.in_service
 
 
 def open_tickets(*, center_ids: list[int]) -> dict[int, OpenTickets]:
-    """Centre id → today's waiting tickets, tickets at windows and the oldest wait, in one query over the open
+    """Centre id → today's waiting, called and in-service tickets and the oldest wait, in one query over the open
     tickets only (the index on centre, day and status skips the finished ones)."""
     rows = (
         Ticket.objects.filter(center_id__in=center_ids, service_date=timezone.localdate(), status__in=OPEN_STATUSES)
         .values("center_id")
         .annotate(
             waiting=Count("id", filter=Q(status=Ticket.Status.WAITING)),
-            at_windows=Count("id", filter=Q(status__in=Ticket.ACTIVE_AT_WINDOW)),
+            called=Count("id", filter=Q(status=Ticket.Status.CALLED)),
+            in_service=Count("id", filter=Q(status=Ticket.Status.SERVING)),
             oldest=Min("queued_at", filter=Q(status=Ticket.Status.WAITING)),
         )
         .order_by()
     )
-    found = {r["center_id"]: OpenTickets(r["waiting"], r["at_windows"], r["oldest"]) for r in rows}
-    return {center_id: found.get(center_id, OpenTickets(0, 0, None)) for center_id in center_ids}
+    found = {r["center_id"]: OpenTickets(r["waiting"], r["called"], r["in_service"], r["oldest"]) for r in rows}
+    return {center_id: found.get(center_id, OpenTickets(0, 0, 0, None)) for center_id in center_ids}
 
 
 def totals(*, flow: DayFlow, live: OpenTickets, now: datetime) -> dict:
@@ -79,7 +87,8 @@ def totals(*, flow: DayFlow, live: OpenTickets, now: datetime) -> dict:
     return {
         "issued": flow.issued,
         "waiting": live.waiting,
-        "at_windows": live.at_windows,
+        "called": live.called,
+        "in_service": live.in_service,
         "served": flow.served,
         "longest_wait_minutes": round((now - live.oldest_waiting).total_seconds() / 60, 1)
         if live.oldest_waiting

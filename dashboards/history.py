@@ -1,21 +1,15 @@
 """History statistics of a hall, per day and per month.
 
 Past days come from the daily rollups (`DailyQueueStat`, `DailyWindowStat`); today, and any past day not rolled up
-yet, come live from the tickets with the very same measures. Every function here runs a fixed number of queries,
-whatever the number of days, and aggregates in SQL that SQLite and PostgreSQL both understand.
-
-What is counted (the same for rollups and live figures):
-- issued: tickets as first issued (a ticket transferred on counts once, in the queue where it was issued);
-- served: tickets finished (in the queue and at the window where they were finished);
-- no-show: tickets whose holder missed the call and did not come back (a no-show that later expired included);
-- wait: first issue to the call, for tickets as first issued that were called; service: call to finish.
-- department: the department of the ticket's matter, else of the window that handled it.
+yet, come live from the tickets. Both count each ticket row with the one definition of queueing/measures.py (what
+is issued, waited, served, a no-show, and how long), which the big screen's counters use too; rows are read once,
+in a fixed number of queries whatever the number of days. The department of a ticket is that of its matter, else of
+the window that handled it.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -23,11 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     BigIntegerField,
     Case,
-    Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
-    F,
     Max,
     OuterRef,
     Q,
@@ -36,52 +26,51 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractHour
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
+from queueing import measures
 from queueing.models import Ticket, Window
 
 MAX_RANGE_DAYS = 366
 DAY, MONTH = "day", "month"
 
-ISSUED = Q(transferred_from__isnull=True)
-SERVED = Q(status=Ticket.Status.FINISHED)
-NO_SHOW = Q(no_show_at__isnull=False, status__in=[Ticket.Status.NO_SHOW, Ticket.Status.EXPIRED])
-WAITED = Q(transferred_from__isnull=True, called_at__isnull=False)
+# ---- One ticket row as the statistics count it (queueing/measures.py), shared by the rollups and the live figures --
 
 
-# ---- Measures shared by the rollup job and the live figures ---------------------------------------------------------
+def seconds(delta: datetime.timedelta | None) -> int:
+    """A duration as whole seconds (none: 0)."""
+    return round(delta.total_seconds()) if delta is not None else 0
 
 
-def seconds(value) -> int:
-    """A duration from the database as whole seconds (PostgreSQL gives timedelta, SQLite microseconds)."""
-    if value is None:
-        return 0
-    if isinstance(value, datetime.timedelta):
-        return round(value.total_seconds())
-    return round(value / 1_000_000)
+def ticket_rows(tickets: QuerySet):
+    """(row, measures) for each ticket: `row` holds its day, queue, zone, department, window and clerk.
 
-
-def local_hour(field_name: str) -> ExtractHour:
-    return ExtractHour(field_name, tzinfo=timezone.get_default_timezone())
-
-
-def ticket_facts(tickets: QuerySet) -> QuerySet:
-    """Tickets with what the statistics need: their department, wait and service durations."""
-    return tickets.annotate(
+    The department is that of the ticket's matter, else of the window that handled it."""
+    rows = tickets.annotate(
         department_key=Coalesce("matter__department_id", "window__department_id", output_field=BigIntegerField())
-    ).alias(
-        wait=ExpressionWrapper(F("called_at") - F("issued_at"), output_field=DurationField()),
-        service=ExpressionWrapper(F("finished_at") - F("called_at"), output_field=DurationField()),
-    )
+    ).values_list(*DIMENSIONS, "transferred_from_id", *measures.FIELDS)
+    for row in rows.order_by().iterator(chunk_size=5000):
+        dimensions = dict(zip(DIMENSIONS, row, strict=False))
+        facts = dict(zip(measures.FIELDS, row[len(DIMENSIONS) + 1 :], strict=True))
+        yield dimensions, measures.measure(first=row[len(DIMENSIONS)] is None, **facts)
+
+
+DIMENSIONS = ("service_date", "queue_id", "queue__zone_id", "department_key", "window_id", "clerk_id")
 
 
 def wait_bucket_key(lower: int) -> str:
     return f"wait_bucket_{lower}"
+
+
+def wait_bucket_of(wait: datetime.timedelta) -> int:
+    """The lower bound (minutes) of the wait distribution's bucket that `wait` falls in."""
+    minutes = wait.total_seconds() / 60
+    return max(lower for lower in WAIT_BUCKET_MINUTES if minutes >= lower or lower == WAIT_BUCKET_MINUTES[0])
 
 
 def wait_bucket_label(lower: int) -> str:
@@ -91,34 +80,11 @@ def wait_bucket_label(lower: int) -> str:
     return _("%(low)d–%(high)d min") % {"low": lower, "high": WAIT_BUCKET_MINUTES[index + 1]}
 
 
-def ticket_measures() -> dict:
-    """The aggregates of one group of `ticket_facts` rows, wait distribution buckets included."""
-    buckets = {}
-    bounds = [*WAIT_BUCKET_MINUTES, None]
-    for lower, upper in itertools.pairwise(bounds):
-        condition = WAITED
-        if lower:
-            condition &= Q(wait__gte=datetime.timedelta(minutes=lower))
-        if upper is not None:
-            condition &= Q(wait__lt=datetime.timedelta(minutes=upper))
-        buckets[wait_bucket_key(lower)] = Count("id", filter=condition)
-    return {
-        "issued": Count("id", filter=ISSUED),
-        "served": Count("id", filter=SERVED),
-        "no_show": Count("id", filter=NO_SHOW),
-        "waited_count": Count("id", filter=WAITED),
-        "wait_sum": Sum("wait", filter=WAITED),
-        "wait_max": Max("wait", filter=WAITED),
-        "service_sum": Sum("service", filter=SERVED),
-        **buckets,
-    }
-
-
 # ---- Results ---------------------------------------------------------------------------------------------------
 
 
 def _minutes(total_seconds: int, count: int) -> float | None:
-    return round(total_seconds / count / 60, 1) if count else None
+    return measures.minutes(datetime.timedelta(seconds=total_seconds), count)
 
 
 @dataclass
@@ -131,17 +97,17 @@ class Figures:
     wait_max_seconds: int = 0
     service_seconds_sum: int = 0
 
-    @classmethod
-    def from_live(cls, row: dict) -> Figures:
-        return cls(
-            issued=row["issued"],
-            served=row["served"],
-            no_show=row["no_show"],
-            waited_count=row["waited_count"],
-            wait_seconds_sum=seconds(row["wait_sum"]),
-            wait_max_seconds=seconds(row["wait_max"]),
-            service_seconds_sum=seconds(row["service_sum"]),
-        )
+    def count(self, measured: measures.Measures) -> None:
+        """Add one ticket row, as queueing/measures.py defines what it counts for."""
+        self.issued += measured.issued
+        self.served += measured.served
+        self.no_show += measured.no_show
+        if measured.waited is not None:
+            self.waited_count += 1
+            self.wait_seconds_sum += seconds(measured.waited)
+            self.wait_max_seconds = max(self.wait_max_seconds, seconds(measured.waited))
+        if measured.served:
+            self.service_seconds_sum += seconds(measured.service)
 
     @classmethod
     def from_rollup(cls, row: dict) -> Figures:
@@ -299,8 +265,8 @@ def _rollups(model, filters: HistoryFilters, today: datetime.date) -> QuerySet:
     return rows.order_by()
 
 
-def _live_tickets(filters: HistoryFilters, today: datetime.date) -> QuerySet:
-    """Tickets of the range whose day is today or has no rollup yet."""
+def _live_tickets(filters: HistoryFilters, today: datetime.date):
+    """(row, measures) of the tickets of the range whose day is today or has no rollup yet."""
     rolled_up = DailyQueueStat.objects.filter(
         center_id=OuterRef("center_id"), date=OuterRef("service_date"), date__lt=today
     )
@@ -309,23 +275,24 @@ def _live_tickets(filters: HistoryFilters, today: datetime.date) -> QuerySet:
     ).filter(~Exists(rolled_up))
     if filters.zone_id:
         tickets = tickets.filter(queue__zone_id=filters.zone_id)
-    facts = ticket_facts(tickets)
-    if filters.department_id:
-        facts = facts.filter(department_key=filters.department_id)
-    return facts.order_by()
+    for row, measured in ticket_rows(tickets):
+        if not filters.department_id or row["department_key"] == filters.department_id:
+            yield row, measured
 
 
-def _service_rows(rollup_rows, live_rows, key: str) -> dict[int | None, ServiceRow]:
+def _service_rows(rollup_rows, key: str) -> dict[int | None, ServiceRow]:
     rows: dict[int | None, ServiceRow] = {}
     for row in rollup_rows:
         item = rows.setdefault(row[key], ServiceRow(key=row[key], label=""))
         item.served += row["served"] or 0
         item.service_seconds_sum += row["service"] or 0
-    for row in live_rows:
-        item = rows.setdefault(row[key], ServiceRow(key=row[key], label=""))
-        item.served += row["served"]
-        item.service_seconds_sum += seconds(row["service"])
     return rows
+
+
+def _count_service(rows: dict[int | None, ServiceRow], key, measured: measures.Measures) -> None:
+    item = rows.setdefault(key, ServiceRow(key=key, label=""))
+    item.served += 1
+    item.service_seconds_sum += seconds(measured.service)
 
 
 def history_report(filters: HistoryFilters) -> HistoryReport:
@@ -334,27 +301,17 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
     rollup_fields = [name for name in Figures.__dataclass_fields__ if name != "wait_max_seconds"]
     queue_stats = _rollups(DailyQueueStat, filters, today)
     window_stats = _rollups(DailyWindowStat, filters, today)
-    live = _live_tickets(filters, today)
 
-    # 1. Per day, from the rollups and live.
     rollup_days = queue_stats.values("date").annotate(
         **{name: Sum(name) for name in rollup_fields}, wait_max_seconds=Max("wait_max_seconds")
     )
-    live_days = live.values("service_date").annotate(**ticket_measures())
-    # 2. The rollups' distributions (JSON, summed here) and the live ones (SQL).
     rollup_shapes = queue_stats.values_list("wait_buckets", "hourly_intake", "hourly_served")
-    live_intake = live.filter(ISSUED).values(hour=local_hour("issued_at")).annotate(count=Count("id"))
-    live_served = live.filter(SERVED).values(hour=local_hour("finished_at")).annotate(count=Count("id"))
-    # 3. Per window and per clerk.
-    served_live = live.filter(SERVED, window__isnull=False)
     window_rows = _service_rows(
         window_stats.values("window_id").annotate(served=Sum("served"), service=Sum("service_seconds_sum")),
-        served_live.values("window_id").annotate(served=Count("id"), service=Sum("service")),
         "window_id",
     )
     clerk_rows = _service_rows(
         window_stats.values("clerk_id").annotate(served=Sum("served"), service=Sum("service_seconds_sum")),
-        served_live.values("clerk_id").annotate(served=Count("id"), service=Sum("service")),
         "clerk_id",
     )
 
@@ -373,18 +330,6 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
         if row["date"] in by_day:
             by_day[row["date"]].figures.add(figures)
     wait_counts = dict.fromkeys(WAIT_BUCKET_MINUTES, 0)
-    for row in live_days:
-        figures = Figures.from_live(row)
-        totals.add(figures)
-        if row["service_date"] in by_day:
-            period = by_day[row["service_date"]]
-            period.figures.add(figures)
-            period.live = True
-        for lower in WAIT_BUCKET_MINUTES:
-            wait_counts[lower] += row[wait_bucket_key(lower)]
-    if today in by_day:
-        by_day[today].live = True
-
     hourly_intake, hourly_served = [0] * 24, [0] * 24
     for buckets, intake, served in rollup_shapes:
         for lower in WAIT_BUCKET_MINUTES:
@@ -392,10 +337,24 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
         for hour in range(24):
             hourly_intake[hour] += intake[hour] if intake else 0
             hourly_served[hour] += served[hour] if served else 0
-    for row in live_intake:
-        hourly_intake[row["hour"]] += row["count"]
-    for row in live_served:
-        hourly_served[row["hour"]] += row["count"]
+
+    for row, measured in _live_tickets(filters, today):
+        totals.count(measured)
+        period = by_day.get(row["service_date"])
+        if period is not None:
+            period.figures.count(measured)
+            period.live = True
+        if measured.issued:
+            hourly_intake[measured.issue_hour] += 1
+        if measured.waited is not None:
+            wait_counts[wait_bucket_of(measured.waited)] += 1
+        if measured.served:
+            hourly_served[measured.finish_hour] += 1
+            if row["window_id"] is not None:
+                _count_service(window_rows, row["window_id"], measured)
+                _count_service(clerk_rows, row["clerk_id"], measured)
+    if today in by_day:
+        by_day[today].live = True
 
     windows = Window.objects.filter(pk__in=[key for key in window_rows if key is not None]).select_related("zone")
     for window in windows:

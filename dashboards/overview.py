@@ -95,7 +95,8 @@ def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict
                 "depth": depth,
                 "issued": flow.issued,
                 "waiting": waiting,
-                "at_windows": t.at_windows,
+                "called": t.called,
+                "in_service": t.in_service,
                 "served": flow.served,
                 "longest_wait_minutes": _minutes_since(t.oldest_waiting, now),
                 "windows_open": open_windows,
@@ -117,7 +118,16 @@ def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict
         )
     totals = {
         key: sum(r[key] for r in rows)
-        for key in ("issued", "waiting", "at_windows", "served", "windows_open", "alerts_red", "alerts_yellow")
+        for key in (
+            "issued",
+            "waiting",
+            "called",
+            "in_service",
+            "served",
+            "windows_open",
+            "alerts_red",
+            "alerts_yellow",
+        )
     }
     totals["longest_wait_minutes"] = max((r["longest_wait_minutes"] for r in rows), default=0)
     return {"generated_at": now.isoformat(), "centers": rows, "totals": totals}

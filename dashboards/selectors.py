@@ -42,7 +42,7 @@ def window_tiles(
 
 
 _WINDOW_FIELDS = ("id", "number", "name", "kind", "state", "pause_reason", "tidal_opened_at", "zone_id", "zone__name")
-_CURRENT_FIELDS = ("window_id", "number", "status", "called_at", "queue_id")
+_CURRENT_FIELDS = ("window_id", "number", "status", "called_at", "started_at", "queue_id")
 
 
 def window_tiles_and_levels(
@@ -57,14 +57,14 @@ def window_tiles_and_levels(
     (window id → [level, eligible waiting, waiting per open window]): one ticket moves the load of every window
     sharing its queue, so a delta carries them all, a few bytes each. Rows, not model instances: a hall has
     hundreds of windows and the snapshot is built on every screen's connect."""
-    tiles, levels, _at_windows = _window_reads(
+    tiles, levels, _statuses = _window_reads(
         center_id=center_id, window_ids=window_ids, zone_id=zone_id, settings=settings, waiting=waiting
     )
     return tiles, levels
 
 
-def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple[list[dict], dict[str, list], int]:
-    """Tiles, compact levels and the number of tickets at the centre's windows."""
+def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple[list[dict], dict[str, list], list]:
+    """Tiles, compact levels and the status of each ticket at the centre's windows."""
     now = timezone.now()
     windows = list(
         Window.objects.filter(center_id=center_id).order_by("number").values_list(*_WINDOW_FIELDS, named=True)
@@ -104,14 +104,19 @@ def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple
                 "ticket": (
                     {
                         "number": ticket.number,
+                        # "called" (the citizen is on the way) and "serving" are two states on every screen.
                         "status": ticket.status,
                         "called_at": ticket.called_at.isoformat(),
+                        "started_at": ticket.started_at.isoformat() if ticket.started_at else None,
                         "queue_id": ticket.queue_id,
                     }
                     if ticket
                     else None
                 ),
-                "service_seconds": int((now - ticket.called_at).total_seconds()) if ticket else None,
+                # Since the call while called, since the start once served.
+                "service_seconds": int((now - (ticket.started_at or ticket.called_at)).total_seconds())
+                if ticket
+                else None,
                 "served_today": stats.get("count", 0),
                 "mean_service_minutes": _minutes(stats.get("mean")),
                 **loads[window.id].as_dict(),
@@ -122,7 +127,7 @@ def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple
         str(window_id): [load.level, load.eligible_waiting, load.waiting_per_open_window]
         for window_id, load in loads.items()
     }
-    return tiles, levels, len(current)
+    return tiles, levels, [row.status for row in current.values()]
 
 
 def load_levels(*, center_id: int) -> dict[str, str]:
@@ -293,13 +298,14 @@ def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: boo
     waiting = busyness.waiting_groups(center_id=center_id)
     per_queue = busyness.waiting_per_queue(waiting)
     flow = figures.day_flow(center_ids=[center_id])[center_id]
-    tiles, _levels, at_windows = _window_reads(
+    tiles, _levels, statuses = _window_reads(
         center_id=center_id, window_ids=None, zone_id=zone_id, settings=center_settings, waiting=waiting
     )
     queues = queue_rows(queues=Queue.objects.filter(center_id=center_id))
     live = figures.OpenTickets(
         waiting=sum(per_queue.values()),
-        at_windows=at_windows,
+        called=statuses.count(Ticket.Status.CALLED),
+        in_service=statuses.count(Ticket.Status.SERVING),
         oldest_waiting=min((group.oldest for group in waiting), default=None),
     )
     snapshot = {

@@ -2,13 +2,16 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Department, Zone
 from hall.pii import EncryptedField
 from matters.models import Matter
+from queueing import counters
+from queueing.counters import QueueHourFlow, WindowDayFlow  # noqa: F401 (models of this app)
 
 
 def default_priority_groups() -> list[dict]:
@@ -209,6 +212,38 @@ class DailyCounter(models.Model):
         return f"{self.queue} {self.service_date}: {self.last_sequence}"
 
 
+class TicketQuerySet(models.QuerySet):
+    """Every bulk write of tickets keeps the day's counters too, in the same transaction (queueing/counters.py)."""
+
+    def shares(self) -> counters.Share:
+        """The summed share of these tickets as the database holds them now."""
+        return counters.total(
+            counters.share_of_row(row) for row in self.order_by().values_list(*counters.COLUMNS).iterator()
+        )
+
+    def update(self, **kwargs):
+        if counters.FIELDS.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(savepoint=False):
+            # Locked first, so that the shares read before and after are those of this write alone.
+            ids = list(self.order_by().select_for_update().values_list("pk", flat=True))
+            rows = Ticket.objects.filter(pk__in=ids)
+            before = rows.shares()
+            updated = super().update(**kwargs)
+            counters.apply(before=before, after=rows.shares())
+            return updated
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            counters.apply(before={}, after=counters.total(ticket.share() for ticket in created))
+            return created
+
+    bulk_create.alters_data = True
+
+
 class Ticket(models.Model):
     class Channel(models.TextChoices):
         KIOSK = "kiosk", _("Kiosk")
@@ -280,9 +315,14 @@ class Ticket(models.Model):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The first call ends the citizen's wait (queueing/measures.py); a recall moves `called_at` only.
+    first_called_at = models.DateTimeField(_("first called"), null=True, blank=True)
     called_at = models.DateTimeField(_("called"), null=True, blank=True)
+    started_at = models.DateTimeField(_("service started"), null=True, blank=True)
     call_count = models.PositiveSmallIntegerField(_("calls"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ticket")
@@ -312,56 +352,31 @@ class Ticket(models.Model):
         return self.number
 
     def save(self, *args, **kwargs):
-        # Today's figures are counters kept with every write of a ticket (queueing/flow.py), so the screens never
-        # re-count the day's tickets. The counters change in the same transaction as the ticket.
-        from queueing import flow
-
+        # Today's figures are counters kept with every write of a ticket (queueing/counters.py), in the same
+        # transaction, so the screens never re-count the day's tickets.
         update_fields = kwargs.get("update_fields")
-        counted = self._state.adding or update_fields is None or not flow.FIELDS.isdisjoint(update_fields)
-        before = flow.stored_share(self.pk) if counted and not self._state.adding else flow.NO_SHARE
-        super().save(*args, **kwargs)
-        if counted:
-            flow.apply(before=before, after=flow.share_of(self))
+        counted = self._state.adding or update_fields is None or not counters.FIELDS.isdisjoint(update_fields)
+        with transaction.atomic(savepoint=False):
+            before = Ticket.objects.filter(pk=self.pk).shares() if counted and not self._state.adding else {}
+            super().save(*args, **kwargs)
+            if counted:
+                counters.apply(before=before, after=self.share())
 
+    def share(self) -> counters.Share:
+        """What this ticket, as it is in memory, adds to the counters."""
 
-class QueueHourFlow(models.Model):
-    """Tickets of a queue by hour of a day: issued in the hour (and how many of those were called, with their summed
-    wait) and finished in the hour. Kept by every write of a ticket; rebuilt from the tickets by a periodic check."""
+        def value(name):  # as stored: a date or time may have been given as text
+            return Ticket._meta.get_field(name).to_python(getattr(self, name))
 
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
-    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="+")
-    service_date = models.DateField()
-    hour = models.PositiveSmallIntegerField()
-    issued = models.IntegerField(default=0)
-    called = models.IntegerField(default=0)
-    wait_us = models.BigIntegerField(default=0)  # summed waits of the called tickets, in microseconds (exact sums)
-    served = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["queue", "service_date", "hour"], name="queue_hour_flow_unique"),
-        ]
-        indexes = [models.Index(fields=["center", "service_date"], name="queue_hour_flow_center_day")]
-
-    def __str__(self):
-        return f"{self.queue_id} {self.service_date} {self.hour:02d}h"
-
-
-class WindowDayFlow(models.Model):
-    """Tickets a window finished on a day and their summed service time, kept like QueueHourFlow."""
-
-    center = models.ForeignKey(Center, on_delete=models.CASCADE, related_name="+")
-    window = models.ForeignKey(Window, on_delete=models.CASCADE, related_name="+")
-    service_date = models.DateField()
-    served = models.IntegerField(default=0)
-    service_us = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["window", "service_date"], name="window_day_flow_unique")]
-        indexes = [models.Index(fields=["center", "service_date"], name="window_day_flow_center_day")]
-
-    def __str__(self):
-        return f"{self.window_id} {self.service_date}"
+        return counters.share_from(
+            center_id=self.center_id,
+            queue_id=self.queue_id,
+            window_id=self.window_id,
+            service_date=value("service_date"),
+            transferred_from_id=self.transferred_from_id,
+            status=self.status,
+            **{name: value(name) for name in counters.COLUMNS[6:]},
+        )
 
 
 class TicketEvent(models.Model):
@@ -453,3 +468,12 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.slot} {self.code}"
+
+
+def _uncount_deleted_ticket(sender, instance: Ticket, **kwargs):
+    """A deleted ticket (the admin, a clean-up) leaves the counters in the same transaction as its row, with the
+    share the database holds (the instance in memory may be older than the row)."""
+    counters.apply(before=Ticket.objects.filter(pk=instance.pk).shares(), after={})
+
+
+pre_delete.connect(_uncount_deleted_ticket, sender=Ticket, dispatch_uid="queueing.ticket.uncount")

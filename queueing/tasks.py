@@ -1,7 +1,8 @@
 from celery import shared_task
 
 from hall.jobs import job_run
-from queueing import flow, services
+from queueing import services
+from queueing.services.counters import counters_check_today
 
 
 @shared_task(name="queueing.close_past_days")
@@ -16,4 +17,4 @@ def release_missed_appointments() -> int:
 
 @shared_task(name="queueing.check_flow_counters")
 def check_flow_counters() -> int:
-    return job_run(name="queueing.check_flow_counters", func=flow.flow_check_today)
+    return job_run(name="queueing.check_flow_counters", func=counters_check_today)

@@ -129,6 +129,7 @@ def ticket_of_day(queue, day, issued, *, called=None, finished=None, status=None
         status=status,
         issued_at=at(day, issued),
         queued_at=at(day, issued),
+        first_called_at=at(day, called) if called else None,
         called_at=at(day, called) if called else None,
         finished_at=at(day, finished) if finished else None,
         **fields,

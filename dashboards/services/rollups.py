@@ -9,21 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Min, Sum
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Center
-from dashboards.history import (
-    ISSUED,
-    SERVED,
-    Figures,
-    local_hour,
-    seconds,
-    ticket_facts,
-    ticket_measures,
-    wait_bucket_key,
-)
+from dashboards.history import Figures, seconds, ticket_rows, wait_bucket_of
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
 from hall.errors import DomainError
 from hall.locks import lock_for_transaction
@@ -52,53 +43,56 @@ class RollupCounts:
 
 
 def _rollup_center_day(*, center_id: int, date: datetime.date, now: datetime.datetime) -> RollupCounts:
-    facts = ticket_facts(Ticket.objects.filter(center_id=center_id, service_date=date)).order_by()
-    group = ("queue_id", "queue__zone_id", "department_key")
-    queue_rows = facts.values(*group).annotate(**ticket_measures())
-    intake = facts.filter(ISSUED).values(*group, hour=local_hour("issued_at")).annotate(count=Count("id"))
-    served = facts.filter(SERVED).values(*group, hour=local_hour("finished_at")).annotate(count=Count("id"))
-    window_rows = (
-        facts.filter(SERVED, window__isnull=False)
-        .values("window_id", "clerk_id", "queue__zone_id", "department_key")
-        .annotate(served=Count("id"), service=Sum("service"))
-    )
-
     stats: dict[tuple, DailyQueueStat] = {}
-    for row in queue_rows:
-        figures = Figures.from_live(row)
-        stats[tuple(row[name] for name in group)] = DailyQueueStat(
-            center_id=center_id,
-            queue_id=row["queue_id"],
-            zone_id=row["queue__zone_id"],
-            department_id=row["department_key"],
-            date=date,
-            computed_at=now,
-            wait_buckets={str(lower): row[wait_bucket_key(lower)] for lower in WAIT_BUCKET_MINUTES},
-            hourly_intake=[0] * 24,
-            hourly_served=[0] * 24,
-            **{name: getattr(figures, name) for name in Figures.__dataclass_fields__},
-        )
-    for rows, attribute in ((intake, "hourly_intake"), (served, "hourly_served")):
-        for row in rows:
-            getattr(stats[tuple(row[name] for name in group)], attribute)[row["hour"]] += row["count"]
+    windows: dict[tuple, DailyWindowStat] = {}
+    for row, measured in ticket_rows(Ticket.objects.filter(center_id=center_id, service_date=date)):
+        key = (row["queue_id"], row["queue__zone_id"], row["department_key"])
+        stat = stats.get(key)
+        if stat is None:
+            stat = stats[key] = DailyQueueStat(
+                center_id=center_id,
+                queue_id=key[0],
+                zone_id=key[1],
+                department_id=key[2],
+                date=date,
+                computed_at=now,
+                wait_buckets={str(lower): 0 for lower in WAIT_BUCKET_MINUTES},
+                hourly_intake=[0] * 24,
+                hourly_served=[0] * 24,
+            )
+            stat.figures = Figures()
+        stat.figures.count(measured)
+        if measured.issued:
+            stat.hourly_intake[measured.issue_hour] += 1
+        if measured.waited is not None:
+            stat.wait_buckets[str(wait_bucket_of(measured.waited))] += 1
+        if measured.served:
+            stat.hourly_served[measured.finish_hour] += 1
+            if row["window_id"] is not None:
+                window_key = (row["window_id"], row["clerk_id"], row["queue__zone_id"], row["department_key"])
+                window = windows.get(window_key)
+                if window is None:
+                    window = windows[window_key] = DailyWindowStat(
+                        center_id=center_id,
+                        window_id=window_key[0],
+                        clerk_id=window_key[1],
+                        zone_id=window_key[2],
+                        department_id=window_key[3],
+                        date=date,
+                        served=0,
+                        service_seconds_sum=0,
+                        computed_at=now,
+                    )
+                window.served += 1
+                window.service_seconds_sum += seconds(measured.service)
+    for stat in stats.values():
+        for name in Figures.__dataclass_fields__:
+            setattr(stat, name, getattr(stat.figures, name))
 
     DailyQueueStat.objects.filter(center_id=center_id, date=date).delete()
     DailyWindowStat.objects.filter(center_id=center_id, date=date).delete()
     DailyQueueStat.objects.bulk_create(stats.values())
-    window_stats = DailyWindowStat.objects.bulk_create(
-        DailyWindowStat(
-            center_id=center_id,
-            window_id=row["window_id"],
-            clerk_id=row["clerk_id"],
-            zone_id=row["queue__zone_id"],
-            department_id=row["department_key"],
-            date=date,
-            served=row["served"],
-            service_seconds_sum=seconds(row["service"]),
-            computed_at=now,
-        )
-        for row in window_rows
-    )
+    window_stats = DailyWindowStat.objects.bulk_create(windows.values())
     return RollupCounts(
         queue_rows=len(stats),
         window_rows=len(window_stats),

@@ -1,5 +1,6 @@
 """Reads of the queue that several callers need."""
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,22 @@ from queueing.models import (
     WindowQueue,
     WindowSession,
 )
+
+# Whether a queue gives numbers now (queue_intake).
+INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED = "open", "paused", "not_yet", "closed"
+
+
+def queue_intake(queue: Queue, *, now=None) -> str:
+    """Whether `queue` gives numbers at `now`: paused by a supervisor, not yet open, closed for the day, or open.
+    The one rule behind the kiosk's buttons, the portal, the station page and `ticket_issue`'s refusal."""
+    if not queue.is_accepting:
+        return INTAKE_PAUSED
+    local_time = timezone.localtime(now or timezone.now()).time()
+    if local_time < queue.opens_at:
+        return INTAKE_NOT_YET
+    if local_time >= queue.closes_at:
+        return INTAKE_CLOSED
+    return INTAKE_OPEN
 
 
 def served_queue_weights(*, window: Window) -> dict[int, int]:
@@ -65,9 +82,14 @@ def window_clerk_session(*, window: Window) -> WindowSession | None:
     return WindowSession.objects.filter(window=window, ended_at__isnull=True).select_related("clerk").first()
 
 
+# Calling order within one queue: priority class, then the time the ticket competes with, then the id.
+WAITING_ORDER = ("priority_rank", "queued_at", "id")
+
+
 @dataclass(frozen=True)
 class Position:
     ahead: int
+    per_person_minutes: float  # what each person ahead adds to the wait
     estimated_minutes: int
 
 
@@ -83,19 +105,42 @@ def mean_service_minutes(*, queue: Queue) -> float:
     return max(mean.total_seconds() / 60, 1.0)
 
 
-def ticket_position(*, ticket: Ticket) -> Position:
-    """People ahead of `ticket` in its queue and the estimated wait in minutes."""
+def per_person_minutes(*, queue: Queue) -> float:
+    """Minutes each person ahead adds: the queue's mean service time ÷ the open windows serving it."""
+    return round(mean_service_minutes(queue=queue) / max(serving_window_count(queue=queue), 1), 3)
+
+
+def estimate_minutes(*, ahead: int, per_person: float) -> int:
+    """The estimated wait shown on the slip, the station page, the live page and the phone (which repeats this
+    arithmetic in JavaScript: halves round up, as its Math.round does, so all of them say the same minute)."""
+    return math.floor(ahead * per_person + 0.5)
+
+
+def waiting_ahead(ticket: Ticket) -> int:
+    """People ahead of a waiting ticket in its queue, in calling order (`WAITING_ORDER`), in one query."""
     if ticket.status != Ticket.Status.WAITING:
-        return Position(ahead=0, estimated_minutes=0)
-    waiting = Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status="waiting")
-    ahead = (
-        waiting.filter(priority_rank__lt=ticket.priority_rank).count()
-        + waiting.filter(priority_rank=ticket.priority_rank, queued_at__lt=ticket.queued_at).count()
-        + waiting.filter(priority_rank=ticket.priority_rank, queued_at=ticket.queued_at, id__lt=ticket.id).count()
+        return 0
+    rank, since = ticket.priority_rank, ticket.queued_at
+    return (
+        Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status=Ticket.Status.WAITING)
+        .filter(
+            Q(priority_rank__lt=rank)
+            | Q(priority_rank=rank, queued_at__lt=since)
+            | Q(priority_rank=rank, queued_at=since, id__lt=ticket.pk)
+        )
+        .count()
     )
-    open_windows = serving_window_count(queue=ticket.queue)
-    minutes = ahead * mean_service_minutes(queue=ticket.queue) / max(open_windows, 1)
-    return Position(ahead=ahead, estimated_minutes=round(minutes))
+
+
+def ticket_position(*, ticket: Ticket) -> Position:
+    """People ahead of `ticket` in its queue and the estimated wait: the one estimate every page shows."""
+    per_person = per_person_minutes(queue=ticket.queue)
+    ahead = waiting_ahead(ticket)
+    return Position(
+        ahead=ahead,
+        per_person_minutes=per_person,
+        estimated_minutes=estimate_minutes(ahead=ahead, per_person=per_person),
+    )
 
 
 def serving_window_count(*, queue: Queue) -> int:

@@ -12,11 +12,12 @@ from pypinyin import Style, lazy_pinyin
 from centers.models import Center, Zone
 from matters.models import Matter
 from queueing.models import Queue
+from queueing.selectors import INTAKE_CLOSED, INTAKE_NOT_YET, INTAKE_OPEN, INTAKE_PAUSED, queue_intake
 
 # Idempotency keys of kiosks, stations and other devices: what a retried request sends again.
 KIOSK_KEY_RE = re.compile(r"[A-Za-z0-9-]{8,40}")
 
-OPEN, PAUSED, NOT_YET, CLOSED = "open", "paused", "not_yet", "closed"
+OPEN, PAUSED, NOT_YET, CLOSED = INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED
 # The on-screen letter keyboard, laid out as on the phones people type pinyin on.
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 _PINYIN_TOKEN = re.compile(r"[a-z0-9]+")
@@ -67,18 +68,14 @@ class SearchEntry:
 
 
 def queue_choice(queue: Queue, *, now: datetime | None = None) -> QueueChoice:
-    """The state the kiosk button shows. `services.ensure_queue_accepting` stays the rule that refuses an issue;
-    this only tells the citizen beforehand, with the same comparisons."""
-    local_time = timezone.localtime(now or timezone.now()).time()
-    if not queue.is_accepting:
-        return QueueChoice(queue, PAUSED, _("Not taking numbers now"))
-    if local_time < queue.opens_at:
-        return QueueChoice(
-            queue, NOT_YET, _("Numbers from %(time)s") % {"time": formats.time_format(queue.opens_at, "G:i")}
-        )
-    if local_time >= queue.closes_at:
-        return QueueChoice(queue, CLOSED, _("No more numbers today"))
-    return QueueChoice(queue, OPEN, "")
+    """The state a queue's button shows (kiosk, station, portal), by the rule `ticket_issue` refuses with."""
+    state = queue_intake(queue, now=now)
+    notes = {
+        PAUSED: _("Not taking numbers now"),
+        NOT_YET: _("Numbers from %(time)s") % {"time": formats.time_format(queue.opens_at, "G:i")},
+        CLOSED: _("No more numbers today"),
+    }
+    return QueueChoice(queue, state, notes.get(state, ""))
 
 
 def kiosk_zones(*, center: Center, now: datetime | None = None) -> list[ZoneChoice]:

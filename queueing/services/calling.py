@@ -3,12 +3,14 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
-from queueing import events, flow, selectors
+from queueing import events, selectors
 from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window
 from queueing.services import notify
@@ -26,14 +28,20 @@ def _ready_window(*, window: Window, clerk) -> Window:
 
 
 def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> Ticket:
-    before = flow.share_of(ticket)
+    # A conditional update: the ticket goes to this window only if it is still waiting (the queryset keeps the
+    # day's counters with the write). The first call ends the citizen's wait; later calls keep it.
     updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
-        status=Ticket.Status.CALLED, window=window, clerk=clerk, called_at=now, call_count=1
+        status=Ticket.Status.CALLED,
+        window=window,
+        clerk=clerk,
+        called_at=now,
+        first_called_at=Coalesce("first_called_at", Value(now)),
+        started_at=None,
+        call_count=1,
     )
     if not updated:  # only on a database that ignores row locks and reorders writers; nothing was changed
         raise WindowBusy(_("Another window took this ticket; call again."))
     ticket.refresh_from_db()
-    flow.apply(before=before, after=flow.share_of(ticket))  # the conditional update above bypasses Ticket.save
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
     _announce_call(ticket=ticket, window=window)
     return ticket
@@ -156,7 +164,9 @@ def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, **fields) 
 def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
     """The citizen has arrived at the window: service begins."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
-    return _move_at_window(ticket=ticket, clerk=clerk, status=Ticket.Status.SERVING, kind=TicketEvent.Kind.SERVING)
+    return _move_at_window(
+        ticket=ticket, clerk=clerk, status=Ticket.Status.SERVING, kind=TicketEvent.Kind.SERVING, started_at=NOW
+    )
 
 
 @transaction.atomic
@@ -212,14 +222,15 @@ def ticket_reactivate(*, ticket: Ticket, actor=None) -> Ticket:
         places=settings.reactivate_places_from_front,
         now=now,
     )
-    ticket.status, ticket.window, ticket.clerk, ticket.called_at, ticket.call_count = (
+    ticket.status, ticket.window, ticket.clerk, ticket.called_at, ticket.started_at, ticket.call_count = (
         Ticket.Status.WAITING,
+        None,
         None,
         None,
         None,
         0,
     )
-    ticket.save(update_fields=["queued_at", "status", "window", "clerk", "called_at", "call_count"])
+    ticket.save(update_fields=["queued_at", "status", "window", "clerk", "called_at", "started_at", "call_count"])
     record(ticket, TicketEvent.Kind.REACTIVATED, at=now, actor=actor)
     events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
     return ticket

@@ -38,17 +38,17 @@ def _next_sequence(*, queue: Queue, service_date) -> int:
 
 
 def ensure_queue_accepting(*, queue: Queue, now) -> None:
-    if not queue.is_accepting:
+    state = selectors.queue_intake(queue, now=now)
+    if state == selectors.INTAKE_PAUSED:
         if queue.pause_reason:
             raise QueueClosed(_("This queue has paused taking tickets: %(reason)s") % {"reason": queue.pause_reason})
         raise QueueClosed()
-    local_time = timezone.localtime(now).time()
-    if local_time < queue.opens_at:
+    if state == selectors.INTAKE_NOT_YET:
         raise QueueClosed(
             _("Tickets for this queue are given from %(time)s. Please come back then.")
             % {"time": formats.time_format(queue.opens_at, "H:i")}
         )
-    if local_time >= queue.closes_at:
+    if state == selectors.INTAKE_CLOSED:
         raise QueueClosed(
             _("Tickets for this queue are given until %(time)s. Please come back on the next working day.")
             % {"time": formats.time_format(queue.closes_at, "H:i")}

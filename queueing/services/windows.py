@@ -107,8 +107,9 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
         returned = locked_ticket(returned)  # the clerk may have finished it this very moment
         returned = returned if returned.status in Ticket.ACTIVE_AT_WINDOW else None
     if returned is not None:
-        returned.status, returned.window, returned.clerk, returned.called_at = Ticket.Status.WAITING, None, None, None
-        returned.save(update_fields=["status", "window", "clerk", "called_at"])
+        returned.status, returned.window, returned.clerk = Ticket.Status.WAITING, None, None
+        returned.called_at = returned.started_at = None
+        returned.save(update_fields=["status", "window", "clerk", "called_at", "started_at"])
         record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
     close_session(session=session, window=window, now=now)
     audit_window(

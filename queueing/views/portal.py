@@ -16,6 +16,7 @@ from hall.errors import DomainError
 from queueing import selectors, services
 from queueing.links import live_ticket_path
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
+from queueing.selectors.kiosk import queue_choice
 
 BOOKING_DAYS = 7
 
@@ -42,7 +43,13 @@ def take_number(request):
             else:
                 return redirect(live_ticket_path(ticket))
     centers = Center.objects.prefetch_related("queues__zone").order_by("level", "code")
-    return render(request, "queueing/portal_take.html", {"centers": centers, "key": timezone.now().timestamp()})
+    now = timezone.now()
+    choices = [(center, [queue_choice(queue, now=now) for queue in center.queues.all()]) for center in centers]
+    return render(
+        request,
+        "queueing/portal_take.html",
+        {"centers": [(center, queues) for center, queues in choices if queues], "key": now.timestamp()},
+    )
 
 
 @citizen_required

@@ -74,7 +74,7 @@ def test_figures_per_centre(tree, busy_district):
     data = city_overview(scope=None)
     shown = rows(data)
     row = shown["区中心"]
-    assert (row["issued"], row["served"], row["waiting"], row["at_windows"]) == (5, 1, 3, 1)
+    assert (row["issued"], row["served"], row["waiting"], row["called"], row["in_service"]) == (5, 1, 3, 1, 0)
     assert (row["windows_open"], row["windows_total"]) == (1, 2)
     assert (row["alerts_red"], row["alerts_yellow"], row["warning"]) == (1, 1, "red")
     assert row["level"] == "normal"  # 3 waiting for one open window, below the default 4

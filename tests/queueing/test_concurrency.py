@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from dashboards.figures import center_totals, window_service_today
 from queueing import services
-from queueing.flow import flow_rebuild
 from queueing.models import Ticket, Window
+from queueing.services.counters import counters_rebuild
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -58,7 +58,7 @@ def test_concurrent_kiosks_get_contiguous_unique_numbers():
     assert sequences == list(range(1, THREADS * per_thread + 1))
     # The day's counters kept up with every one of the concurrent issues.
     assert center_totals(center_id=queue.center_id)["issued"] == THREADS * per_thread
-    assert flow_rebuild(center_id=queue.center_id, service_date=timezone.localdate()) == 0
+    assert counters_rebuild(center_id=queue.center_id, service_date=timezone.localdate()) == 0
 
 
 def test_concurrent_windows_never_call_a_ticket_twice_and_lose_none():
@@ -90,4 +90,4 @@ def test_concurrent_windows_never_call_a_ticket_twice_and_lose_none():
     figures = window_service_today(center_id=queue.center_id)
     assert sum(f["count"] for f in figures.values()) == total
     assert center_totals(center_id=queue.center_id)["served"] == total
-    assert flow_rebuild(center_id=queue.center_id, service_date=timezone.localdate()) == 0
+    assert counters_rebuild(center_id=queue.center_id, service_date=timezone.localdate()) == 0

@@ -1,19 +1,20 @@
-"""The day's figures are counters kept with every write of a ticket (queueing/flow.py): after any day of work they
-say what the tickets say, and the periodic check finds and mends a write that went around them."""
+"""The day's figures are counters kept with every write of a ticket (queueing/counters.py): after any day of work
+they say what the tickets say, and the periodic check finds and mends a write that went around them."""
 
 import datetime
 import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import StaffMembership, StaffRole
 from dashboards.figures import center_totals, day_flow, window_service_today
 from dashboards.selectors import hall_snapshot
 from queueing import services
-from queueing.flow import flow_check_today, flow_rebuild
 from queueing.models import Ticket
+from queueing.services.counters import counters_check_today, counters_rebuild
 from tests.factories import QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,10 @@ def at(hour: int, minute: int) -> datetime.datetime:
 
 
 def counted_from_tickets(center) -> dict:
-    """The figures as a person would count them from the day's tickets."""
+    """The figures as a person would count them from the day's tickets: each citizen waited from taking the number
+    to being called the first time (a recall, a missed call or a transfer does not add a second wait)."""
     tickets = list(Ticket.objects.filter(center=center, service_date=DAY))
-    waits = [t.called_at - t.issued_at for t in tickets if t.called_at]
+    waits = [t.first_called_at - t.issued_at for t in tickets if t.first_called_at and t.transferred_from_id is None]
     finished = [t for t in tickets if t.status == Ticket.Status.FINISHED]
     return {
         "issued": sum(1 for t in tickets if t.transferred_from_id is None),
@@ -96,7 +98,7 @@ def test_after_a_day_of_every_kind_of_action_the_counters_say_what_the_tickets_s
         assert (totals["issued"], totals["served"]) == (truth["issued"], truth["served"])
         assert totals["mean_wait_minutes"] == truth["mean_wait_minutes"]
         assert hours(flow.intake) == truth["intake"] and hours(flow.served_hourly) == truth["served_hours"] == [10, 10]
-        assert flow_rebuild(center_id=center.pk, service_date=DAY) == 0
+        assert counters_rebuild(center_id=center.pk, service_date=DAY) == 0
 
         minutes = {
             window_id: (f["count"], round(f["mean"].total_seconds() / 60, 1))
@@ -123,18 +125,38 @@ def test_the_big_screen_shows_the_hours_and_the_service_time_from_the_counters(h
     assert tile["served_today"] == 1 and tile["mean_service_minutes"] == 6.0
 
 
+def test_bulk_updates_and_deletes_keep_the_counters_in_the_same_transaction(hall):
+    queue_a, *_rest = hall
+    with time_machine.travel(at(11, 0), tick=False):
+        kept, corrected = (services.ticket_issue(queue=queue_a, channel=Ticket.Channel.KIOSK) for _ in range(2))
+        # A correction of several tickets at once goes through the ticket queryset, which counts it too.
+        Ticket.objects.filter(pk=corrected.pk).update(
+            status=Ticket.Status.FINISHED, first_called_at=at(11, 5), called_at=at(11, 5), finished_at=at(11, 9)
+        )
+        totals = center_totals(center_id=queue_a.center_id)
+        assert (totals["issued"], totals["served"], totals["mean_wait_minutes"]) == (2, 1, 5.0)
+        corrected.delete()  # the admin deletes one: it leaves the counters with its row
+        Ticket.objects.filter(pk=kept.pk).delete()
+        totals = center_totals(center_id=queue_a.center_id)
+        assert (totals["issued"], totals["served"], totals["mean_wait_minutes"]) == (0, 0, 0)
+        assert counters_check_today() == 0
+
+
 def test_a_write_around_the_counters_is_found_and_mended_by_the_periodic_check(hall, caplog):
     queue_a, *_rest = hall
     with time_machine.travel(at(11, 0), tick=False):
         ticket = services.ticket_issue(queue=queue_a, channel=Ticket.Channel.KIOSK)
-        # A bulk correction straight in the database (not through Ticket.save): the counters cannot see it.
-        Ticket.objects.filter(pk=ticket.pk).update(
-            status=Ticket.Status.FINISHED, called_at=at(11, 5), finished_at=at(11, 9)
-        )
+        # A correction made in SQL, past the ticket model: the counters cannot see it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Ticket._meta.db_table} SET status = %s, first_called_at = %s, called_at = %s, "
+                "finished_at = %s WHERE id = %s",
+                [Ticket.Status.FINISHED, at(11, 5), at(11, 5), at(11, 9), ticket.pk],
+            )
         assert center_totals(center_id=queue_a.center_id)["served"] == 0
 
-        assert flow_check_today() == 1  # the row of 11 o'clock: its call, its wait and its finish
+        assert counters_check_today() == 1  # the row of 11 o'clock: its call, its wait and its finish
         assert center_totals(center_id=queue_a.center_id)["served"] == 1
         assert center_totals(center_id=queue_a.center_id)["mean_wait_minutes"] == 5.0
         assert "rows off: 1" in caplog.text
-        assert flow_check_today() == 0
+        assert counters_check_today() == 0

@@ -19,8 +19,8 @@ from accounts.models import CitizenProfile, StaffMembership
 from centers.models import Center, Department, Zone
 from hall import identity
 from matters.models import CaseType, Fee, Material, Matter, MatterType, OnlineDepth
-from queueing.management import demo_data as data
 from queueing import services
+from queueing.management import demo_data as data
 from queueing.models import Queue, Window, WindowQueue
 
 BASIC_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")

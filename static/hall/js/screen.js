@@ -135,7 +135,12 @@
     el.appendChild(main);
 
     var elapsed = live.node("div", "bs-line bs-elapsed num");
-    if (w.ticket) { elapsed.dataset.calledAt = w.ticket.called_at; }
+    if (w.ticket) {
+      // Called and in service are two states: the timer runs from the call, then from the start of service.
+      var serving = w.ticket.status === "serving";
+      elapsed.dataset.since = serving ? (w.ticket.started_at || w.ticket.called_at) : w.ticket.called_at;
+      elapsed.dataset.stage = serving ? "serving" : "called";
+    }
     el.appendChild(elapsed);
 
     var wait = live.node("div", "bs-line bs-wait num");
@@ -172,9 +177,9 @@
 
   function tickElapsed() {
     var now = live.serverNow();
-    tilesEl.querySelectorAll("[data-called-at]").forEach(function (el) {
-      var seconds = (now - Date.parse(el.dataset.calledAt)) / 1000;
-      el.textContent = live.format(t.inService, { time: clock(seconds) });
+    tilesEl.querySelectorAll("[data-since]").forEach(function (el) {
+      var seconds = (now - Date.parse(el.dataset.since)) / 1000;
+      el.textContent = live.format(el.dataset.stage === "serving" ? t.inService : t.calledFor, { time: clock(seconds) });
     });
   }
 

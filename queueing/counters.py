@@ -1,0 +1,218 @@
+"""Today's figures as counters, kept with every write of a ticket, so no screen re-counts a day of tickets.
+
+A ticket row's *share* is what it adds to the counters, by the one definition of `queueing.measures`:
+- to the row of its queue and issue hour: one issued and, once first called, one call and its wait (first rows of a
+  chain only: an onward row of a transfer was issued and waited once already);
+- to the row of its queue and finish hour, once finished: one served;
+- to its window's day, once finished there: one served and its service time.
+
+Every write of a ticket applies the difference between its share before and after the write, in the same
+transaction, as upserts that add: `Ticket.save`, the ticket queryset's `update` and `bulk_create`, and deletes
+(`apply` is the one mechanism they share, see queueing/models.py). A periodic check proves the counters against the
+tickets and mends them (queueing/services/counters.py).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import connection, models, transaction
+
+from hall.locks import lock_for_transaction
+from queueing.measures import measure
+
+QUEUE_HOUR, WINDOW_DAY = "q", "w"  # key kinds, in lock order
+# A share: key → added figures. ("q", centre, queue, date, hour) → (issued, called, wait µs, served);
+# ("w", centre, window, date) → (served, service µs).
+Share = dict[tuple, tuple[int, ...]]
+NO_SHARE: Share = {}
+# Writes that change any of these change a ticket's share.
+FIELDS = frozenset(
+    {
+        "center",
+        "center_id",
+        "queue",
+        "queue_id",
+        "service_date",
+        "status",
+        "issued_at",
+        "first_called_at",
+        "called_at",
+        "started_at",
+        "finished_at",
+        "no_show_at",
+        "window",
+        "window_id",
+        "transferred_from",
+        "transferred_from_id",
+    }
+)
+# The columns a share is computed from, as `values_list` names them.
+COLUMNS = (
+    "center_id",
+    "queue_id",
+    "window_id",
+    "service_date",
+    "transferred_from_id",
+    "status",
+    "issued_at",
+    "first_called_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "no_show_at",
+)
+
+
+class QueueHourFlow(models.Model):
+    """Tickets of a queue by hour of a day: issued in the hour (and how many of those were called, with their summed
+    wait) and finished in the hour."""
+
+    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
+    queue = models.ForeignKey("queueing.Queue", on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField()
+    hour = models.PositiveSmallIntegerField()
+    issued = models.IntegerField(default=0)
+    called = models.IntegerField(default=0)
+    wait_us = models.BigIntegerField(default=0)  # summed waits of the called tickets, in microseconds (exact sums)
+    served = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "queueing"
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "service_date", "hour"], name="queue_hour_flow_unique"),
+        ]
+        indexes = [models.Index(fields=["center", "service_date"], name="queue_hour_flow_center_day")]
+
+    def __str__(self):
+        return f"{self.queue_id} {self.service_date} {self.hour:02d}h"
+
+
+class WindowDayFlow(models.Model):
+    """Tickets a window finished on a day and their summed service time, kept like QueueHourFlow."""
+
+    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
+    window = models.ForeignKey("queueing.Window", on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField()
+    served = models.IntegerField(default=0)
+    service_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "queueing"
+        constraints = [models.UniqueConstraint(fields=["window", "service_date"], name="window_day_flow_unique")]
+        indexes = [models.Index(fields=["center", "service_date"], name="window_day_flow_center_day")]
+
+    def __str__(self):
+        return f"{self.window_id} {self.service_date}"
+
+
+def _microseconds(delta: timedelta) -> int:
+    return delta // timedelta(microseconds=1)
+
+
+def _add(share: Share, key: tuple, figures: tuple[int, ...]) -> None:
+    present = share.get(key)
+    share[key] = figures if present is None else tuple(a + b for a, b in zip(present, figures, strict=True))
+
+
+def share_from(
+    *,
+    center_id: int,
+    queue_id: int,
+    window_id: int | None,
+    service_date: date,
+    transferred_from_id: int | None,
+    status: str,
+    issued_at: datetime,
+    first_called_at: datetime | None,
+    called_at: datetime | None,
+    started_at: datetime | None,
+    finished_at: datetime | None,
+    no_show_at: datetime | None,
+) -> Share:
+    """The share of one ticket row, given its columns (`COLUMNS`)."""
+    counted = measure(
+        first=transferred_from_id is None,
+        status=status,
+        issued_at=issued_at,
+        first_called_at=first_called_at,
+        called_at=called_at,
+        started_at=started_at,
+        finished_at=finished_at,
+        no_show_at=no_show_at,
+    )
+    share: Share = {}
+    if counted.issued:
+        waited = counted.waited is not None
+        _add(
+            share,
+            (QUEUE_HOUR, center_id, queue_id, service_date, counted.issue_hour),
+            (1, int(waited), _microseconds(counted.waited) if waited else 0, 0),
+        )
+    if counted.served:
+        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, counted.finish_hour), (0, 0, 0, 1))
+        if window_id is not None:
+            service = _microseconds(counted.service) if counted.service is not None else 0
+            _add(share, (WINDOW_DAY, center_id, window_id, service_date), (1, service))
+    return share
+
+
+def share_of_row(row: tuple) -> Share:
+    """The share of a row read as `values_list(*COLUMNS)`."""
+    return share_from(**dict(zip(COLUMNS, row, strict=True)))
+
+
+def total(shares) -> Share:
+    summed: Share = {}
+    for share in shares:
+        for key, figures in share.items():
+            _add(summed, key, figures)
+    return summed
+
+
+def difference(before: Share, after: Share) -> Share:
+    changes: Share = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        width = len(old or new)
+        delta = tuple(b - a for a, b in zip(old or (0,) * width, new or (0,) * width, strict=True))
+        if any(delta):
+            changes[key] = delta
+    return changes
+
+
+def lock_centers(center_ids, *, alone: bool) -> None:
+    """The counters' lock, one per centre ("flow:<id>"): writers share it, a rebuild holds it alone."""
+    for center_id in sorted(set(center_ids)):
+        lock_for_transaction(f"flow:{center_id}", shared=not alone)
+
+
+def _upsert(cursor, key: tuple, figures: tuple[int, ...]) -> None:
+    if key[0] == QUEUE_HOUR:
+        table = QueueHourFlow._meta.db_table
+        cursor.execute(
+            f"INSERT INTO {table} (center_id, queue_id, service_date, hour, issued, called, wait_us, served) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id, service_date, hour) DO UPDATE SET "
+            f"issued = {table}.issued + EXCLUDED.issued, called = {table}.called + EXCLUDED.called, "
+            f"wait_us = {table}.wait_us + EXCLUDED.wait_us, served = {table}.served + EXCLUDED.served",
+            [*key[1:], *figures],
+        )
+    else:
+        table = WindowDayFlow._meta.db_table
+        cursor.execute(
+            f"INSERT INTO {table} (center_id, window_id, service_date, served, service_us) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (window_id, service_date) DO UPDATE SET "
+            f"served = {table}.served + EXCLUDED.served, service_us = {table}.service_us + EXCLUDED.service_us",
+            [*key[1:], *figures],
+        )
+
+
+def apply(*, before: Share, after: Share) -> None:
+    """Add the change from `before` to `after` to the counters, inside the caller's transaction. Rows are written in
+    one order (queue hours, then windows, each by id), so two writers can never hold each other's rows."""
+    changes = difference(before, after)
+    if not changes:
+        return
+    with transaction.atomic(savepoint=False):
+        lock_centers((key[1] for key in changes), alone=False)
+        with connection.cursor() as cursor:
+            for key in sorted(changes):
+                _upsert(cursor, key, changes[key])
