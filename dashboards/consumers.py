@@ -7,8 +7,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.selectors import center_access
 from centers.models import Center, Zone
-from dashboards import citizen, selectors
-from dashboards.groups import center_group, queue_group, supervisor_group, zone_group
+from dashboards import selectors
+from dashboards.selectors import citizen
+from dashboards.selectors.groups import center_group, queue_group, supervisor_group, zone_group
 from queueing.links import citizen_ticket_id
 
 FORBIDDEN = 4403

@@ -7,10 +7,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import receiver
 
-from dashboards import citizen, selectors
 from dashboards import events as dashboard_events
-from dashboards.broadcast import push_alert, send_to_center
-from dashboards.groups import queue_group
+from dashboards import selectors
+from dashboards.selectors import citizen
+from dashboards.selectors.groups import queue_group
+from dashboards.services.broadcast import push_alert, send_to_center
 from queueing import events
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from dashboards import services
-from dashboards.broadcast import push_hall_snapshots as push_all
+from dashboards.services.broadcast import push_hall_snapshots as push_all
 from hall.jobs import job_run
 
 

@@ -1,31 +1,31 @@
 from django.urls import path
 
-from dashboards import views, views_console
-from dashboards.views_history import history, history_export_csv, history_export_xlsx
-from dashboards.views_overview import overview, overview_data
+from dashboards.views import console, screens
+from dashboards.views.history import history, history_export_csv, history_export_xlsx
+from dashboards.views.overview import overview, overview_data
 
 app_name = "dashboards"
 
 urlpatterns = [
-    path("display/<id:center_id>/", views.calling_display, name="display"),
-    path("display/<id:center_id>/zones/<id:zone_id>/", views.calling_display, name="zone_display"),
-    path("screen/<id:center_id>/", views.big_screen, name="screen"),
+    path("display/<id:center_id>/", screens.calling_display, name="display"),
+    path("display/<id:center_id>/zones/<id:zone_id>/", screens.calling_display, name="zone_display"),
+    path("screen/<id:center_id>/", screens.big_screen, name="screen"),
     path("screen/overview/", overview, name="overview"),
     path("screen/overview/data/", overview_data, name="overview_data"),
-    path("t/<str:token>/", views.citizen_ticket, name="ticket"),
-    path("console/<id:center_id>/", views_console.console_page, name="console"),
-    path("console/<id:center_id>/panel/", views_console.console_panel, name="console_panel"),
+    path("t/<str:token>/", screens.citizen_ticket, name="ticket"),
+    path("console/<id:center_id>/", console.console_page, name="console"),
+    path("console/<id:center_id>/panel/", console.console_panel, name="console_panel"),
     path(
         "console/<id:center_id>/alerts/<id:alert_id>/acknowledge/",
-        views_console.alert_acknowledge,
+        console.alert_acknowledge,
         name="alert_acknowledge",
     ),
-    path("console/<id:center_id>/alerts/<id:alert_id>/resolve/", views_console.alert_resolve, name="alert_resolve"),
-    path("console/<id:center_id>/tidal/<id:window_id>/open/", views_console.tidal_open, name="tidal_open"),
-    path("console/<id:center_id>/tidal/<id:window_id>/close/", views_console.tidal_close, name="tidal_close"),
-    path("console/<id:center_id>/windows/<id:window_id>/dispatch/", views_console.dispatch_clerk, name="dispatch"),
-    path("console/<id:center_id>/queues/<id:queue_id>/pause/", views_console.queue_pause, name="queue_pause"),
-    path("console/<id:center_id>/queues/<id:queue_id>/resume/", views_console.queue_resume, name="queue_resume"),
+    path("console/<id:center_id>/alerts/<id:alert_id>/resolve/", console.alert_resolve, name="alert_resolve"),
+    path("console/<id:center_id>/tidal/<id:window_id>/open/", console.tidal_open, name="tidal_open"),
+    path("console/<id:center_id>/tidal/<id:window_id>/close/", console.tidal_close, name="tidal_close"),
+    path("console/<id:center_id>/windows/<id:window_id>/dispatch/", console.dispatch_clerk, name="dispatch"),
+    path("console/<id:center_id>/queues/<id:queue_id>/pause/", console.queue_pause, name="queue_pause"),
+    path("console/<id:center_id>/queues/<id:queue_id>/resume/", console.queue_resume, name="queue_resume"),
     path("stats/", history, name="history"),
     path("stats/export.csv", history_export_csv, name="history_csv"),
     path("stats/export.xlsx", history_export_xlsx, name="history_xlsx"),

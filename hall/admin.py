@@ -1,24 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from hall.admin_base import ReadOnlyAdmin
 from hall.models import AuditEntry, JobStatus
 
 admin.site.site_header = _("Service hall administration")
 admin.site.site_title = _("Service hall administration")
 admin.site.index_title = _("Catalogues and records")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records the system writes and people only read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JobStatus)

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
-from dashboards import views as dashboard_views
+from dashboards.views import screens as dashboard_views
 from hall import views as hall_views
 
 urlpatterns = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from centers.admin import CenterAdmin
-from hall.admin import ReadOnlyAdmin
+from hall.admin_base import ReadOnlyAdmin
 from queueing.models import (
     Appointment,
     AppointmentSlot,

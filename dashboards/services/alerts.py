@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.models import StaffMembership, StaffRole
 from accounts.selectors import center_access
 from dashboards import events
-from dashboards.alert_selectors import stored_subject
 from dashboards.models import Alert
+from dashboards.selectors.alerts import stored_subject
 from hall.audit import Action, audit_record
 from hall.errors import Conflict, DomainError, NotAllowed
 from hall.notifications.services import notification_send

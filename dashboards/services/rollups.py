@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Center
-from dashboards.history import Figures, seconds, ticket_rows, wait_bucket_of
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
+from dashboards.selectors.history import Figures, seconds, ticket_rows, wait_bucket_of
 from hall.errors import DomainError
 from hall.locks import lock_for_transaction
 from queueing.models import Ticket

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Zone
-from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING
 from dashboards.models import Alert
+from dashboards.selectors.alerts import MEASURE_INTAKE, MEASURE_WAITING
+from dashboards.selectors.thresholds import highest, warning_level
 from dashboards.services.alerts import alert_close_by_itself, alert_raise, alert_update_severity
-from dashboards.thresholds import highest, warning_level
 from queueing.models import Queue, QueueingSettings, Ticket
 
 INTAKE_PERIOD = timedelta(minutes=15)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hall import identity, pii
-from hall.admin import ReadOnlyAdmin
+from hall.admin_base import ReadOnlyAdmin
 
 from . import services
 from .models import MessageTemplate, Notification

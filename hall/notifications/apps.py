@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "hall.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import services, tasks
+
+        services.register_delivery(tasks.deliver.delay)

@@ -11,6 +11,7 @@ picks up whatever is due: back-off elapsed in embedded mode, a broker that was d
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -110,12 +111,22 @@ def notification_send(
     return notification
 
 
-def dispatch(notification_id: int) -> None:
-    """Hand the notification to the `notifications.deliver` task; never raises (the retry job is the safety net)."""
-    from .tasks import deliver
+# How a committed notification leaves: the `notifications.deliver` task, registered by the app at start-up (the task
+# module calls these services, so they do not import it back).
+_deliver_later: Callable[[int], object] | None = None
 
+
+def register_delivery(deliver_later: Callable[[int], object]) -> None:
+    global _deliver_later
+    _deliver_later = deliver_later
+
+
+def dispatch(notification_id: int) -> None:
+    """Hand the notification to delivery; never raises (the retry job is the safety net)."""
     try:
-        deliver.delay(notification_id)
+        if _deliver_later is None:
+            raise LookupError("no delivery registered")
+        _deliver_later(notification_id)
     except Exception:
         logger.exception("SMS #%s could not be handed to delivery; notifications.retry_due will", notification_id)
 

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from accounts.models import StaffMembership, StaffRole
 from centers.models import Zone
 from dashboards import services
-from dashboards.alert_selectors import LIVE_SHOWN, alert_message, live_alert_summary
 from dashboards.models import Alert
+from dashboards.selectors.alerts import LIVE_SHOWN, alert_message, live_alert_summary
 from hall.notifications.models import MessageTemplate
 from queueing import services as queue_services
 from queueing.models import Ticket

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from accounts.models import StaffMembership, StaffRole
 from dashboards import services
-from dashboards.alert_selectors import alert_subject
 from dashboards.models import Alert
+from dashboards.selectors.alerts import alert_subject
 from hall.errors import Conflict, NotAllowed
 from hall.models import AuditEntry
 from hall.notifications.models import Notification

@@ -6,9 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from dashboards import busyness
-from dashboards.busyness import BUSY, CONGESTED, IDLE, NORMAL, Thresholds, busyness_level
-from dashboards.selectors import window_tiles
+from dashboards.selectors import busyness, window_tiles
+from dashboards.selectors.busyness import BUSY, CONGESTED, IDLE, NORMAL, Thresholds, busyness_level
 from queueing import services
 from queueing.models import QueueingSettings, Ticket, Window
 from tests.factories import QueueFactory, WindowFactory, clerk_of

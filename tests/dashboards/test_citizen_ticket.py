@@ -15,8 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dashboards import citizen, receivers
-from dashboards.groups import queue_group
+from dashboards import receivers
+from dashboards.selectors import citizen
+from dashboards.selectors.groups import queue_group
 from hall.asgi import router
 from queueing import selectors, services
 from queueing.links import CITIZEN_TICKET_SALT, KIOSK_TICKET_SALT, citizen_ticket_token, live_ticket_path

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accounts.models import StaffMembership, StaffRole
 from dashboards import tasks
-from dashboards.history import HistoryFilters, history_report
 from dashboards.models import DailyQueueStat, DailyWindowStat
+from dashboards.selectors.history import HistoryFilters, history_report
 from dashboards.services.rollups import stats_rollup_day, stats_rollup_recent_days
 from queueing import services
 from queueing.models import Ticket

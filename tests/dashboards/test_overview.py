@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import StaffMembership, StaffRole, User
 from accounts.selectors import center_access
 from dashboards.models import Alert
-from dashboards.overview import city_overview
+from dashboards.selectors.overview import city_overview
 from queueing import services
 from queueing.models import Ticket, Window
 from tests.factories import CenterFactory, QueueFactory, UserFactory, WindowFactory, clerk_of

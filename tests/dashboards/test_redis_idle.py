@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
-from dashboards.groups import center_group
+from dashboards.selectors.groups import center_group
 from hall.asgi import router
 from tests.factories import QueueFactory
 

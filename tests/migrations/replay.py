@@ -143,7 +143,7 @@ def read_organisation() -> dict:
 
 def read_figures(expected: dict) -> dict:
     from centers.models import Center
-    from dashboards import figures
+    from dashboards.selectors import figures
     from queueing.models import Queue, Ticket, Window
     from queueing.services.counters import counters_check_today
 

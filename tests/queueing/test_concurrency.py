@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from dashboards.figures import center_totals, window_service_today
+from dashboards.selectors.figures import center_totals, window_service_today
 from queueing import services
 from queueing.models import Ticket, Window
 from queueing.services.counters import counters_rebuild

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import StaffMembership, StaffRole
-from dashboards.figures import center_totals, day_flow, window_service_today
 from dashboards.selectors import hall_snapshot
+from dashboards.selectors.figures import center_totals, day_flow, window_service_today
 from queueing import services
 from queueing.models import Ticket
 from queueing.services.counters import counters_check_today, counters_rebuild

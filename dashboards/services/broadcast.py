@@ -5,8 +5,9 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from dashboards import alert_selectors, selectors
-from dashboards.groups import center_group, supervisor_group, zone_group
+from dashboards import selectors
+from dashboards.selectors import alerts as alert_selectors
+from dashboards.selectors.groups import center_group, supervisor_group, zone_group
 
 logger = logging.getLogger(__name__)
 

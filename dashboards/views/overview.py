@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from accounts.selectors import center_access
-from dashboards.overview import city_overview
+from dashboards.selectors.overview import city_overview
 
 POLL_SECONDS = 5
 

@@ -7,9 +7,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from centers.models import Center, Zone
-from dashboards import busyness, figures
-from dashboards.alert_selectors import live_alert_summary
 from dashboards.models import Alert
+from dashboards.selectors import busyness, figures
+from dashboards.selectors.alerts import live_alert_summary
 from hall.notifications.models import MessageTemplate
 from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.selectors import center_settings_or_default

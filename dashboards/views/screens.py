@@ -6,10 +6,10 @@ from django.views.decorators.cache import never_cache
 
 from accounts.selectors import center_access
 from centers.models import Center, Zone
-from dashboards import citizen
-from dashboards.alert_selectors import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
 from dashboards.models import Alert
 from dashboards.routing import citizen_ticket_socket_path
+from dashboards.selectors import citizen
+from dashboards.selectors.alerts import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
 
 
 def calling_display(request, center_id: int, zone_id: int | None = None):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
-from dashboards.history import (
+from dashboards.selectors.history import (
     DAY,
     MAX_RANGE_DAYS,
     MONTH,

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centers.models import Center
-from dashboards import busyness, figures
 from dashboards.models import Alert
+from dashboards.selectors import busyness, figures
 from queueing.models import QueueingSettings, Window
 
 

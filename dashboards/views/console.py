@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import center_access
 from centers.models import Center
-from dashboards import console, services
+from dashboards import services
 from dashboards.models import Alert
+from dashboards.selectors import console
 from hall.errors import DomainError
 from queueing import services as queue_services
 from queueing.models import Queue, Window

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from accounts.models import StaffRole
-from dashboards.alert_selectors import alert_subject, live_alerts
 from dashboards.models import Alert
 from dashboards.selectors import waiting_per_queue
+from dashboards.selectors.alerts import alert_subject, live_alerts
 from queueing.models import Queue, Ticket, Window, WindowQueue, WindowSession
 
 
