@@ -7,10 +7,11 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Live hall")
 
     def ready(self):
-        from dashboards import receivers  # noqa: F401  (connects the queueing events to the screens)
+        from dashboards import receivers
         from dashboards.routing import center_display_path, citizen_ticket_page_path
         from queueing import links
 
         # The queue prints and sends these addresses but never names them: they are served here.
         links.register_live_ticket_page(citizen_ticket_page_path)
         links.register_center_feed(center_display_path)
+        receivers.connect()  # the queue's events, to the screens and the phones

@@ -1,11 +1,13 @@
-"""Turns the queue's after-commit events into messages for the centre's screens and for citizens' phones."""
+"""Turns the queue's events (queueing/events.py) into messages for the centre's screens and for citizens' phones.
+
+Each event reaches two receivers, the screens' and the phones'; queueing.events delivers each on its own, so a
+failing one (Redis down) never keeps the other from running.
+"""
 
 import json
-import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.dispatch import receiver
 
 from dashboards import events as dashboard_events
 from dashboards import selectors
@@ -14,78 +16,54 @@ from dashboards.selectors.groups import queue_group
 from dashboards.services.broadcast import push_alert, send_to_center
 from queueing import events
 
-logger = logging.getLogger(__name__)
+
+def _delta_type(event: events.Event) -> str:
+    """ "ticket_recalled" → "ticket.recalled": the screens' message types follow the events' names."""
+    if event.name.startswith("tidal_window_"):  # tidal_window_opened → window.tidal_opened
+        return "window.tidal_" + event.name.removeprefix("tidal_window_")
+    subject, _sep, what = event.name.partition("_")
+    return f"{subject}.{what}"
 
 
-@receiver(events.ticket_issued)
-def on_ticket_issued(sender, *, ticket_id, window_id, center_id, **kwargs):
-    _send_ticket("ticket.issued", ticket_id, window_id, center_id)
+def on_ticket_event(sender, *, signal, ticket_id, queue_id, window_id, center_id, **extra):
+    queue_ids = [queue_id, extra["to_queue_id"]] if extra.get("to_queue_id") else None
+    delta = selectors.ticket_delta(
+        kind=_delta_type(signal), ticket_id=ticket_id, window_id=window_id, center_id=center_id, queue_ids=queue_ids
+    )
+    send_to_center(center_id=center_id, message=delta)
 
 
-@receiver(events.ticket_called)
-def on_ticket_called(sender, *, ticket_id, window_id, center_id, **kwargs):
-    _send_ticket("ticket.called", ticket_id, window_id, center_id)
+def on_window_event(sender, *, signal, window_id, center_id, **kwargs):
+    delta = selectors.window_delta(kind=_delta_type(signal), window_id=window_id, center_id=center_id)
+    send_to_center(center_id=center_id, message=delta)
 
 
-@receiver(events.ticket_finished)
-def on_ticket_finished(sender, *, ticket_id, window_id, center_id, **kwargs):
-    _send_ticket("ticket.finished", ticket_id, window_id, center_id)
+def on_queue_event(sender, *, signal, queue_id, center_id, **kwargs):
+    delta = selectors.queue_delta(kind=_delta_type(signal), queue_id=queue_id, center_id=center_id)
+    send_to_center(center_id=center_id, message=delta)
 
 
-@receiver(events.window_changed)
-def on_window_changed(sender, *, window_id, center_id, **kwargs):
-    send_to_center(center_id=center_id, message=selectors.window_delta(window_id=window_id, center_id=center_id))
-
-
-@receiver(events.queue_changed)
-def on_queue_changed(sender, *, queue_id, center_id, **kwargs):
-    send_to_center(center_id=center_id, message=selectors.queue_delta(queue_id=queue_id, center_id=center_id))
-
-
-@receiver(dashboard_events.alert_changed)
 def on_alert_changed(sender, *, alert_id, center_id, **kwargs):
     push_alert(alert_id=alert_id, center_id=center_id)
 
 
-def _send_ticket(kind, ticket_id, window_id, center_id):
-    delta = selectors.ticket_delta(kind=kind, ticket_id=ticket_id, window_id=window_id, center_id=center_id)
-    send_to_center(center_id=center_id, message=delta)
+# --- Citizens' phones: one message per event to the group of the ticket's queue (dashboards/selectors/citizen.py) --
 
 
-# --- Citizens' phones: one message per event to the group of the ticket's queue (dashboards/citizen.py) ------------
+def tell_phones_of_ticket(sender, *, signal, ticket_id, **kwargs):
+    queue_id, service_date, message, onward_id = citizen.queue_message(
+        event=signal.name.removeprefix("ticket_"), ticket_id=ticket_id
+    )
+    moved = (ticket_id, onward_id) if onward_id else None
+    send_to_queue(queue_id=queue_id, service_date=service_date, message=message, moved=moved)
+    if onward_id:  # the onward queue's phones see one more person in line
+        queue_id, service_date, message, _onward = citizen.queue_message(event="transferred_in", ticket_id=onward_id)
+        send_to_queue(queue_id=queue_id, service_date=service_date, message=message)
 
 
-@receiver(events.ticket_issued)
-def tell_phones_ticket_issued(sender, *, ticket_id, **kwargs):
-    _tell_queue("issued", ticket_id)
-
-
-@receiver(events.ticket_called)
-def tell_phones_ticket_called(sender, *, ticket_id, **kwargs):
-    _tell_queue("called", ticket_id)
-
-
-@receiver(events.ticket_finished)
-def tell_phones_ticket_finished(sender, *, ticket_id, **kwargs):
-    _tell_queue("finished", ticket_id)
-
-
-@receiver(events.window_changed)
-def tell_phones_window_changed(sender, *, window_id, **kwargs):
-    try:
-        for queue_id, service_date, message in citizen.window_queue_messages(window_id=window_id):
-            send_to_queue(queue_id=queue_id, service_date=service_date, message=message)
-    except Exception:  # the phones' feed must never stop the receivers after it
-        logger.exception("citizen ticket update after window %s failed", window_id)
-
-
-def _tell_queue(signal, ticket_id):
-    try:
-        queue_id, service_date, message, onward_id = citizen.queue_message(signal=signal, ticket_id=ticket_id)
-        moved = (ticket_id, onward_id) if onward_id else None
-        send_to_queue(queue_id=queue_id, service_date=service_date, message=message, moved=moved)
-    except Exception:  # the phones' feed must never stop the receivers after it
-        logger.exception("citizen ticket update (%s of ticket %s) failed", signal, ticket_id)
+def tell_phones_of_window(sender, *, window_id, **kwargs):
+    for queue_id, service_date, message in citizen.window_queue_messages(window_id=window_id):
+        send_to_queue(queue_id=queue_id, service_date=service_date, message=message)
 
 
 def send_to_queue(*, queue_id, service_date, message: dict, moved: tuple[int, int] | None = None) -> None:
@@ -96,3 +74,16 @@ def send_to_queue(*, queue_id, service_date, message: dict, moved: tuple[int, in
     text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
     event = {"type": "queue.message", "text": text, "moved": list(moved) if moved else None}
     async_to_sync(layer.group_send)(queue_group(queue_id, service_date), event)
+
+
+def connect() -> None:
+    """Called once from the app's ready(): every event of the queue, to the screens and to the phones."""
+    for event in events.TICKET_EVENTS:
+        event.connect(on_ticket_event, dispatch_uid=f"screens:{event.name}")
+        event.connect(tell_phones_of_ticket, dispatch_uid=f"phones:{event.name}")
+    for event in events.WINDOW_EVENTS:
+        event.connect(on_window_event, dispatch_uid=f"screens:{event.name}")
+        event.connect(tell_phones_of_window, dispatch_uid=f"phones:{event.name}")
+    for event in events.QUEUE_EVENTS:
+        event.connect(on_queue_event, dispatch_uid=f"screens:{event.name}")
+    dashboard_events.alert_changed.connect(on_alert_changed, dispatch_uid="screens:alert_changed")

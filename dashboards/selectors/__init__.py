@@ -342,31 +342,37 @@ def message_zone_ids(message: dict) -> set[int]:
     return zones
 
 
-def ticket_delta(*, kind: str, ticket_id: int, window_id: int | None, center_id: int) -> dict:
-    """The small message every screen of the centre gets when a ticket changes."""
+CALL_EVENTS = ("ticket.called", "ticket.recalled")  # the deltas a calling display announces
+
+
+def ticket_delta(
+    *, kind: str, ticket_id: int, window_id: int | None, center_id: int, queue_ids: list[int] | None = None
+) -> dict:
+    """The small message every screen of the centre gets when a ticket changes: `kind` is "ticket.<event>" of the
+    queue's events; `queue_ids` the queues whose waiting changed (the ticket's own when not given)."""
     ticket = Ticket.objects.select_related("window").get(pk=ticket_id)
     delta = {
         "type": kind,
         "ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status, "queue_id": ticket.queue_id},
         "totals": figures.center_totals(center_id=center_id),
-        "queues": queue_waiting(center_id=center_id, queue_ids=[ticket.queue_id]),
+        "queues": queue_waiting(center_id=center_id, queue_ids=queue_ids or [ticket.queue_id]),
     }
     delta["windows"], delta["levels"] = window_tiles_and_levels(
         center_id=center_id, window_ids=[window_id] if window_id else []
     )
-    if kind == "ticket.called" and ticket.window is not None:
+    if kind in CALL_EVENTS and ticket.window is not None:
         delta["call"] = call_payload(number=ticket.number, window=ticket.window, at=ticket.called_at)
     return delta
 
 
-def queue_delta(*, queue_id: int, center_id: int) -> dict:
-    return {"type": "queue.changed", "queues": queue_waiting(center_id=center_id, queue_ids=[queue_id])}
+def queue_delta(*, kind: str, queue_id: int, center_id: int) -> dict:
+    return {"type": kind, "queues": queue_waiting(center_id=center_id, queue_ids=[queue_id])}
 
 
-def window_delta(*, window_id: int, center_id: int) -> dict:
+def window_delta(*, kind: str, window_id: int, center_id: int) -> dict:
     tiles, levels = window_tiles_and_levels(center_id=center_id, window_ids=[window_id])
     return {
-        "type": "window.changed",
+        "type": kind,
         "windows": tiles,
         "levels": levels,
         "totals": figures.center_totals(center_id=center_id),

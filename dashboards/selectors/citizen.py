@@ -90,27 +90,17 @@ def queue_state(*, queue: Queue, service_date) -> dict:
     }
 
 
-def _event_name(signal: str, ticket: Ticket) -> str:
-    if signal == "called":
-        return "recalled" if ticket.call_count > 1 else "called"
-    if signal == "issued":
-        if ticket.no_show_at is not None:
-            return "reactivated"
-        return "transferred_in" if ticket.transferred_from_id else "issued"
-    # ticket_finished is sent when a ticket leaves "called": service starts, ends, nobody came, or it moves on.
-    return {Ticket.Status.SERVING: "started"}.get(ticket.status, ticket.status)
+def queue_message(*, event: str, ticket_id: int) -> tuple[int, object, dict, int | None]:
+    """(queue id, service date, message, onward ticket id or None) after `event` about `ticket_id`.
 
-
-def queue_message(*, signal: str, ticket_id: int) -> tuple[int, object, dict, int | None]:
-    """(queue id, service date, message, onward ticket id or None) after `signal` about `ticket_id`.
-
-    `signal` is "issued", "called" or "finished", after the queueing events of the same names.
+    `event` is the queue's event without its "ticket_" (issued, called, recalled, started, finished, no_show,
+    reactivated, returned, transferred, cancelled), or "transferred_in" for the onward ticket of a transfer.
     """
     ticket = Ticket.objects.select_related("queue").get(pk=ticket_id)
     message = {
         "type": "queue",
         "queue": ticket.queue_id,
-        "event": _event_name(signal, ticket),
+        "event": event,
         "ticket": ticket.pk,
         "status": ticket.status,
         "call_count": ticket.call_count,

@@ -20,7 +20,7 @@ from queueing.services.calling import (
     window_call_ticket,
 )
 from queueing.services.day import queue_close_past_days, tickets_expire_past_days, window_sessions_end_past_days
-from queueing.services.issue import ensure_queue_accepting, format_ticket_number, ticket_issue
+from queueing.services.issue import ensure_queue_accepting, format_ticket_number, ticket_cancel, ticket_issue
 from queueing.services.supervision import (
     queue_intake_pause,
     queue_intake_resume,
@@ -50,6 +50,7 @@ __all__ = [
     "queue_close_past_days",
     "queue_intake_pause",
     "queue_intake_resume",
+    "ticket_cancel",
     "ticket_finish",
     "ticket_issue",
     "ticket_no_show",

@@ -43,14 +43,12 @@ def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> 
         raise WindowBusy(_("Another window took this ticket; call again."))
     ticket.refresh_from_db()
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
-    _announce_call(ticket=ticket, window=window)
+    _announce_call(ticket=ticket, window=window, event=events.ticket_called)
     return ticket
 
 
-def _announce_call(*, ticket: Ticket, window: Window) -> None:
-    events.announce_after_commit(
-        events.ticket_called, ticket_id=ticket.pk, window_id=window.pk, center_id=ticket.center_id
-    )
+def _announce_call(*, ticket: Ticket, window: Window, event: events.Event) -> None:
+    events.announce_ticket(event, ticket)
     notify.ticket_sms(
         template="ticket_called",
         ticket=ticket,
@@ -139,24 +137,22 @@ def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
     ticket.called_at = now
     ticket.save(update_fields=["call_count", "called_at"])
     record(ticket, TicketEvent.Kind.RECALLED, at=now, window=ticket.window, actor=clerk, call=ticket.call_count)
-    _announce_call(ticket=ticket, window=ticket.window)
+    _announce_call(ticket=ticket, window=ticket.window, event=events.ticket_recalled)
     return ticket
 
 
 NOW = object()  # stands for "the time of the action" in _move_at_window's fields
 
 
-def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, **fields) -> Ticket:
-    """Put the clerk's ticket in `status`, log it as `kind` and tell the screens."""
+def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, event: events.Event, **fields) -> Ticket:
+    """Put the clerk's ticket in `status`, log it as `kind` and announce `event`."""
     now = timezone.now()
     ticket.status = status
     for name, value in fields.items():
         setattr(ticket, name, now if value is NOW else value)
     ticket.save(update_fields=["status", *fields])
     record(ticket, kind, at=now, window=ticket.window, actor=clerk)
-    events.announce_after_commit(
-        events.ticket_finished, ticket_id=ticket.pk, window_id=ticket.window_id, center_id=ticket.center_id
-    )
+    events.announce_ticket(event, ticket)
     return ticket
 
 
@@ -165,7 +161,12 @@ def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
     """The citizen has arrived at the window: service begins."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(
-        ticket=ticket, clerk=clerk, status=Ticket.Status.SERVING, kind=TicketEvent.Kind.SERVING, started_at=NOW
+        ticket=ticket,
+        clerk=clerk,
+        status=Ticket.Status.SERVING,
+        kind=TicketEvent.Kind.SERVING,
+        event=events.ticket_started,
+        started_at=NOW,
     )
 
 
@@ -174,7 +175,12 @@ def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
     """Conclude the service of `ticket` at the clerk's window."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
     return _move_at_window(
-        ticket=ticket, clerk=clerk, status=Ticket.Status.FINISHED, kind=TicketEvent.Kind.FINISHED, finished_at=NOW
+        ticket=ticket,
+        clerk=clerk,
+        status=Ticket.Status.FINISHED,
+        kind=TicketEvent.Kind.FINISHED,
+        event=events.ticket_finished,
+        finished_at=NOW,
     )
 
 
@@ -183,7 +189,12 @@ def ticket_no_show(*, ticket: Ticket, clerk) -> Ticket:
     """Nobody came: the window is free again; the ticket may be reactivated for a while."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(
-        ticket=ticket, clerk=clerk, status=Ticket.Status.NO_SHOW, kind=TicketEvent.Kind.NO_SHOW, no_show_at=NOW
+        ticket=ticket,
+        clerk=clerk,
+        status=Ticket.Status.NO_SHOW,
+        kind=TicketEvent.Kind.NO_SHOW,
+        event=events.ticket_no_show,
+        no_show_at=NOW,
     )
 
 
@@ -232,7 +243,7 @@ def ticket_reactivate(*, ticket: Ticket, actor=None) -> Ticket:
     )
     ticket.save(update_fields=["queued_at", "status", "window", "clerk", "called_at", "started_at", "call_count"])
     record(ticket, TicketEvent.Kind.REACTIVATED, at=now, actor=actor)
-    events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
+    events.announce_ticket(events.ticket_reactivated, ticket)
     return ticket
 
 
@@ -300,8 +311,12 @@ def ticket_transfer(*, ticket: Ticket, clerk, to_queue: Queue | None = None, to_
         queued_at=ticket.queued_at,
     )
     record(onward, TicketEvent.Kind.ISSUED, at=now, actor=clerk, transferred_from=ticket.pk)
-    events.announce_after_commit(
-        events.ticket_finished, ticket_id=ticket.pk, window_id=old_window.pk, center_id=ticket.center_id
+    # The row left behind names the window the citizen leaves; the onward ticket, where they go.
+    events.announce_ticket(
+        events.ticket_transferred,
+        ticket,
+        onward_id=onward.pk,
+        to_queue_id=onward.queue_id,
+        to_window_id=onward.target_window_id,
     )
-    events.announce_after_commit(events.ticket_issued, ticket_id=onward.pk, window_id=None, center_id=onward.center_id)
     return onward

@@ -25,7 +25,7 @@ def window_sessions_end_past_days() -> int:
     sessions.update(ended_at=now)
     Window.objects.filter(pk__in=window_ids).update(state=Window.State.CLOSED, pause_reason="")
     for window in Window.objects.filter(pk__in=window_ids).only("id", "center_id"):
-        events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+        events.announce_window(events.window_closed, window)
     return len(window_ids)
 
 

@@ -1,17 +1,20 @@
-"""Giving out numbers: every channel, the daily counter, priority groups and the per-person limits."""
+"""Giving out numbers: every channel, the daily counter, priority groups and the per-person limits; and giving one
+up."""
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import center_access
 from hall import identity, pii
-from hall.errors import DomainError
+from hall.audit import Action, audit_record
+from hall.errors import DomainError, NotAllowed
 from matters.models import Matter
 from queueing import events, selectors
-from queueing.errors import DailyCapReached, QueueClosed
+from queueing.errors import DailyCapReached, QueueClosed, TicketNotActive
 from queueing.models import DailyCounter, Queue, Ticket, TicketEvent
 from queueing.services import notify
-from queueing.services.common import center_settings, lock_identity, record
+from queueing.services.common import center_settings, lock_identity, locked_ticket, record
 
 # Channels on which staff vouch for a priority group (disabled, military, pregnant, green channel).
 STAFF_CHANNELS = (Ticket.Channel.DESK, Ticket.Channel.COMMUNITY)
@@ -86,7 +89,8 @@ def _ensure_within_person_limits(*, queue: Queue, identity_hash: str, service_da
     mine = Ticket.objects.filter(identity_hash=identity_hash, service_date=service_date, center_id=queue.center_id)
     if mine.filter(queue=queue, status__in=HOLDING).exists():
         raise DomainError(_("You already hold a number in this queue today."))
-    if mine.count() >= settings.identity_daily_limit:
+    # Numbers taken, not rows: the onward row of a transfer is the same number and uses no second place.
+    if mine.filter(transferred_from__isnull=True).count() >= settings.identity_daily_limit:
         raise DomainError(
             _("One person may take at most %(limit)d numbers a day in this centre.")
             % {"limit": settings.identity_daily_limit}
@@ -191,7 +195,7 @@ def _ticket_issue(
         queued_at=now,
     )
     record(ticket, TicketEvent.Kind.ISSUED, at=now, actor=actor, channel=channel, group=group)
-    events.announce_after_commit(events.ticket_issued, ticket_id=ticket.pk, window_id=None, center_id=ticket.center_id)
+    events.announce_ticket(events.ticket_issued, ticket)
     if mobile:
         ahead = selectors.ticket_position(ticket=ticket).ahead
         notify.ticket_sms(
@@ -200,4 +204,34 @@ def _ticket_issue(
             event="issued",
             context={"number": ticket.number, "queue": queue.name, "ahead": ahead},
         )
+    return ticket
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, actor, request=None) -> Ticket:
+    """The holder gives up their place (the portal's "cancel"), or a supervisor of the centre does it for them.
+    Only a ticket still waiting, or missed and not yet brought back, can be cancelled."""
+    ticket = locked_ticket(ticket)
+    is_holder = ticket.citizen_id is not None and actor is not None and ticket.citizen_id == actor.pk
+    if not is_holder and not center_access(actor).supervises(ticket.center_id):
+        raise NotAllowed(_("Only the holder of this number can cancel it."))
+    if ticket.status not in (Ticket.Status.WAITING, Ticket.Status.NO_SHOW):
+        raise TicketNotActive(
+            _("Ticket %(number)s is %(status)s; it can no longer be cancelled.")
+            % {"number": ticket.number, "status": ticket.get_status_display()}
+        )
+    now = timezone.now()
+    ticket.status = Ticket.Status.CANCELLED
+    ticket.save(update_fields=["status"])
+    record(ticket, TicketEvent.Kind.CANCELLED, at=now, actor=actor)
+    if not is_holder:
+        audit_record(
+            action=Action.OVERRIDE,
+            actor=actor,
+            target=ticket,
+            center_id=ticket.center_id,
+            detail={"cancelled": ticket.number},
+            request=request,
+        )
+    events.announce_ticket(events.ticket_cancelled, ticket)
     return ticket

@@ -48,7 +48,7 @@ def tidal_window_open(*, window: Window, queues: list[Queue], supervisor, clerk=
         request=request,
         queues=[queue.prefix for queue in queues],
     )
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.tidal_window_opened, window)
     if clerk is not None:
         window_dispatch_clerk(window=window, clerk=clerk, supervisor=supervisor, request=request)
     return window
@@ -72,7 +72,7 @@ def tidal_window_close(*, window: Window, supervisor, request=None) -> Window:
     window.tidal_opened_at = None
     window.save(update_fields=["tidal_opened_at"])
     audit_window(Action.TIDAL_WINDOW_CLOSED, window=window, actor=supervisor, request=request)
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.tidal_window_closed, window)
     return window
 
 
@@ -123,6 +123,7 @@ def queue_intake_pause(*, queue: Queue, supervisor, reason: str, request=None) -
     queue.is_accepting, queue.pause_reason = False, reason[:100]
     queue.save(update_fields=["is_accepting", "pause_reason"])
     _audit_queue(Action.QUEUE_INTAKE_PAUSED, queue=queue, actor=supervisor, request=request, reason=reason[:100])
+    events.announce_queue(events.queue_intake_paused, queue)
     return queue
 
 
@@ -135,9 +136,9 @@ def queue_intake_resume(*, queue: Queue, supervisor, request=None) -> Queue:
     queue.is_accepting, queue.pause_reason = True, ""
     queue.save(update_fields=["is_accepting", "pause_reason"])
     _audit_queue(Action.QUEUE_INTAKE_RESUMED, queue=queue, actor=supervisor, request=request)
+    events.announce_queue(events.queue_intake_resumed, queue)
     return queue
 
 
 def _audit_queue(action: str, *, queue: Queue, actor, request, **detail) -> None:
     audit_record(action=action, actor=actor, target=queue, center_id=queue.center_id, detail=detail, request=request)
-    events.announce_after_commit(events.queue_changed, queue_id=queue.pk, center_id=queue.center_id)

@@ -56,11 +56,14 @@ def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=No
             from_clerk=occupant.clerk.get_username(),
         )
     session = WindowSession.objects.create(window=window, clerk=clerk)
+    resumed = occupant is not None and window.state == Window.State.PAUSED
     window.state = Window.State.OPEN
     window.pause_reason = ""
     window.save(update_fields=["state", "pause_reason"])
     audit_window(Action.WINDOW_SIGN_IN, window=window, actor=clerk, request=request)
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.window_handed_over if occupant is not None else events.window_opened, window)
+    if resumed:
+        events.announce_window(events.window_resumed, window)  # a paused window opens again under its new clerk
     return session
 
 
@@ -77,7 +80,7 @@ def close_session(*, session: WindowSession, window: Window, now) -> None:
     session.save(update_fields=["ended_at"])
     window.state = Window.State.CLOSED
     window.save(update_fields=["state"])
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.window_closed, window)
 
 
 @transaction.atomic
@@ -111,6 +114,13 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
         returned.called_at = returned.started_at = None
         returned.save(update_fields=["status", "window", "clerk", "called_at", "started_at"])
         record(returned, TicketEvent.Kind.RETURNED, at=now, window=window, actor=supervisor)
+        events.announce(
+            events.ticket_returned,
+            ticket_id=returned.pk,
+            queue_id=returned.queue_id,
+            window_id=window.pk,  # the window it left
+            center_id=returned.center_id,
+        )
     close_session(session=session, window=window, now=now)
     audit_window(
         Action.WINDOW_FORCED_SIGN_OUT,
@@ -138,7 +148,7 @@ def window_pause(*, window: Window, clerk, reason: str) -> Window:
         raise WindowBusy(_("Finish the current ticket before pausing."))
     window.state, window.pause_reason = Window.State.PAUSED, reason[:100]
     window.save(update_fields=["state", "pause_reason"])
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.window_paused, window)
     return window
 
 
@@ -150,5 +160,5 @@ def window_resume(*, window: Window, clerk) -> Window:
         raise DomainError(_("This window is not paused."))
     window.state, window.pause_reason = Window.State.OPEN, ""
     window.save(update_fields=["state", "pause_reason"])
-    events.announce_after_commit(events.window_changed, window_id=window.pk, center_id=window.center_id)
+    events.announce_window(events.window_resumed, window)
     return window

@@ -151,7 +151,7 @@ def test_a_queue_message_costs_the_same_queries_for_3_or_60_waiting(queue, windo
     def queries_for(count):
         tickets = issue(queue, count)
         with CaptureQueriesContext(connection) as queries:
-            _, _, message, _ = citizen.queue_message(signal="issued", ticket_id=tickets[-1].pk)
+            _, _, message, _ = citizen.queue_message(event="issued", ticket_id=tickets[-1].pk)
         assert len(message["waiting"]) == Ticket.objects.filter(queue=queue, status="waiting").count()
         return len(queries)
 

@@ -186,7 +186,7 @@ def test_deltas_carry_the_busyness_of_the_window_and_the_level_of_the_queue():
     center = build_hall(windows=2, tickets_per_queue=2)
     queue = add_warnings(center)
     window = center.windows.get(number=1)
-    changed = window_delta(window_id=window.pk, center_id=center.pk)
+    changed = window_delta(kind="window.opened", window_id=window.pk, center_id=center.pk)
     (tile,) = changed["windows"]
     assert tile["number"] == 1 and tile["level"] == "normal" and "eligible_waiting" in tile
     ticket = Ticket.objects.get(status="called")

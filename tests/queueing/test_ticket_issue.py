@@ -99,4 +99,4 @@ def test_issue_announces_after_commit_only(queue, django_capture_on_commit_callb
             callback()
     finally:
         events.ticket_issued.disconnect(listener)
-    assert received == [{"ticket_id": ticket.pk, "window_id": None, "center_id": queue.center_id}]
+    assert received == [{"ticket_id": ticket.pk, "queue_id": queue.pk, "window_id": None, "center_id": queue.center_id}]

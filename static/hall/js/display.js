@@ -79,7 +79,7 @@
     },
     onDelta: function (d) {
       if (d.queues) { live.renderQueues(queuesEl, d.queues, t.waiting); }
-      if (d.type === "ticket.called" && d.call) {
+      if ((d.type === "ticket.called" || d.type === "ticket.recalled") && d.call) {
         recent = [d.call].concat(recent.filter(function (c) { return c.number !== d.call.number; })).slice(0, 8);
         showCall(d.call, true);
         showRecent();
