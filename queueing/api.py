@@ -261,6 +261,19 @@ class TicketNoShowView(_TicketActionView):
         return self.respond(request, ticket_id)
 
 
+class TicketCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses=TicketSerializer,
+        summary="Give up a waiting number (its holder, or a supervisor of the centre)",
+    )
+    def post(self, request, ticket_id: int):
+        ticket = get_object_or_404(Ticket, pk=ticket_id)
+        return Response(
+            TicketSerializer(services.ticket_cancel(ticket=ticket, actor=request.user, request=request)).data
+        )
+
+
 class TicketReactivateView(APIView):
     @extend_schema(request=None, responses=TicketSerializer, summary="Bring a missed ticket back in line")
     def post(self, request, ticket_id: int):

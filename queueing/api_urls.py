@@ -17,6 +17,7 @@ urlpatterns = [
     path("tickets/<id:ticket_id>/recall/", api.TicketRecallView.as_view(), name="api-ticket-recall"),
     path("tickets/<id:ticket_id>/start/", api.TicketStartView.as_view(), name="api-ticket-start"),
     path("tickets/<id:ticket_id>/no-show/", api.TicketNoShowView.as_view(), name="api-ticket-no-show"),
+    path("tickets/<id:ticket_id>/cancel/", api.TicketCancelView.as_view(), name="api-ticket-cancel"),
     path("tickets/<id:ticket_id>/reactivate/", api.TicketReactivateView.as_view(), name="api-ticket-reactivate"),
     path("tickets/<id:ticket_id>/transfer/", api.TicketTransferView.as_view(), name="api-ticket-transfer"),
     path("windows/<id:window_id>/call-ticket/", api.WindowCallTicketView.as_view(), name="api-window-call-ticket"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("clerk/tickets/<id:ticket_id>/<slug:action>/", clerk.workstation_ticket_action, name="ticket_action"),
     path("portal/take/", portal.take_number, name="portal_take"),
     path("portal/tickets/", portal.my_tickets, name="portal_tickets"),
+    path("portal/tickets/<id:ticket_id>/cancel/", portal.ticket_cancel, name="portal_ticket_cancel"),
     path("portal/appointments/", portal.appointments, name="portal_appointments"),
     path("portal/appointments/book/", portal.appointment_book, name="portal_appointment_book"),
     path(

@@ -279,6 +279,8 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "accounts:company_remove": (P("POST", "/portal/companies/{agent}/remove/", CITIZEN_ONLY),),
     "queueing:portal_take": (P("GET", "/portal/take/", CITIZEN_ONLY),),
     "queueing:portal_tickets": (P("GET", "/portal/tickets/", CITIZEN_ONLY),),
+    # The citizen's own number only; anybody else's is not found for them.
+    "queueing:portal_ticket_cancel": (P("POST", "/portal/tickets/{citizen_ticket}/cancel/", CITIZEN_ONLY),),
     "queueing:portal_appointments": (P("GET", "/portal/appointments/", CITIZEN_ONLY),),
     "queueing:portal_appointment_book": (
         P("POST", "/portal/appointments/book/", CITIZEN_ONLY, data={"slot": "{slot}"}),
@@ -433,6 +435,23 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "api-ticket-recall POST": (P("POST", "/api/v1/tickets/{t1}/recall/", SIGNED_IN_CLERK),),
     "api-ticket-start POST": (P("POST", "/api/v1/tickets/{t1}/start/", SIGNED_IN_CLERK),),
     "api-ticket-no-show POST": (P("POST", "/api/v1/tickets/{t1}/no-show/", SIGNED_IN_CLERK),),
+    # Its holder, or a supervisor of the centre (and its parents); the clerk and the department head may not.
+    "api-ticket-cancel POST": (
+        P(
+            "POST",
+            "/api/v1/tickets/{citizen_ticket}/cancel/",
+            E(
+                anonymous=LOGIN,
+                citizen=ALLOW,
+                clerk=DENY,
+                supervisor=ALLOW,
+                department_head=DENY,
+                center_admin=ALLOW,
+                system_admin=ALLOW,
+                supervisor_other_centre=DENY,
+            ),
+        ),
+    ),
     "api-ticket-reactivate POST": (
         P("POST", "/api/v1/tickets/{t1}/reactivate/", SIGNED_IN_CLERK, prepare=miss_the_called_ticket),
     ),
@@ -580,6 +599,10 @@ def build_world() -> World:
         "appointment": booking.pk,
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
         "citizen_token": citizen_ticket_token(t2),
+        # In a queue of its own: the citizen's appointment check-in in `queue` must not meet a number held there.
+        "citizen_ticket": services.ticket_issue(
+            queue=QueueFactory(center=center, zone=queue.zone, prefix="Z"), channel=Ticket.Channel.WEB, citizen=citizen
+        ).pk,
         "station_token": kiosk_ticket_token(
             services.ticket_issue(queue=queue, channel=Ticket.Channel.COMMUNITY, actor=users[SYSTEM_ADMIN])
         ),

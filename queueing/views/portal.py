@@ -121,3 +121,17 @@ def appointment_cancel(request, appointment_id: int):
     else:
         messages.success(request, _("The appointment is cancelled."))
     return redirect("queueing:portal_appointments")
+
+
+@citizen_required
+@require_POST
+def ticket_cancel(request, ticket_id: int):
+    """The citizen gives up a number they hold (the place goes to the next in line)."""
+    ticket = get_object_or_404(Ticket, pk=ticket_id, citizen=request.user)
+    try:
+        services.ticket_cancel(ticket=ticket, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Number %(number)s is cancelled.") % {"number": ticket.number})
+    return redirect("queueing:portal_tickets")
