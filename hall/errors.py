@@ -23,3 +23,11 @@ class NotAllowed(DomainError):
 class Conflict(DomainError):
     status_code = 409
     default_message = _("This was changed by someone else; reload and try again.")
+
+
+def user_message(error: Exception) -> str:
+    """The text to show for a refusal: a domain error's message, or a validation error's messages."""
+    if isinstance(error, DomainError):
+        return str(error.message)
+    messages = getattr(error, "messages", None)
+    return " ".join(str(message) for message in messages) if messages else str(error)

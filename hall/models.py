@@ -69,3 +69,26 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_label}"
+
+
+class IdempotencyRecord(models.Model):
+    """A request that carried an idempotency key (kiosks, devices of other vendors): its first result, so a retry
+    gets that result again. Scoped to the endpoint and the client; kept 24 hours (hall/idempotency.py)."""
+
+    scope = models.CharField(_("endpoint"), max_length=40)
+    client = models.CharField(_("client"), max_length=80)
+    key = models.CharField(_("key"), max_length=64)
+    body_hash = models.CharField(_("request fingerprint"), max_length=64)
+    result_type = models.CharField(_("result type"), max_length=60)
+    result_id = models.PositiveBigIntegerField(_("result id"))
+    created_at = models.DateTimeField(_("first seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "client", "key"], name="idempotency_key_unique_per_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.client} {self.key}"

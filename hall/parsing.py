@@ -13,6 +13,8 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hall.errors import DomainError
+
 MAX_ID = 2**63 - 1  # the largest primary key of a 64-bit column
 MAX_JSON_DEPTH = 20
 ZERO_WIDTH_AND_BIDI = dict.fromkeys(
@@ -155,3 +157,16 @@ def id_or_none(value) -> int | None:
         return parse_optional_id(value)
     except ParseError:
         return None
+
+
+def reason_text(value, *, max_length: int, missing_message=None, label=None) -> str:
+    """A reason or note a service receives (why a window pauses, why a clerk was signed out): cleaned by
+    `clean_text`, refused as a domain error (shown on the page that asked, a 400 in the API). With
+    `missing_message`, the reason is required and that message says so."""
+    try:
+        text = clean_text(value, max_length=max_length, label=label)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages)) from None
+    if missing_message is not None and not text:
+        raise DomainError(missing_message)
+    return text

@@ -286,6 +286,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "hall.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "hall.api.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         # Per client address; kiosks of other vendors behind one address need a rate above their peak.
         "ticket_issue": os.environ.get("HALL_TICKET_ISSUE_RATE", "120/minute"),
@@ -301,6 +306,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "hall.api.document_errors"],
     "ENUM_NAME_OVERRIDES": {
         "TicketChannelEnum": "queueing.models.Ticket.Channel",
         "PublicIssueChannelEnum": "queueing.api.PUBLIC_ISSUE_CHANNELS",
@@ -371,6 +377,13 @@ HALL_SMS_SECRET_TEMPLATES = ["login_code"]
 # Sends what is due: retries after their back-off (run eagerly, the embedded hall retries only through this job) and
 # messages whose hand-over to the broker failed.
 HALL_PERIODIC_JOBS["notifications.retry_due"] = 60.0
+# Forgets idempotency keys older than their 24 hours.
+HALL_PERIODIC_JOBS["hall.purge_idempotency_keys"] = 3600.0
+CELERY_BEAT_SCHEDULE["hall.purge_idempotency_keys"] = {
+    "task": "hall.purge_idempotency_keys",
+    "schedule": 3600.0,
+    "options": {"expires": 3500.0},
+}
 CELERY_BEAT_SCHEDULE["notifications.retry_due"] = {
     "task": "notifications.retry_due",
     "schedule": 60.0,

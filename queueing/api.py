@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -13,6 +13,9 @@ from rest_framework.views import APIView
 
 from accounts.selectors import center_access
 from centers.models import Center
+from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, IdRelatedField, TextApiField
+from hall.idempotency import idempotent, parse_key
+from hall.parsing import parse_date
 from queueing import selectors, services
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
 
@@ -78,7 +81,7 @@ PUBLIC_ISSUE_CHANNELS = [(c.value, c.label) for c in (Ticket.Channel.KIOSK, Tick
 
 
 class TicketIssueSerializer(serializers.Serializer):
-    queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all())
+    queue = IdRelatedField(queryset=Queue.objects.all())
     channel = serializers.ChoiceField(choices=PUBLIC_ISSUE_CHANNELS, default=Ticket.Channel.KIOSK)
     id_number = serializers.CharField(
         required=False, allow_blank=True, max_length=30, help_text="Optional: for the per-person limits and priority."
@@ -133,18 +136,23 @@ class TicketIssueView(APIView):
         ],
     )
     def post(self, request):
+        key = parse_key(request.headers.get("Idempotency-Key"))
         payload = TicketIssueSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        key = request.headers.get("Idempotency-Key", "").strip()[:64] or None
-        ticket = services.ticket_issue(
-            queue=data["queue"],
-            channel=data["channel"],
-            actor=request.user,
-            id_number=data.get("id_number", ""),
-            mobile=data.get("mobile", ""),
-            citizen=request.user,
-            idempotency_key=key,
+        ticket = idempotent(
+            scope="api-ticket-issue",
+            request=request,
+            key=key,
+            body={name: getattr(value, "pk", value) for name, value in data.items()},
+            action=lambda: services.ticket_issue(
+                queue=data["queue"],
+                channel=data["channel"],
+                actor=request.user,
+                id_number=data.get("id_number", ""),
+                mobile=data.get("mobile", ""),
+                citizen=request.user,
+            ),
         )
         return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
@@ -165,7 +173,7 @@ class WindowSignInSerializer(serializers.Serializer):
 
 
 class ForceSignOutSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextApiField(max_length=NOTE_MAX_LENGTH)
 
 
 class WindowSignInView(APIView):
@@ -282,8 +290,8 @@ class TicketReactivateView(APIView):
 
 
 class TransferSerializer(serializers.Serializer):
-    to_queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.all(), required=False, allow_null=True)
-    to_window = serializers.PrimaryKeyRelatedField(queryset=Window.objects.all(), required=False, allow_null=True)
+    to_queue = IdRelatedField(queryset=Queue.objects.all(), required=False, allow_null=True)
+    to_window = IdRelatedField(queryset=Window.objects.all(), required=False, allow_null=True)
 
 
 class TicketTransferView(APIView):
@@ -304,8 +312,8 @@ class TicketTransferView(APIView):
 
 
 class CallTicketSerializer(serializers.Serializer):
-    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all())
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    ticket = IdRelatedField(queryset=Ticket.objects.all())
+    reason = TextApiField(max_length=NOTE_MAX_LENGTH, required=False)
 
 
 class WindowCallTicketView(APIView):
@@ -325,7 +333,7 @@ class WindowCallTicketView(APIView):
 
 
 class PauseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=100)
+    reason = TextApiField(max_length=REASON_MAX_LENGTH)
 
 
 class WindowPauseView(APIView):
@@ -367,16 +375,17 @@ class SlotListView(APIView):
     @extend_schema(
         responses=SlotSerializer(many=True),
         summary="Bookable times of a queue on a day",
-        parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD; today when absent")],
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD; today when absent")],
     )
     def get(self, request, queue_id: int):
         queue = get_object_or_404(Queue, pk=queue_id)
-        day = parse_date(request.query_params.get("date", "")) or timezone.localdate()
+        raw = request.query_params.get("date", "")
+        day = parse_date(raw) if raw else timezone.localdate()
         return Response(SlotSerializer(selectors.open_slots(queue=queue, date=day), many=True).data)
 
 
 class BookSerializer(serializers.Serializer):
-    slot = serializers.PrimaryKeyRelatedField(queryset=AppointmentSlot.objects.all())
+    slot = IdRelatedField(queryset=AppointmentSlot.objects.all())
 
 
 class IsCitizen(BasePermission):
@@ -413,8 +422,8 @@ class AppointmentCancelView(APIView):
 
 
 class CheckInSerializer(serializers.Serializer):
-    center = serializers.PrimaryKeyRelatedField(queryset=Center.objects.all())
-    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+    center = IdRelatedField(queryset=Center.objects.all())
+    code = serializers.RegexField(r"\A[0-9]{6}\Z", max_length=6)
 
 
 class AppointmentCheckInView(APIView):
@@ -426,11 +435,15 @@ class AppointmentCheckInView(APIView):
 
     @extend_schema(request=CheckInSerializer, responses={201: IssuedTicketSerializer}, summary="Check in with a code")
     def post(self, request):
+        key = parse_key(request.headers.get("Idempotency-Key"))
         payload = CheckInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        ticket = services.appointment_check_in(
-            center_id=payload.validated_data["center"].pk,
-            code=payload.validated_data["code"],
-            idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:64] or None,
+        center, code = payload.validated_data["center"], payload.validated_data["code"]
+        ticket = idempotent(
+            scope="api-appointment-check-in",
+            request=request,
+            key=key,
+            body={"center": center.pk, "code": code},
+            action=lambda: services.appointment_check_in(center_id=center.pk, code=code),
         )
         return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)

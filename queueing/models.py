@@ -290,8 +290,6 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     mobile = EncryptedField(_("mobile number"), kind="mobile")
-    # Kiosks and other vendors' devices send a key with each request; a retried request returns the same ticket.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True)
     # Set by a transfer to a specific window: only that window may call the ticket.
     target_window = models.ForeignKey(
         "Window",

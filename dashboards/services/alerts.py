@@ -12,7 +12,9 @@ from dashboards.models import Alert
 from dashboards.selectors.alerts import stored_subject
 from hall.audit import Action, audit_record
 from hall.errors import Conflict, DomainError, NotAllowed
+from hall.fields import NOTE_MAX_LENGTH
 from hall.notifications.services import notification_send
+from hall.parsing import reason_text
 
 
 def alert_raise(
@@ -92,12 +94,13 @@ def alert_acknowledge(*, alert_id: int, user, request=None) -> Alert:
 
 @transaction.atomic
 def alert_resolve(*, alert_id: int, user, resolution: str = "", request=None) -> Alert:
+    resolution = reason_text(resolution, max_length=NOTE_MAX_LENGTH)
     alert = _locked_live_alert(alert_id=alert_id, user=user)
     now = timezone.now()
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = now, user
     alert.state, alert.resolved_at, alert.resolved_by = Alert.State.RESOLVED, now, user
-    alert.resolution = (resolution or "").strip()[:200]
+    alert.resolution = resolution
     alert.save(
         update_fields=["state", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by", "resolution"]
     )

@@ -14,7 +14,7 @@ from centers.models import Center
 from dashboards import services
 from dashboards.models import Alert
 from dashboards.selectors import console
-from hall.errors import DomainError
+from hall.actions import act
 from queueing import services as queue_services
 from queueing.models import Queue, Window
 
@@ -34,15 +34,6 @@ def _posted_clerk(request):
     """(whether a clerk was chosen, that clerk or None when the id names nobody)."""
     ids = _posted_ids(request, "clerk")
     return bool(ids), (get_user_model().objects.filter(pk=ids[0]).first() if ids else None)
-
-
-def _act(request, action, done_message: str):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return
-    messages.success(request, done_message)
 
 
 @never_cache
@@ -71,7 +62,7 @@ def console_panel(request, center_id: int):
 def alert_acknowledge(request, center_id: int, alert_id: int):
     center = _supervised_center(request, center_id)
     get_object_or_404(Alert, pk=alert_id, center=center)
-    _act(
+    act(
         request,
         lambda: services.alert_acknowledge(alert_id=alert_id, user=request.user, request=request),
         _("Alert acknowledged."),
@@ -84,7 +75,7 @@ def alert_acknowledge(request, center_id: int, alert_id: int):
 def alert_resolve(request, center_id: int, alert_id: int):
     center = _supervised_center(request, center_id)
     get_object_or_404(Alert, pk=alert_id, center=center)
-    _act(
+    act(
         request,
         lambda: services.alert_resolve(
             alert_id=alert_id, user=request.user, resolution=request.POST.get("resolution", ""), request=request
@@ -104,7 +95,7 @@ def tidal_open(request, center_id: int, window_id: int):
     if chosen and clerk is None:
         messages.error(request, _("Choose a clerk to send to the window."))
         return redirect("dashboards:console", center.pk)
-    _act(
+    act(
         request,
         lambda: queue_services.tidal_window_open(
             window=window, queues=queues, supervisor=request.user, clerk=clerk, request=request
@@ -119,7 +110,7 @@ def tidal_open(request, center_id: int, window_id: int):
 def tidal_close(request, center_id: int, window_id: int):
     center = _supervised_center(request, center_id)
     window = get_object_or_404(Window, pk=window_id, center=center)
-    _act(
+    act(
         request,
         lambda: queue_services.tidal_window_close(window=window, supervisor=request.user, request=request),
         _("Tidal window %(number)s is closed.") % {"number": window.number},
@@ -133,7 +124,7 @@ def dispatch_clerk(request, center_id: int, window_id: int):
     center = _supervised_center(request, center_id)
     window = get_object_or_404(Window, pk=window_id, center=center)
     _chosen, clerk = _posted_clerk(request)
-    _act(
+    act(
         request,
         lambda: queue_services.window_dispatch_clerk(
             window=window, clerk=clerk, supervisor=request.user, request=request
@@ -148,7 +139,7 @@ def dispatch_clerk(request, center_id: int, window_id: int):
 def queue_pause(request, center_id: int, queue_id: int):
     center = _supervised_center(request, center_id)
     queue = get_object_or_404(Queue, pk=queue_id, center=center)
-    _act(
+    act(
         request,
         lambda: queue_services.queue_intake_pause(
             queue=queue, supervisor=request.user, reason=request.POST.get("reason", ""), request=request
@@ -163,7 +154,7 @@ def queue_pause(request, center_id: int, queue_id: int):
 def queue_resume(request, center_id: int, queue_id: int):
     center = _supervised_center(request, center_id)
     queue = get_object_or_404(Queue, pk=queue_id, center=center)
-    _act(
+    act(
         request,
         lambda: queue_services.queue_intake_resume(queue=queue, supervisor=request.user, request=request),
         _("Queue %(prefix)s is taking tickets again.") % {"prefix": queue.prefix},

@@ -14,9 +14,6 @@ from matters.models import Matter
 from queueing.models import Queue
 from queueing.selectors import INTAKE_CLOSED, INTAKE_NOT_YET, INTAKE_OPEN, INTAKE_PAUSED, queue_intake
 
-# Idempotency keys of kiosks, stations and other devices: what a retried request sends again.
-KIOSK_KEY_RE = re.compile(r"[A-Za-z0-9-]{8,40}")
-
 OPEN, PAUSED, NOT_YET, CLOSED = INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED
 # The on-screen letter keyboard, laid out as on the phones people type pinyin on.
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")

@@ -90,7 +90,7 @@ def appointment_cancel(*, appointment: Appointment, citizen) -> Appointment:
 
 
 @transaction.atomic
-def appointment_check_in(*, center_id: int, code: str, idempotency_key: str | None = None) -> Ticket:
+def appointment_check_in(*, center_id: int, code: str) -> Ticket:
     """At the kiosk: the code of today's appointment becomes a priority ticket, inside the check-in window."""
     code = (code or "").strip()
     appointment = (
@@ -124,7 +124,6 @@ def appointment_check_in(*, center_id: int, code: str, idempotency_key: str | No
         channel=Ticket.Channel.APPOINTMENT,
         priority_group="appointment",
         citizen=appointment.citizen,
-        idempotency_key=idempotency_key,
         within_appointment=True,
     )
     appointment.status, appointment.checked_in_at, appointment.ticket = Appointment.Status.CHECKED_IN, now, ticket

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
+from hall.fields import NOTE_MAX_LENGTH
+from hall.parsing import reason_text
 from queueing import events, selectors
 from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window
@@ -96,7 +98,7 @@ def window_call_ticket(*, window: Window, clerk, ticket: Ticket, reason: str = "
         raise TicketNotActive(_("Ticket %(number)s is not waiting.") % {"number": ticket.number})
     if not selectors.waiting_tickets_for_window(window=window).filter(pk=ticket.pk).exists():
         raise DomainError(_("Ticket %(number)s is not for this window.") % {"number": ticket.number})
-    reason = (reason or "").strip()[:200]
+    reason = reason_text(reason, max_length=NOTE_MAX_LENGTH)
     ticket = _hand_to_window(ticket=ticket, window=window, clerk=clerk, now=timezone.now(), out_of_order=True)
     audit_record(
         action=Action.OUT_OF_ORDER_CALL,

@@ -1,7 +1,7 @@
 """Giving out numbers: every channel, the daily counter, priority groups and the per-person limits; and giving one
 up."""
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,7 @@ def _ensure_within_person_limits(*, queue: Queue, identity_hash: str, service_da
         )
 
 
+@transaction.atomic
 def ticket_issue(
     *,
     queue: Queue,
@@ -107,49 +108,11 @@ def ticket_issue(
     mobile: str = "",
     priority_group: str = "",
     citizen=None,
-    idempotency_key: str | None = None,
     priority_rank: int | None = None,
     within_appointment: bool = False,
 ) -> Ticket:
-    """Give a new number in `queue` for today. A retried request with the same `idempotency_key` gets the same
-    ticket back and changes nothing."""
-    if idempotency_key and (existing := Ticket.objects.filter(idempotency_key=idempotency_key).first()):
-        return existing
-    try:
-        return _ticket_issue(
-            queue=queue,
-            channel=channel,
-            matter=matter,
-            actor=actor,
-            id_number=id_number,
-            mobile=mobile,
-            priority_group=priority_group,
-            citizen=citizen,
-            idempotency_key=idempotency_key,
-            priority_rank=priority_rank,
-            within_appointment=within_appointment,
-        )
-    except IntegrityError:
-        if idempotency_key and (existing := Ticket.objects.filter(idempotency_key=idempotency_key).first()):
-            return existing  # the same request arrived twice at once: the first one won
-        raise
-
-
-@transaction.atomic
-def _ticket_issue(
-    *,
-    queue,
-    channel,
-    matter,
-    actor,
-    id_number,
-    mobile,
-    priority_group,
-    citizen,
-    idempotency_key,
-    priority_rank,
-    within_appointment,
-) -> Ticket:
+    """Give a new number in `queue` for today. (A device's retry is answered by its idempotency key, at the
+    endpoint: hall/idempotency.py.)"""
     now = timezone.now()
     service_date = timezone.localdate(now)
     # A supervisor may have paused intake since the caller read the queue (a kiosk page open all morning).
@@ -190,7 +153,6 @@ def _ticket_issue(
         identity_hash=identity_hash,
         citizen=citizen if citizen is not None and citizen.is_authenticated else None,
         mobile=mobile,
-        idempotency_key=idempotency_key or None,
         issued_at=now,
         queued_at=now,
     )

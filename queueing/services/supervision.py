@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.selectors import center_access
 from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
+from hall.fields import REASON_MAX_LENGTH
+from hall.parsing import reason_text
 from queueing import events, selectors
 from queueing.errors import WindowBusy
 from queueing.models import Queue, Window, WindowQueue, WindowSession
@@ -114,15 +116,15 @@ def window_dispatch_clerk(*, window: Window, clerk, supervisor, request=None) ->
 def queue_intake_pause(*, queue: Queue, supervisor, reason: str, request=None) -> Queue:
     """Stop giving numbers for `queue` (kiosks, portal, stations); those already waiting are still called."""
     ensure_supervisor(user=supervisor, center_id=queue.center_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why intake pauses; kiosks show it to citizens."))
+    reason = reason_text(
+        reason, max_length=REASON_MAX_LENGTH, missing_message=_("Say why intake pauses; kiosks show it to citizens.")
+    )
     queue = Queue.objects.select_for_update().get(pk=queue.pk)
     if not queue.is_accepting:
         raise DomainError(_("Queue %(prefix)s has already paused intake.") % {"prefix": queue.prefix})
-    queue.is_accepting, queue.pause_reason = False, reason[:100]
+    queue.is_accepting, queue.pause_reason = False, reason
     queue.save(update_fields=["is_accepting", "pause_reason"])
-    _audit_queue(Action.QUEUE_INTAKE_PAUSED, queue=queue, actor=supervisor, request=request, reason=reason[:100])
+    _audit_queue(Action.QUEUE_INTAKE_PAUSED, queue=queue, actor=supervisor, request=request, reason=reason)
     events.announce_queue(events.queue_intake_paused, queue)
     return queue
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from accounts.selectors import center_access
 from hall.audit import Action
 from hall.errors import DomainError, NotAllowed
+from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from hall.parsing import reason_text
 from queueing import events, selectors
 from queueing.errors import NotSignedIn, WindowBusy
 from queueing.models import Ticket, TicketEvent, Window, WindowSession
@@ -97,9 +99,9 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
     goes back to the front of its queue: it keeps its issue time."""
     if not center_access(supervisor).supervises(window.center_id):
         raise NotAllowed(_("Only a supervisor of this centre can sign a clerk out."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for signing the clerk out."))
+    reason = reason_text(
+        reason, max_length=NOTE_MAX_LENGTH, missing_message=_("Give the reason for signing the clerk out.")
+    )
     window = locked_window(window)
     session = selectors.window_clerk_session(window=window)
     if session is None:
@@ -128,7 +130,7 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
         actor=supervisor,
         request=request,
         clerk=session.clerk.get_username(),
-        reason=reason[:200],
+        reason=reason,
         returned_ticket=returned.number if returned else None,
     )
     return session
@@ -139,14 +141,14 @@ def window_pause(*, window: Window, clerk, reason: str) -> Window:
     """The clerk steps away for a while: the window calls nobody until it is resumed."""
     window = locked_window(window)
     ensure_signed_in(window=window, clerk=clerk)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the window pauses; the hall screen shows it."))
+    reason = reason_text(
+        reason, max_length=REASON_MAX_LENGTH, missing_message=_("Say why the window pauses; the hall screen shows it.")
+    )
     if window.state != Window.State.OPEN:
         raise DomainError(_("Only an open window can pause."))
     if selectors.current_ticket(window=window) is not None:
         raise WindowBusy(_("Finish the current ticket before pausing."))
-    window.state, window.pause_reason = Window.State.PAUSED, reason[:100]
+    window.state, window.pause_reason = Window.State.PAUSED, reason
     window.save(update_fields=["state", "pause_reason"])
     events.announce_window(events.window_paused, window)
     return window

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,14 +15,14 @@ from django.views.decorators.http import require_POST
 
 from centers.models import Center
 from hall.audit import client_address
-from hall.errors import DomainError
+from hall.errors import DomainError, user_message
+from hall.idempotency import idempotent, parse_key
+from hall.parsing import parse_code
 from hall.ratelimit import ensure_within_rate
 from queueing import services
 from queueing.links import kiosk_ticket_token
-from queueing.models import Ticket
-from queueing.selectors.kiosk import KIOSK_KEY_RE
 
-CHECK_IN_CODE_RE = re.compile(r"\d{6}")  # what `appointment_book` hands out
+CHECK_IN_CODE_RE = re.compile(r"[0-9]{6}")  # what `appointment_book` hands out
 
 
 def _prints(request) -> bool:
@@ -40,26 +41,37 @@ def kiosk_check_in(request, center_id: int):
     """Check in today's appointment by its code; refusals go back to the check-in sheet and change nothing."""
     center = get_object_or_404(Center, pk=center_id)
     prints = _prints(request)
-    code = re.sub(r"\s", "", request.POST.get("code", ""))
-    if not CHECK_IN_CODE_RE.fullmatch(code):
-        messages.error(request, _("Enter the 6-digit check-in code of your appointment."))
-        return _back_to_check_in(center, prints=prints)
-    raw_key = request.POST.get("idempotency_key", "")
-    key = f"checkin-{center.pk}-{raw_key}"[:64] if KIOSK_KEY_RE.fullmatch(raw_key) else None
-    # A double tap or a retried POST: the slip of the first one, without counting against the device's rate.
-    ticket = Ticket.objects.filter(idempotency_key=key, center=center).first() if key else None
     try:
-        if ticket is None:
-            ensure_within_rate(
-                scope="kiosk-check-in",
-                key=client_address(request) or "-",
-                limit=settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE,
-                period=60,
-                message=_("Too many check-ins from this device; please wait a minute."),
-            )
-            ticket = services.appointment_check_in(center_id=center.pk, code=code, idempotency_key=key)
-    except DomainError as error:
-        messages.error(request, error.message)
+        code = parse_code(
+            re.sub(r"\s", "", request.POST.get("code", "")),
+            pattern=CHECK_IN_CODE_RE,
+            message=_("Enter the 6-digit check-in code of your appointment."),
+        )
+    except ValidationError as error:
+        messages.error(request, user_message(error))
+        return _back_to_check_in(center, prints=prints)
+
+    def check_in():
+        ensure_within_rate(
+            scope="kiosk-check-in",
+            key=client_address(request) or "-",
+            limit=settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE,
+            period=60,
+            message=_("Too many check-ins from this device; please wait a minute."),
+        )
+        return services.appointment_check_in(center_id=center.pk, code=code)
+
+    try:
+        # A double tap or a retried POST gets the slip of the first one, without counting against the device's rate.
+        ticket = idempotent(
+            scope="kiosk-check-in",
+            request=request,
+            key=parse_key(request.POST.get("idempotency_key")),
+            body={"center": center.pk, "code": code},
+            action=check_in,
+        )
+    except (DomainError, ValidationError) as error:
+        messages.error(request, user_message(error))
         return _back_to_check_in(center, prints=prints)
     url = reverse("queueing:kiosk_ticket", kwargs={"center_id": center.pk, "token": kiosk_ticket_token(ticket)})
     return redirect(f"{url}?{urlencode({'kiosk': '1'} | ({'print': '1'} if prints else {}))}")

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import center_access
-from hall.errors import DomainError
+from hall.actions import act
 from hall.parsing import id_or_none
 from queueing import selectors, services
 from queueing.links import center_feed_path
@@ -80,21 +80,12 @@ def workstation_waiting(request):
     return render(request, "queueing/workstation_waiting.html", context)
 
 
-def _act(request, action):
-    try:
-        result = action()
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
-    return result or True
-
-
 @login_required
 @require_POST
 def workstation_sign_in(request):
     window = get_object_or_404(Window, pk=id_or_none(request.POST.get("window")))
     take_over = request.POST.get("take_over") == "1"
-    if _act(
+    if act(
         request,
         lambda: services.window_sign_in(window=window, clerk=request.user, take_over=take_over, request=request),
     ):
@@ -105,7 +96,7 @@ def workstation_sign_in(request):
 @login_required
 @require_POST
 def workstation_sign_out(request):
-    if _act(request, lambda: services.window_sign_out(clerk=request.user, request=request)):
+    if act(request, lambda: services.window_sign_out(clerk=request.user, request=request)):
         messages.success(request, _("You have left the window."))
     return redirect("queueing:workstation")
 
@@ -117,7 +108,7 @@ def workstation_call_next(request):
     if session is None:
         messages.error(request, _("Sign in to a window first."))
         return redirect("queueing:workstation")
-    result = _act(request, lambda: services.window_call_next(window=session.window, clerk=request.user))
+    result = act(request, lambda: services.window_call_next(window=session.window, clerk=request.user))
     if result is True:
         messages.info(request, _("Nobody is waiting for this window."))
     return redirect("queueing:workstation")
@@ -127,7 +118,7 @@ def workstation_call_next(request):
 @require_POST
 def workstation_finish(request):
     ticket = get_object_or_404(Ticket, pk=id_or_none(request.POST.get("ticket")))
-    if _act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
+    if act(request, lambda: services.ticket_finish(ticket=ticket, clerk=request.user)):
         messages.success(request, _("Ticket %(number)s finished.") % {"number": ticket.number})
     return redirect("queueing:workstation")
 
@@ -145,13 +136,13 @@ TICKET_ACTIONS = {
 def workstation_ticket_action(request, ticket_id: int, action: str):
     ticket = get_object_or_404(Ticket, pk=ticket_id)
     if action == "reactivate":
-        if _act(request, lambda: services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)):
+        if act(request, lambda: services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)):
             messages.success(request, _("Ticket %(number)s is back in line.") % {"number": ticket.number})
     elif action == "call":
         session = selectors.open_session(clerk=request.user)
         if session is None:
             messages.error(request, _("Sign in to a window first."))
-        elif _act(
+        elif act(
             request,
             lambda: services.window_call_ticket(
                 window=session.window,
@@ -165,14 +156,14 @@ def workstation_ticket_action(request, ticket_id: int, action: str):
     elif action == "transfer":
         to_queue = Queue.objects.filter(pk=id_or_none(request.POST.get("to_queue"))).first()
         to_window = Window.objects.filter(pk=id_or_none(request.POST.get("to_window"))).first()
-        if _act(
+        if act(
             request,
             lambda: services.ticket_transfer(ticket=ticket, clerk=request.user, to_queue=to_queue, to_window=to_window),
         ):
             messages.success(request, _("Ticket %(number)s transferred.") % {"number": ticket.number})
     elif action in TICKET_ACTIONS:
         service, done = TICKET_ACTIONS[action]
-        if _act(request, lambda: service(ticket=ticket, clerk=request.user)):
+        if act(request, lambda: service(ticket=ticket, clerk=request.user)):
             messages.success(request, done % {"number": ticket.number})
     else:
         raise Http404
@@ -186,9 +177,9 @@ def workstation_pause(request):
     if session is None:
         messages.error(request, _("Sign in to a window first."))
     elif request.POST.get("resume") == "1":
-        if _act(request, lambda: services.window_resume(window=session.window, clerk=request.user)):
+        if act(request, lambda: services.window_resume(window=session.window, clerk=request.user)):
             messages.success(request, _("The window is open again."))
-    elif _act(
+    elif act(
         request,
         lambda: services.window_pause(window=session.window, clerk=request.user, reason=request.POST.get("reason", "")),
     ):
@@ -209,7 +200,7 @@ def supervise_windows(request):
 @require_POST
 def supervise_force_sign_out(request, window_id: int):
     window = get_object_or_404(Window, pk=window_id)
-    if _act(
+    if act(
         request,
         lambda: services.window_force_sign_out(
             window=window, supervisor=request.user, reason=request.POST.get("reason", ""), request=request

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from centers.models import Center
 from hall.audit import client_address
 from hall.errors import DomainError
+from hall.idempotency import idempotent, parse_key
 from hall.parsing import id_or_none
 from hall.ratelimit import ensure_within_rate
 from matters.models import Matter
 from queueing import selectors, services
 from queueing.links import kiosk_ticket_id, kiosk_ticket_token, live_ticket_url
 from queueing.models import Queue, Ticket
-from queueing.selectors.kiosk import KEYBOARD_ROWS, KIOSK_KEY_RE, kiosk_zones, search_index
+from queueing.selectors.kiosk import KEYBOARD_ROWS, kiosk_zones, search_index
 from queueing.views.slips import qr_svg
 
 # ---- Kiosk (取号机): choose a queue or a matter, optionally an identity number, get a slip ----------------------
@@ -38,12 +39,6 @@ def _kiosk_start_url(center_id: int, *, prints: bool, **query) -> str:
     params = {k: v for k, v in query.items() if v} | ({"print": "1"} if prints else {})
     url = reverse("queueing:kiosk", kwargs={"center_id": center_id})
     return f"{url}?{urlencode(params)}" if params else url
-
-
-def _kiosk_idempotency_key(request, center: Center) -> str | None:
-    """The key the kiosk page made for this touch, scoped to the kiosk channel and centre; None when malformed."""
-    raw = request.POST.get("idempotency_key", "")
-    return f"kiosk-{center.pk}-{raw}"[:64] if KIOSK_KEY_RE.fullmatch(raw) else None
 
 
 def kiosk(request, center_id: int):
@@ -87,26 +82,28 @@ def kiosk_issue(request, center_id: int):
         messages.error(request, _("This matter is not handled in this queue."))
         return redirect(_kiosk_start_url(center.pk, prints=prints))
     id_number = "" if request.POST.get("skip") else request.POST.get("id_number", "").strip()
-    key = _kiosk_idempotency_key(request, center)
-    # A double tap or a retried POST: the slip of the first one, without counting against the device's rate.
-    ticket = Ticket.objects.filter(idempotency_key=key, center=center).first() if key else None
+
+    def issue():
+        ensure_within_rate(
+            scope="kiosk-issue",
+            key=client_address(request) or "-",
+            limit=settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE,
+            period=60,
+            message=_("Too many numbers taken from this device; please wait a minute."),
+        )
+        return services.ticket_issue(
+            queue=queue, channel=Ticket.Channel.KIOSK, matter=matter, actor=request.user, id_number=id_number
+        )
+
     try:
-        if ticket is None:
-            ensure_within_rate(
-                scope="kiosk-issue",
-                key=client_address(request) or "-",
-                limit=settings.HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE,
-                period=60,
-                message=_("Too many numbers taken from this device; please wait a minute."),
-            )
-            ticket = services.ticket_issue(
-                queue=queue,
-                channel=Ticket.Channel.KIOSK,
-                matter=matter,
-                actor=request.user,
-                id_number=id_number,
-                idempotency_key=key,
-            )
+        # A double tap or a retried POST gets the slip of the first one, without counting against the device's rate.
+        ticket = idempotent(
+            scope="kiosk-issue",
+            request=request,
+            key=parse_key(request.POST.get("idempotency_key")),
+            body={"center": center.pk, "queue": queue.pk, "matter": matter_id, "id_number": id_number},
+            action=issue,
+        )
     except ValidationError as error:  # the identity number: let the citizen correct it at the same step
         messages.error(request, " ".join(error.messages))
         return redirect(_kiosk_start_url(center.pk, prints=prints, queue=queue.pk, matter=matter and matter.pk))

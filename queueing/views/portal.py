@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.views import citizen_required
 from centers.models import Center
-from hall.errors import DomainError
+from hall.errors import DomainError, user_message
+from hall.idempotency import idempotent, parse_key
+from hall.parsing import id_or_none
 from queueing import selectors, services
 from queueing.links import live_ticket_path
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
@@ -25,21 +28,27 @@ BOOKING_DAYS = 7
 def take_number(request):
     """Remote ticket (网上取号): queue from home, come when it is nearly your turn."""
     if request.method == "POST":
-        queue = Queue.objects.filter(pk=request.POST.get("queue") or 0).first()
+        queue = Queue.objects.filter(pk=id_or_none(request.POST.get("queue"))).first()
         if queue is None:
             messages.error(request, _("Please choose a queue."))
         else:
             try:
-                ticket = services.ticket_issue(
-                    queue=queue,
-                    channel=Ticket.Channel.WEB,
-                    citizen=request.user,
-                    mobile=request.user.mobile,
-                    actor=request.user,
-                    idempotency_key=f"web-{request.user.pk}-{request.POST.get('key', '')[:40]}",
+                # The page's key: a second press of the same button, or a reload, gives the same number.
+                ticket = idempotent(
+                    scope="portal-take",
+                    request=request,
+                    key=parse_key(request.POST.get("key")),
+                    body={"queue": queue.pk},
+                    action=lambda: services.ticket_issue(
+                        queue=queue,
+                        channel=Ticket.Channel.WEB,
+                        citizen=request.user,
+                        mobile=request.user.mobile,
+                        actor=request.user,
+                    ),
                 )
-            except DomainError as error:
-                messages.error(request, error.message)
+            except (DomainError, ValidationError) as error:
+                messages.error(request, user_message(error))
             else:
                 return redirect(live_ticket_path(ticket))
     centers = Center.objects.prefetch_related("queues__zone").order_by("level", "code")

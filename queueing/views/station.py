@@ -19,6 +19,7 @@ from accounts.selectors import center_access
 from centers.models import Center
 from hall import identity
 from hall.errors import DomainError
+from hall.idempotency import idempotent
 from queueing import selectors, services
 from queueing.links import kiosk_ticket_id, kiosk_ticket_token, live_ticket_url
 from queueing.models import Ticket
@@ -107,14 +108,22 @@ def station_issue(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.ticket_issue(
-                queue=data["queue"],
-                channel=Ticket.Channel.COMMUNITY,
-                actor=request.user,
-                id_number=data["id_number"],
-                mobile=data["mobile"],
-                priority_group=data["priority_group"],
-                idempotency_key=f"station-{station.pk}-{data['idempotency_key']}"[:64],
+            ticket = idempotent(
+                scope="station-issue",
+                request=request,
+                key=data["idempotency_key"],
+                body={
+                    "station": station.pk,
+                    **{name: getattr(value, "pk", value) for name, value in data.items() if name != "idempotency_key"},
+                },
+                action=lambda: services.ticket_issue(
+                    queue=data["queue"],
+                    channel=Ticket.Channel.COMMUNITY,
+                    actor=request.user,
+                    id_number=data["id_number"],
+                    mobile=data["mobile"],
+                    priority_group=data["priority_group"],
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center
 from hall import identity, pii
+from hall.fields import IdChoiceField
+from hall.idempotency import KEY_RE
 from queueing import selectors
 from queueing.models import Queue
-from queueing.selectors.kiosk import KIOSK_KEY_RE
 
 KEPT_SALT = "queueing.station-kept"
 KEPT_MAX_AGE = 15 * 60
@@ -37,7 +38,7 @@ def unseal(token: str) -> str:
 
 
 class StationIssueForm(forms.Form):
-    queue = forms.ModelChoiceField(
+    queue = IdChoiceField(
         label=_("Queue"),
         queryset=Queue.objects.none(),
         error_messages={"required": _("Choose a queue."), "invalid_choice": _("Choose a queue of this hall.")},
@@ -46,7 +47,7 @@ class StationIssueForm(forms.Form):
     mobile = forms.CharField(label=_("Mobile number"), required=False, max_length=20)
     priority_group = forms.ChoiceField(label=_("Priority group"), required=False)
     idempotency_key = forms.RegexField(
-        regex=KIOSK_KEY_RE, error_messages={"invalid": _("This form is out of date; please try again.")}
+        regex=KEY_RE, error_messages={"invalid": _("This form is out of date; please try again.")}
     )
 
     def __init__(self, *args, hall: Center, **kwargs):

@@ -217,12 +217,6 @@ def test_the_id_number_is_kept_only_as_a_hash(queue):
     assert ticket.identity_hash and identity.mask_id_number(ELDERLY_ID) not in ticket.identity_hash
 
 
-def test_a_retried_request_with_the_same_key_makes_no_second_ticket(queue):
-    first = issue(queue, idempotency_key="kiosk-7:000123")
-    again = issue(queue, idempotency_key="kiosk-7:000123")
-    assert first == again and Ticket.objects.count() == 1
-
-
 def test_finishing_a_no_show_is_refused(queue, open_window, clerk):
     ticket = issue(queue)
     call(open_window, clerk)

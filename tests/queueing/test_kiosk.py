@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.utils import translation
 
+from hall.models import IdempotencyRecord
 from queueing.links import live_ticket_url
 from queueing.models import Ticket
 from queueing.selectors.kiosk import kiosk_zones, pinyin_keys, search_index
@@ -158,7 +159,12 @@ def test_two_posts_with_the_same_key_make_one_ticket(zh, queue):
     assert Ticket.objects.count() == 1
     for response in (first, second):
         assert 'data-testid="ticket-number">A001<' in response.content.decode()
-    assert Ticket.objects.get().idempotency_key == f"kiosk-{queue.center_id}-double-tap-key-0001"
+    record = IdempotencyRecord.objects.get()
+    assert (record.scope, record.key, record.result_id) == (
+        "kiosk-issue",
+        "double-tap-key-0001",
+        Ticket.objects.get().pk,
+    )
     issue(zh, queue, key="the-next-touch-0001")
     assert Ticket.objects.count() == 2
 

@@ -30,23 +30,23 @@ def portal(client, citizen):
 
 def test_take_a_number_from_home_leads_to_the_live_page(portal, queue, citizen, eager_celery):
     assert "商事登记" in portal.get("/portal/take/").content.decode()
-    response = portal.post("/portal/take/", {"queue": queue.pk, "key": "1"})
+    response = portal.post("/portal/take/", {"queue": queue.pk, "key": "1764662400.000001"})
     ticket = Ticket.objects.get()
     assert (ticket.channel, ticket.citizen, ticket.mobile) == ("web", citizen, "13800000009")
     assert ticket.identity_hash == citizen.profile.id_number_hash  # the per-person limits apply to the web too
     assert response.status_code == 302 and response["Location"].startswith("/t/")
-    assert portal.post("/portal/take/", {"queue": queue.pk, "key": "1"}).status_code == 302  # a resent form
+    assert portal.post("/portal/take/", {"queue": queue.pk, "key": "1764662400.000001"}).status_code == 302  # a resent form
     assert Ticket.objects.count() == 1
 
 
 def test_a_second_number_in_the_same_queue_is_refused(portal, queue):
-    portal.post("/portal/take/", {"queue": queue.pk, "key": "1"})
-    page = portal.post("/portal/take/", {"queue": queue.pk, "key": "2"}, follow=True).content.decode()
+    portal.post("/portal/take/", {"queue": queue.pk, "key": "1764662400.000001"})
+    page = portal.post("/portal/take/", {"queue": queue.pk, "key": "1764662400.000002"}, follow=True).content.decode()
     assert "您今天在该队列已有号" in page and Ticket.objects.count() == 1
 
 
 def test_my_tickets_lists_todays_numbers_with_their_live_link(portal, queue):
-    portal.post("/portal/take/", {"queue": queue.pk, "key": "1"})
+    portal.post("/portal/take/", {"queue": queue.pk, "key": "1764662400.000001"})
     page = portal.get("/portal/tickets/").content.decode()
     assert "A001" in page and 'href="/t/' in page
 

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from accounts.models import StaffMembership, StaffRole, User
 from centers.models import Center
 from hall import pii
+from hall.models import IdempotencyRecord
 from hall.notifications.models import MessageTemplate, Notification
 from queueing import services
 from queueing.models import Ticket, TicketEvent
@@ -106,7 +107,7 @@ def test_the_worker_takes_a_number_with_channel_community_in_the_halls_queue(
     ticket = Ticket.objects.get()
     assert (ticket.channel, ticket.queue, ticket.center) == (Ticket.Channel.COMMUNITY, queue, hall)
     assert ticket.identity_hash == pii.blind_index("id_number", ID)
-    assert ticket.mobile == MOBILE and ticket.idempotency_key.startswith(f"station-{station.pk}-")
+    assert ticket.mobile == MOBILE and IdempotencyRecord.objects.get(scope="station-issue").result_id == ticket.pk
     assert TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.ISSUED).actor == worker
     # The citizen's SMS through the issue flow: the station's own template (with the live link, tested below).
     sms = Notification.objects.get()
