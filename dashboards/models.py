@@ -77,7 +77,7 @@ class Alert(models.Model):
                 condition=Q(state__in=["open", "acknowledged"]),
                 name="one_live_alert_per_subject",
             ),
-            # DOMAIN.md: a long wait raises its alert once per ticket, however often the scan runs.
+            # docs/domain.md: a long wait raises its alert once per ticket, however often the scan runs.
             models.UniqueConstraint(
                 fields=["subject_key"], condition=Q(kind="wait_timeout"), name="one_wait_alert_per_ticket"
             ),

@@ -347,7 +347,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Hall settings (local practice; editable defaults, see DOMAIN.md) ------------------------------------------------
+# --- Hall settings (local practice; editable defaults, see docs/domain.md) ----------------------------------------
 HALL_RECENT_CALLS_SHOWN = 8
 # Numbers one kiosk (one client address) may take per minute through the kiosk page.
 HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))

@@ -15,7 +15,7 @@ from queueing.counters import QueueHourFlow, WindowDayFlow  # noqa: F401 (models
 
 
 def default_priority_groups() -> list[dict]:
-    """Priority groups in calling order (DOMAIN.md); each centre may reorder, rename or drop them."""
+    """Priority groups in calling order (docs/domain.md); each centre may reorder, rename or drop them."""
     return [
         {"code": "appointment", "label": "预约"},
         {"code": "green_channel", "label": "绿色通道"},
@@ -46,7 +46,7 @@ class QueueingSettings(models.Model):
     wait_timeout_minutes = models.PositiveSmallIntegerField(_("wait timeout (min)"), default=15)
     check_in_early_minutes = models.PositiveSmallIntegerField(_("appointment check-in opens (min before)"), default=30)
     check_in_late_minutes = models.PositiveSmallIntegerField(_("appointment check-in closes (min after)"), default=15)
-    # Busyness of a window: eligible waiting tickets per open window serving the same queues (DOMAIN.md levels).
+    # Busyness of a window: eligible waiting tickets per open window serving the same queues (docs/domain.md levels).
     busy_from_waiting = models.PositiveSmallIntegerField(_("busy from waiting per open window"), default=4)
     congested_from_waiting = models.PositiveSmallIntegerField(_("congested from waiting per open window"), default=8)
     long_service_minutes = models.PositiveSmallIntegerField(

@@ -270,7 +270,7 @@ def _call(number: str, window_number: int, window_name: str, zone_id: int, at) -
     }
 
 
-# DOMAIN.md's wording, used when the templates were removed from the admin.
+# docs/domain.md's wording, used when the templates were removed from the admin.
 DEFAULT_ANNOUNCEMENTS = {"voice_call": "请{number}号到{window}号窗口办理", "screen_call": "请{number}到{window}号窗口"}
 
 

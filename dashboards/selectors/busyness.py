@@ -1,4 +1,4 @@
-"""Busyness of windows (DOMAIN.md, "Windows, busyness and alerts"): what each window has waiting for it, and its level.
+"""Busyness of windows (docs/domain.md, "Busyness"): what each window has waiting for it, and its level.
 
 A window's eligible waiting tickets are today's waiting tickets of the queues it serves (a general window serves every
 queue of its centre), less those transferred to another window. They are shared with every open window that serves

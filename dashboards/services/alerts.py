@@ -21,7 +21,7 @@ def alert_raise(
     *, center_id: int, kind: str, subject_key: str, subject_params: dict, notify: bool = False, **fields
 ) -> Alert | None:
     """Open an alert; None when one of the same kind and subject is live already (a scan that runs twice raises
-    once), or when the ticket had its wait-timeout alert before (DOMAIN.md allows one per ticket).
+    once), or when the ticket had its wait-timeout alert before (docs/domain.md allows one per ticket).
 
     `subject_params` are the facts its text is built from when read (dashboards/alert_selectors.py), so each reader
     sees it in their own language.
@@ -114,7 +114,7 @@ def _audit(action: str, *, alert: Alert, user, request, **detail) -> None:
 
 
 def alert_recipients(alert: Alert) -> list:
-    """The centre's supervisors and the heads of the departments the alert concerns (DOMAIN.md)."""
+    """The centre's supervisors and the heads of the departments the alert concerns (docs/domain.md)."""
     department_ids = set()
     if alert.ticket_id and alert.ticket.matter_id:
         department_ids.add(alert.ticket.matter.department_id)

@@ -1,4 +1,4 @@
-"""The periodic scans that raise and clear alerts (DOMAIN.md, "Windows, busyness and alerts").
+"""The periodic scans that raise and clear alerts (docs/domain.md, "Windows, busyness and alerts").
 
 Each scan is idempotent: running it twice, or on two workers at once, raises each alert once.
 """

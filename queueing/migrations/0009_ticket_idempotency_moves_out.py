@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('queueing', '0008_ticket_first_call_and_start'),
+        ("queueing", "0008_ticket_first_call_and_start"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='ticket',
-            name='idempotency_key',
+            model_name="ticket",
+            name="idempotency_key",
         ),
     ]

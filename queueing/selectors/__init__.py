@@ -184,7 +184,7 @@ def missed_tickets(*, center_id: int, limit: int = 10) -> list[Ticket]:
 
 
 def center_settings_or_default(*, center_id: int) -> QueueingSettings:
-    """The centre's settings, or the defaults of DOMAIN.md when none were saved (a read never writes)."""
+    """The centre's settings, or the defaults of docs/domain.md when none were saved (a read never writes)."""
     return QueueingSettings.objects.filter(center_id=center_id).first() or QueueingSettings(center_id=center_id)
 
 

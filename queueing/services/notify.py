@@ -1,4 +1,4 @@
-"""SMS about a ticket (DOMAIN.md: on issue, when N-th in line, on call), each sent at most once per event."""
+"""SMS about a ticket (docs/domain.md: on issue, when N-th in line, on call), each sent at most once per event."""
 
 from hall.notifications.services import notification_send
 from queueing.links import live_ticket_url

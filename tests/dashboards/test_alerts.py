@@ -1,4 +1,4 @@
-"""Alerts of the live hall (DOMAIN.md "Windows, busyness and alerts"), with the clock frozen."""
+"""Alerts of the live hall (docs/domain.md "Windows, busyness and alerts"), with the clock frozen."""
 
 import datetime
 import zoneinfo

@@ -1,4 +1,4 @@
-"""Busyness of windows (DOMAIN.md "Windows, busyness and alerts"): levels by eligible waiting per open window."""
+"""Busyness of windows (docs/domain.md "Windows, busyness and alerts"): levels by eligible waiting per open window."""
 
 import datetime
 import zoneinfo

@@ -1,4 +1,4 @@
-"""Fairness and the window actions of DOMAIN.md: recall, no-show, reactivation, transfer, out-of-order calls,
+"""Fairness and the window actions of docs/domain.md: recall, no-show, reactivation, transfer, out-of-order calls,
 pause, priority groups and the per-person limits."""
 
 import datetime

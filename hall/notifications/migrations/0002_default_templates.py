@@ -1,4 +1,4 @@
-"""The message templates DOMAIN.md names ("Tickets and calling"), editable afterwards in the admin."""
+"""The message templates docs/domain.md names ("Tickets and calling"), editable afterwards in the admin."""
 
 from django.db import migrations
 
