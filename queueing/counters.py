@@ -3,7 +3,7 @@
 A ticket row's *share* is what it adds to the counters, by the one definition of `queueing.measures`:
 - to the row of its queue and issue hour: one issued and, once first called, one call and its wait (first rows of a
   chain only: an onward row of a transfer was issued and waited once already);
-- to the row of its queue and finish hour, once finished: one served;
+- to the row of its queue and finish hour, once finished: one served and its service time;
 - to its window's day, once finished there: one served and its service time.
 
 Every write of a ticket applies the difference between its share before and after the write, in the same
@@ -20,7 +20,7 @@ from hall.locks import lock_for_transaction
 from queueing.measures import measure
 
 QUEUE_HOUR, WINDOW_DAY = "q", "w"  # key kinds, in lock order
-# A share: key → added figures. ("q", centre, queue, date, hour) → (issued, called, wait µs, served);
+# A share: key → added figures. ("q", centre, queue, date, hour) → (issued, called, wait µs, served, service µs);
 # ("w", centre, window, date) → (served, service µs).
 Share = dict[tuple, tuple[int, ...]]
 NO_SHARE: Share = {}
@@ -64,7 +64,7 @@ COLUMNS = (
 
 class QueueHourFlow(models.Model):
     """Tickets of a queue by hour of a day: issued in the hour (and how many of those were called, with their summed
-    wait) and finished in the hour."""
+    wait) and finished in the hour (with their summed service time: the queue's mean service time for estimates)."""
 
     center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
     queue = models.ForeignKey("queueing.Queue", on_delete=models.CASCADE, related_name="+")
@@ -74,6 +74,7 @@ class QueueHourFlow(models.Model):
     called = models.IntegerField(default=0)
     wait_us = models.BigIntegerField(default=0)  # summed waits of the called tickets, in microseconds (exact sums)
     served = models.IntegerField(default=0)
+    service_us = models.BigIntegerField(default=0)  # summed service time of the tickets finished in the hour
 
     class Meta:
         app_label = "queueing"
@@ -145,12 +146,12 @@ def share_from(
         _add(
             share,
             (QUEUE_HOUR, center_id, queue_id, service_date, counted.issue_hour),
-            (1, int(waited), _microseconds(counted.waited) if waited else 0, 0),
+            (1, int(waited), _microseconds(counted.waited) if waited else 0, 0, 0),
         )
     if counted.served:
-        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, counted.finish_hour), (0, 0, 0, 1))
+        service = _microseconds(counted.service) if counted.service is not None else 0
+        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, counted.finish_hour), (0, 0, 0, 1, service))
         if window_id is not None:
-            service = _microseconds(counted.service) if counted.service is not None else 0
             _add(share, (WINDOW_DAY, center_id, window_id, service_date), (1, service))
     return share
 
@@ -189,10 +190,12 @@ def _upsert(cursor, key: tuple, figures: tuple[int, ...]) -> None:
     if key[0] == QUEUE_HOUR:
         table = QueueHourFlow._meta.db_table
         cursor.execute(
-            f"INSERT INTO {table} (center_id, queue_id, service_date, hour, issued, called, wait_us, served) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id, service_date, hour) DO UPDATE SET "
+            f"INSERT INTO {table} "
+            "(center_id, queue_id, service_date, hour, issued, called, wait_us, served, service_us) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id, service_date, hour) DO UPDATE SET "
             f"issued = {table}.issued + EXCLUDED.issued, called = {table}.called + EXCLUDED.called, "
-            f"wait_us = {table}.wait_us + EXCLUDED.wait_us, served = {table}.served + EXCLUDED.served",
+            f"wait_us = {table}.wait_us + EXCLUDED.wait_us, served = {table}.served + EXCLUDED.served, "
+            f"service_us = {table}.service_us + EXCLUDED.service_us",
             [*key[1:], *figures],
         )
     else:

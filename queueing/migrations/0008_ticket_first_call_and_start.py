@@ -39,5 +39,10 @@ class Migration(migrations.Migration):
             name="started_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="service started"),
         ),
+        migrations.AddField(
+            model_name="queuehourflow",
+            name="service_us",
+            field=models.BigIntegerField(default=0),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

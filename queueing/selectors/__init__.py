@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from accounts.selectors import center_access
@@ -12,6 +12,7 @@ from queueing.models import (
     Appointment,
     AppointmentSlot,
     Queue,
+    QueueHourFlow,
     QueueingSettings,
     Ticket,
     Window,
@@ -94,15 +95,14 @@ class Position:
 
 
 def mean_service_minutes(*, queue: Queue) -> float:
-    """Today's mean service time of the queue, falling back to the queue's configured mean."""
-    mean = Ticket.objects.filter(
-        queue=queue, service_date=timezone.localdate(), status=Ticket.Status.FINISHED, called_at__isnull=False
-    ).aggregate(mean=Avg(F("finished_at") - F("called_at")))["mean"]
-    if mean is None:
+    """Today's mean service time of the queue (service as queueing/measures.py defines it, read from the day's
+    counters), falling back to the queue's configured mean before its first finished ticket; at least a minute."""
+    today = QueueHourFlow.objects.filter(queue=queue, service_date=timezone.localdate()).aggregate(
+        served=Sum("served"), service_us=Sum("service_us")
+    )
+    if not today["served"]:
         return float(queue.mean_service_minutes)
-    if not isinstance(mean, timedelta):  # SQLite returns microseconds
-        mean = timedelta(microseconds=mean)
-    return max(mean.total_seconds() / 60, 1.0)
+    return max(today["service_us"] / today["served"] / 60_000_000, 1.0)
 
 
 def per_person_minutes(*, queue: Queue) -> float:

@@ -235,15 +235,12 @@ def ticket_reactivate(*, ticket: Ticket, actor=None) -> Ticket:
         places=settings.reactivate_places_from_front,
         now=now,
     )
-    ticket.status, ticket.window, ticket.clerk, ticket.called_at, ticket.started_at, ticket.call_count = (
-        Ticket.Status.WAITING,
-        None,
-        None,
-        None,
-        None,
-        0,
+    ticket.status, ticket.window, ticket.clerk, ticket.call_count = Ticket.Status.WAITING, None, None, 0
+    # Back in line: no longer missed (the day's no-shows count only those who never came back).
+    ticket.called_at = ticket.started_at = ticket.no_show_at = None
+    ticket.save(
+        update_fields=["queued_at", "status", "window", "clerk", "called_at", "started_at", "no_show_at", "call_count"]
     )
-    ticket.save(update_fields=["queued_at", "status", "window", "clerk", "called_at", "started_at", "call_count"])
     record(ticket, TicketEvent.Kind.REACTIVATED, at=now, actor=actor)
     events.announce_ticket(events.ticket_reactivated, ticket)
     return ticket

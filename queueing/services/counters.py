@@ -20,7 +20,7 @@ def _truth(*, center_id: int, service_date: date) -> counters.Share:
 def _stored(*, center_id: int, service_date: date) -> counters.Share:
     stored: counters.Share = {}
     for row in QueueHourFlow.objects.filter(center_id=center_id, service_date=service_date).values_list(
-        "queue_id", "hour", "issued", "called", "wait_us", "served"
+        "queue_id", "hour", "issued", "called", "wait_us", "served", "service_us"
     ):
         stored[(counters.QUEUE_HOUR, center_id, row[0], service_date, row[1])] = tuple(row[2:])
     for row in WindowDayFlow.objects.filter(center_id=center_id, service_date=service_date).values_list(
@@ -56,7 +56,7 @@ def _rebuild_locked(*, center_id: int, service_date: date) -> int:
             queue_id=key[2],
             service_date=service_date,
             hour=key[4],
-            **dict(zip(("issued", "called", "wait_us", "served"), figures, strict=True)),
+            **dict(zip(("issued", "called", "wait_us", "served", "service_us"), figures, strict=True)),
         )
         for key, figures in truth.items()
         if key[0] == counters.QUEUE_HOUR
