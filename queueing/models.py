@@ -451,6 +451,9 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="appointments"
     )
     identity_hash = models.CharField(_("identity (hash)"), max_length=64, blank=True, db_index=True)
+    # The slot's centre and day, kept on the row so that a check-in code is unique where the kiosk looks it up.
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
     code = models.CharField(_("check-in code"), max_length=8, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
     booked_at = models.DateTimeField(_("booked"), auto_now_add=True)
@@ -463,9 +466,22 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["slot__date", "slot__starts_at"]
+        constraints = [
+            # The kiosk finds an appointment by its code among the centre's appointments of the day.
+            models.UniqueConstraint(
+                fields=["center", "date", "code"],
+                condition=~Q(status="cancelled"),
+                name="appointment_code_unique_per_center_day",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.slot} {self.code}"
+
+    def save(self, *args, **kwargs):
+        if self.center_id is None or self.date is None:
+            self.center_id, self.date = self.slot.queue.center_id, self.slot.date
+        super().save(*args, **kwargs)
 
 
 def _uncount_deleted_ticket(sender, instance: Ticket, **kwargs):

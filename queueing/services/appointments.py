@@ -3,13 +3,13 @@
 import datetime
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from hall.errors import DomainError
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
-from queueing.services.common import center_settings
+from queueing.services.common import center_settings, lock_identity
 from queueing.services.issue import ticket_issue
 
 
@@ -43,6 +43,9 @@ def appointment_slots_create(
     return slots
 
 
+CODE_ATTEMPTS = 20
+
+
 def _new_code() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
@@ -53,7 +56,9 @@ def appointment_book(*, slot: AppointmentSlot, citizen) -> Appointment:
     profile = getattr(citizen, "profile", None)
     if profile is None or not profile.id_number_hash:
         raise DomainError(_("Complete your real-name profile before booking."))
-    slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+    # One person's bookings take turns (two tabs, two devices): the per-person check below holds under concurrency.
+    lock_identity(profile.id_number_hash)
+    slot = AppointmentSlot.objects.select_for_update(of=("self",)).select_related("queue").get(pk=slot.pk)
     if _aware(slot.date, slot.starts_at) <= timezone.now():
         raise DomainError(_("This time has passed; choose a later one."))
     if slot.bookings.filter(status__in=Appointment.HOLDING).count() >= slot.capacity:
@@ -66,15 +71,22 @@ def appointment_book(*, slot: AppointmentSlot, citizen) -> Appointment:
     )
     if mine.exists():
         raise DomainError(_("You already have an appointment in this queue that day."))
-    codes_today = set(
-        Appointment.objects.filter(slot__date=slot.date, slot__queue__center_id=slot.queue.center_id).values_list(
-            "code", flat=True
-        )
-    )
-    code = _new_code()
-    while code in codes_today:
-        code = _new_code()
-    return Appointment.objects.create(slot=slot, citizen=citizen, identity_hash=profile.id_number_hash, code=code)
+    # The code is unique among the centre's appointments of the day (a database constraint): a drawn code that is
+    # taken, even by a booking committed a moment ago, is drawn again.
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Appointment.objects.create(
+                    slot=slot,
+                    center_id=slot.queue.center_id,
+                    date=slot.date,
+                    citizen=citizen,
+                    identity_hash=profile.id_number_hash,
+                    code=_new_code(),
+                )
+        except IntegrityError:
+            continue
+    raise DomainError(_("No check-in code could be given just now; please try again."))
 
 
 @transaction.atomic

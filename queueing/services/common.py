@@ -35,5 +35,5 @@ def audit_window(action: str, *, window: Window, actor, request=None, **detail) 
 
 
 def lock_identity(identity_hash: str) -> None:
-    """Serialise issues for one person, so that two kiosks cannot both slip under the per-person limits."""
+    """Serialise one person's issues and bookings, so that two devices cannot both slip under the per-person limits."""
     lock_for_transaction(identity_hash)

@@ -3,6 +3,7 @@
 On PostgreSQL this exercises row locks and SKIP LOCKED; on SQLite, transactions that begin IMMEDIATE.
 """
 
+import datetime
 import threading
 from collections import Counter
 
@@ -11,11 +12,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import CitizenProfile
 from dashboards.selectors.figures import center_totals, window_service_today
+from hall import identity
+from hall.errors import DomainError
 from queueing import services
-from queueing.models import Ticket, Window
+from queueing.models import Appointment, Ticket, Window
 from queueing.services.counters import counters_rebuild
-from tests.factories import QueueFactory, WindowFactory, clerk_of
+from tests.factories import QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -30,6 +34,7 @@ def run_in_threads(target, count):
 
     def worker(index):
         try:
+            connection.ensure_connection()  # connected before the start line, so the threads really meet
             barrier.wait()
             target(index)
         except Exception as exc:  # collected and asserted below
@@ -91,3 +96,48 @@ def test_concurrent_windows_never_call_a_ticket_twice_and_lose_none():
     assert sum(f["count"] for f in figures.values()) == total
     assert center_totals(center_id=queue.center_id)["served"] == total
     assert counters_rebuild(center_id=queue.center_id, service_date=timezone.localdate()) == 0
+
+
+def _citizen(n: int):
+    user = UserFactory(username=f"booker{n}", kind="citizen")
+    first17 = f"36042619910101{n:03d}"
+    CitizenProfile.objects.create(
+        user=user, real_name="张三", id_number=first17 + identity.id_number_check_char(first17)
+    )
+    return user
+
+
+def test_one_person_booking_from_many_devices_at_once_gets_one_appointment():
+    queue = QueueFactory(prefix="A")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    slots = services.appointment_slots_create(
+        queue=queue, date=tomorrow, first=datetime.time(9), last=datetime.time(17), minutes=30, places=50
+    )
+    person = _citizen(1)
+    refused = []
+
+    def book(index):
+        try:
+            services.appointment_book(slot=slots[index % len(slots)], citizen=person)
+        except DomainError:
+            refused.append(index)
+
+    assert run_in_threads(book, THREADS) == []
+    assert Appointment.objects.filter(citizen=person).count() == 1
+    assert len(refused) == THREADS - 1
+
+
+def test_codes_drawn_at_once_are_unique_where_the_kiosk_looks_them_up(monkeypatch):
+    """Every booking draws from only three codes: the database refuses a clash and the service draws again."""
+    queue = QueueFactory(prefix="A")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    (slot,) = services.appointment_slots_create(
+        queue=queue, date=tomorrow, first=datetime.time(9), last=datetime.time(9, 30), minutes=30, places=50
+    )
+    people = [_citizen(n) for n in range(3)]
+    draws = iter(["111111", "222222", "333333"] * 100)
+    monkeypatch.setattr("queueing.services.appointments._new_code", lambda: next(draws))
+
+    assert run_in_threads(lambda index: services.appointment_book(slot=slot, citizen=people[index]), 3) == []
+    codes = sorted(Appointment.objects.values_list("code", flat=True))
+    assert codes == ["111111", "222222", "333333"]
