@@ -1,9 +1,13 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hall import identity
+from hall.fields import TextField
+from hall.parsing import ascii_form
 
 
 def _input(**attrs):
@@ -37,8 +41,8 @@ class MobileCodeForm(forms.Form):
     code = CodeField()
 
     def clean_code(self):
-        code = self.cleaned_data.get("code", "").strip()
-        if self.data.get("action") != "send_code" and not (code.isdigit() and len(code) == 6):
+        code = ascii_form(self.cleaned_data.get("code", "")).strip()
+        if self.data.get("action") != "send_code" and not re.fullmatch(r"[0-9]{6}", ascii_form(code)):
             raise ValidationError(_("Enter the 6-digit code sent to your mobile."))
         return code
 
@@ -70,7 +74,7 @@ class PasswordLoginForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    real_name = forms.CharField(label=_("Real name"), max_length=60)
+    real_name = TextField(label=_("Real name"), max_length=60)
     id_number = forms.CharField(
         label=_("Identity card number"), max_length=30, widget=_input(autocomplete="off", spellcheck="false")
     )
@@ -83,7 +87,7 @@ class ProfileForm(forms.Form):
 
 
 class CompanyForm(forms.Form):
-    company_name = forms.CharField(label=_("Company name"), max_length=120)
+    company_name = TextField(label=_("Company name"), max_length=120)
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30, widget=_input(spellcheck="false"))
     is_legal_representative = forms.BooleanField(label=_("I am its legal representative"), required=False)
 

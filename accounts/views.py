@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -87,7 +88,7 @@ def login_password(request):
             user = authenticate(request, mobile=form.cleaned_data["mobile"], password=form.cleaned_data["password"])
             if user is not None:
                 login(request, user)
-                return redirect(_next_url(request, "accounts:portal"))
+                return HttpResponseRedirect(_next_url(request, "accounts:portal"))
             if not getattr(request, "axes_locked_out", False):
                 form.add_error(None, _("The mobile number or the password is wrong."))
         if getattr(request, "axes_locked_out", False):
@@ -110,7 +111,7 @@ def login_code(request):
                 form.add_error("code", str(error.message))
             else:
                 login(request, user, backend=MOBILE_BACKEND)
-                return redirect(_next_url(request, "accounts:portal"))
+                return HttpResponseRedirect(_next_url(request, "accounts:portal"))
     return render(request, "accounts/login.html", {"form": form, "mode": "code"})
 
 
@@ -190,7 +191,7 @@ def elderly_mode(request):
     """Large type and high contrast, remembered for the device and, when signed in, for the account."""
     enabled = request.POST.get("enabled") == "1"
     services.elderly_mode_set(user=request.user, enabled=enabled)
-    response = redirect(_next_url(request, "accounts:portal"))
+    response = HttpResponseRedirect(_next_url(request, "accounts:portal"))
     if enabled:
         response.set_cookie(ELDERLY_COOKIE, "1", max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
     else:
@@ -199,8 +200,14 @@ def elderly_mode(request):
 
 
 def _next_url(request, default: str) -> str:
+    """A path of this site to go back to, as the form said; anything else (another site, not a path) is ignored."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and len(target) <= 2000
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return target
     return reverse(default)
 

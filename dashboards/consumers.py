@@ -99,7 +99,7 @@ class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
     """
 
     async def dispatch(self, message):
-        # Group messages skip the per-message database clean-up Channels does by default (ARCHITECTURE.md).
+        # Group messages skip the per-message database clean-up Channels does by default (docs/decisions.md).
         if message["type"] == "queue.message":
             await self.queue_message(message)
             return

@@ -16,6 +16,13 @@ NOTE_MAX_LENGTH = 200
 # --- Django forms ------------------------------------------------------------------------------------------------
 
 
+class IdField(forms.Field):
+    """An optional row id as a plain number (the view looks the row up itself)."""
+
+    def to_python(self, value):
+        return parsing.parse_optional_id(value, label=self.label)
+
+
 class IdChoiceField(forms.ModelChoiceField):
     """A choice of one row by id: anything that is not an id (`²`, `3.5`, 2^64) is "not one of the choices", never a
     server error and never another row."""

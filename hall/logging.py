@@ -5,8 +5,10 @@ import re
 
 from hall import identity
 
-ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Full-width digits too: a number pasted from a document is still a number to hide.
+_DIGIT = "[0-9０-９]"
+ID_NUMBER_RE = re.compile(rf"(?<![0-9A-Za-z０-９]){_DIGIT}{{17}}[0-9０-９XxＸｘ](?![0-9A-Za-z０-９])")
+MOBILE_RE = re.compile(rf"(?<![0-9０-９])[1１][3-9３-９]{_DIGIT}{{9}}(?![0-9０-９])")
 
 
 def redact(text: str) -> str:

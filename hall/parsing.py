@@ -27,6 +27,7 @@ ZERO_WIDTH_AND_BIDI = dict.fromkeys(
     )
 )
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _LINE_BREAKS = frozenset("\n\r\t")
 
 
@@ -53,7 +54,7 @@ def parse_id(value, *, label=None) -> int:
         if not text or len(text) > 19 or not all(unicodedata.category(char) == "Nd" for char in text):
             raise ParseError(message, code="invalid_id")
         text = ascii_form(text)
-        if not (text.isascii() and text.isdigit()):
+        if not _ASCII_DIGITS.fullmatch(text):
             raise ParseError(message, code="invalid_id")
         number = int(text)
     else:

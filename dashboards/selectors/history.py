@@ -228,7 +228,7 @@ def clerk_label(user) -> str:
     name = user.get_full_name().strip()
     if name:
         return name
-    if re.search(r"\d{6,}", user.get_username()):
+    if re.search(r"[0-9]{6,}", user.get_username()):
         return _("Clerk #%(id)s") % {"id": user.pk}
     return user.get_username()
 

@@ -15,6 +15,7 @@ from dashboards import services
 from dashboards.models import Alert
 from dashboards.selectors import console
 from hall.actions import act
+from hall.parsing import id_or_none
 from queueing import services as queue_services
 from queueing.models import Queue, Window
 
@@ -27,7 +28,8 @@ def _supervised_center(request, center_id: int) -> Center:
 
 
 def _posted_ids(request, name: str) -> list[int]:
-    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+    """The ids the form posted under `name`, empty ones left out; a value that is not an id names nothing (0)."""
+    return [id_or_none(value) or 0 for value in request.POST.getlist(name) if value.strip()]
 
 
 def _posted_clerk(request):
@@ -90,7 +92,11 @@ def alert_resolve(request, center_id: int, alert_id: int):
 def tidal_open(request, center_id: int, window_id: int):
     center = _supervised_center(request, center_id)
     window = get_object_or_404(Window, pk=window_id, center=center)
-    queues = list(Queue.objects.filter(pk__in=_posted_ids(request, "queue")))
+    queue_ids = _posted_ids(request, "queue")
+    queues = list(Queue.objects.filter(pk__in=queue_ids))
+    if len(queues) != len(set(queue_ids)):
+        messages.error(request, _("Choose the queue the tidal window is to serve."))
+        return redirect("dashboards:console", center.pk)
     chosen, clerk = _posted_clerk(request)
     if chosen and clerk is None:
         messages.error(request, _("Choose a clerk to send to the window."))

@@ -27,6 +27,7 @@ from dashboards.selectors.history import (
     history_report,
     watchable_centers,
 )
+from hall.fields import DateField, IdField
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,11 +35,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class HistoryFilterForm(forms.Form):
     """The filters of the history page; every field is optional and has a default."""
 
-    center = forms.IntegerField(label=gettext_lazy("Centre"), required=False, min_value=1)
-    zone = forms.IntegerField(label=gettext_lazy("Zone"), required=False, min_value=1)
-    department = forms.IntegerField(label=gettext_lazy("Department"), required=False, min_value=1)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    center = IdField(label=gettext_lazy("Centre"), required=False)
+    zone = IdField(label=gettext_lazy("Zone"), required=False)
+    department = IdField(label=gettext_lazy("Department"), required=False)
+    date_from = DateField(label=gettext_lazy("From"), required=False)
+    date_to = DateField(label=gettext_lazy("To"), required=False)
     granularity = forms.ChoiceField(
         label=gettext_lazy("Rows"),
         required=False,

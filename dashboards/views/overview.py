@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.selectors import center_access
 from dashboards.selectors.overview import city_overview
+from hall.parsing import id_or_none
 
 POLL_SECONDS = 5
 
@@ -22,9 +23,9 @@ def _overview_for(request) -> dict:
     root = request.GET.get("root") or None
     root_id = None
     if root is not None:
-        if not root.isdigit() or len(root) > 18:
+        root_id = id_or_none(root)
+        if root_id is None:
             raise Http404
-        root_id = int(root)
         if scope is not None and root_id not in scope:
             raise PermissionDenied
     return city_overview(scope=scope, root_id=root_id)

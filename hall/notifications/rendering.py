@@ -13,7 +13,7 @@ from .errors import TemplateRenderError
 
 PLACEHOLDER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # 18 characters that look like a resident identity card number, not glued to other letters or digits.
-ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{17}[0-9Xx０-９Ｘｘ](?![0-9A-Za-z０-９])")
 
 
 def placeholders(text: str) -> list[str]:

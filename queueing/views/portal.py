@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from accounts.views import citizen_required
 from centers.models import Center
 from hall.errors import DomainError, user_message
 from hall.idempotency import idempotent, parse_key
-from hall.parsing import id_or_none
+from hall.parsing import id_or_none, parse_date
 from queueing import selectors, services
 from queueing.links import live_ticket_path
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
@@ -76,9 +75,13 @@ def my_tickets(request):
 @citizen_required
 def appointments(request):
     today = timezone.localdate()
-    day = parse_date(request.GET.get("date", "")) or today
+    try:
+        day = parse_date(request.GET["date"]) if request.GET.get("date") else today
+    except ValidationError as error:
+        messages.error(request, user_message(error))
+        day = today
     day = min(max(day, today), today + datetime.timedelta(days=BOOKING_DAYS))
-    queue = Queue.objects.filter(pk=request.GET.get("queue") or 0).select_related("center").first()
+    queue = Queue.objects.filter(pk=id_or_none(request.GET.get("queue"))).select_related("center").first()
     slots = list(selectors.open_slots(queue=queue, date=day)) if queue else []
     mine = (
         Appointment.objects.filter(citizen=request.user, slot__date__gte=today)
@@ -102,7 +105,7 @@ def appointments(request):
 @citizen_required
 @require_POST
 def appointment_book(request):
-    slot = get_object_or_404(AppointmentSlot, pk=request.POST.get("slot") or 0)
+    slot = get_object_or_404(AppointmentSlot, pk=id_or_none(request.POST.get("slot")))
     try:
         booking = services.appointment_book(slot=slot, citizen=request.user)
     except DomainError as error:

@@ -438,7 +438,7 @@ def test_a_department_head_sees_the_centre(client, hall):
     [
         ({"date_from": "2026-03-10", "date_to": "2026-03-01"}, "The end date is before the start date."),
         ({"date_from": "2024-01-01", "date_to": "2026-03-01"}, "Choose a range of at most 366 days."),
-        ({"date_from": "2026-02-30"}, "Enter a valid date."),
+        ({"date_from": "2026-02-30"}, "2026-02-30 is not a date of the calendar."),
         ({"center": "999999"}, "Unknown centre."),
         ({"zone": "999999"}, "This zone is not in the chosen centre."),
     ],

@@ -3,15 +3,14 @@ days the periodic job no longer reaches (it looks back a week): history imported
 weeks. Parses the arguments and runs `stats_rollup_history`; one line per day, each day committed on its own."""
 
 import datetime
-import re
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from dashboards.services.rollups import DayRollup, stats_rollup_history
 from hall.errors import DomainError
-
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from hall.parsing import parse_date
 
 
 def parse_day(value: str | None, *, option: str) -> datetime.date | None:
@@ -19,10 +18,8 @@ def parse_day(value: str | None, *, option: str) -> datetime.date | None:
         return None
     value = value.strip()
     try:
-        if not DATE_RE.match(value):
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+        return parse_date(value)
+    except ValidationError:
         raise CommandError(
             _("%(option)s: “%(value)s” is not a date; write it as YYYY-MM-DD, for example 2026-03-01.")
             % {"option": option, "value": value}
