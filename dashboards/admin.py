@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from dashboards.models import DailyQueueStat, DailyWindowStat
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rollups are rebuilt from the tickets by the daily job: looked at here, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from hall.admin_base import ReadOnlyAdmin
 
 
 @admin.register(DailyQueueStat)

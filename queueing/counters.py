@@ -24,27 +24,6 @@ QUEUE_HOUR, WINDOW_DAY = "q", "w"  # key kinds, in lock order
 # ("w", centre, window, date) → (served, service µs).
 Share = dict[tuple, tuple[int, ...]]
 NO_SHARE: Share = {}
-# Writes that change any of these change a ticket's share.
-FIELDS = frozenset(
-    {
-        "center",
-        "center_id",
-        "queue",
-        "queue_id",
-        "service_date",
-        "status",
-        "issued_at",
-        "first_called_at",
-        "called_at",
-        "started_at",
-        "finished_at",
-        "no_show_at",
-        "window",
-        "window_id",
-        "transferred_from",
-        "transferred_from_id",
-    }
-)
 # The columns a share is computed from, as `values_list` names them.
 COLUMNS = (
     "center_id",
@@ -60,6 +39,8 @@ COLUMNS = (
     "finished_at",
     "no_show_at",
 )
+# Writes that change any of these change a ticket's share (update_fields may name a relation or its column).
+FIELDS = frozenset(COLUMNS) | frozenset(column.removesuffix("_id") for column in COLUMNS)
 
 
 class QueueHourFlow(models.Model):
