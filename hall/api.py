@@ -5,7 +5,7 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -27,9 +27,26 @@ def exception_handler(exc, context):
         return response
     if isinstance(exc, ValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        first = next(iter(errors.values()))[0]
-        return Response({"detail": first, "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return _invalid(errors)
+    if isinstance(exc, serializers.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return _invalid({field: _messages(value) for field, value in detail.items()})
     return drf_exception_handler(exc, context)
+
+
+def _messages(value) -> list[str]:
+    """A field's messages as a flat list of strings (nested serializers and lists of errors flattened)."""
+    if isinstance(value, dict):
+        return [message for inner in value.values() for message in _messages(inner)]
+    if isinstance(value, list | tuple):
+        return [message for inner in value for message in _messages(inner)]
+    return [str(value)]
+
+
+def _invalid(errors: dict[str, list[str]]) -> Response:
+    """One shape for every refused value: the first message as `detail`, and each field's messages in `errors`."""
+    first = next((messages[0] for messages in errors.values() if messages), _("The request is not valid."))
+    return Response({"detail": first, "code": "invalid", "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class SafeJSONParser(JSONParser):
@@ -53,6 +70,10 @@ ERROR_RESPONSES = {
     "409": "The object changed meanwhile (another window, another tab); reload and try again.",
     "422": "The Idempotency-Key was used before with a different request.",
     "429": "Too many requests from this client; try again after the Retry-After seconds.",
+}
+# Only where a body is read.
+BODY_ERROR_RESPONSES = {
+    "415": "The body's Content-Type is missing, or is not JSON, a form or multipart.",
 }
 
 
@@ -79,6 +100,7 @@ def document_errors(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, description in ERROR_RESPONSES.items():
+            answers = {**ERROR_RESPONSES, **(BODY_ERROR_RESPONSES if "requestBody" in operation else {})}
+            for code, description in sorted(answers.items()):
                 responses.setdefault(code, {"description": description, "content": error})
     return result

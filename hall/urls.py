@@ -25,3 +25,6 @@ urlpatterns = [
     path("", include("queueing.urls")),
     path("", include("dashboards.urls")),
 ]
+
+# The API's own not-found answer (JSON) for paths under /api/ that match no route.
+handler404 = "hall.views.page_not_found"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 
@@ -45,3 +47,11 @@ def _check_redis() -> str:
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says."""
     return HttpResponsePermanentRedirect(static("hall/img/favicon.svg"))
+
+
+def page_not_found(request, exception=None):
+    """Not found: the API answers in its JSON error shape, whatever the path (an id that is no id matches no route);
+    pages get the site's own page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

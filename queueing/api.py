@@ -1,9 +1,10 @@
 """REST API of the queue: thin views that validate, call one service and serialize."""
 
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
@@ -20,6 +21,18 @@ from queueing import selectors, services
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
 
 
+@extend_schema_field(
+    {"type": "string", "format": "partial-time", "pattern": r"^[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?$"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the hall's time zone, `HH:MM:SS` without an offset. The schema says so: the OpenAPI `time`
+    format is RFC 3339's full-time, which requires an offset the hall's times do not carry."""
+
+
+# Model time fields as the API writes them (schema only: the field is Django REST framework's TimeField).
+TIME_FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping, models.TimeField: LocalTimeField}
+
+
 class CenterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Center
@@ -27,6 +40,7 @@ class CenterSerializer(serializers.ModelSerializer):
 
 
 class QueueSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TIME_FIELD_MAPPING
     zone = serializers.CharField(source="zone.name")
 
     class Meta:
@@ -354,6 +368,7 @@ class WindowResumeView(APIView):
 
 
 class SlotSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TIME_FIELD_MAPPING
     free = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -361,8 +376,16 @@ class SlotSerializer(serializers.ModelSerializer):
         fields = ["id", "queue", "date", "starts_at", "ends_at", "capacity", "free"]
 
 
+class BookedSlotSerializer(SlotSerializer):
+    """A booking's slot. `free` is counted for the slot list only (`selectors.open_slots`), so a booking's slot never
+    carries it: the schema of a booking leaves it out."""
+
+    class Meta(SlotSerializer.Meta):
+        fields = [name for name in SlotSerializer.Meta.fields if name != "free"]
+
+
 class AppointmentSerializer(serializers.ModelSerializer):
-    slot = SlotSerializer(read_only=True)
+    slot = BookedSlotSerializer(read_only=True)
 
     class Meta:
         model = Appointment

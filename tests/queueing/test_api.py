@@ -34,7 +34,7 @@ def test_issue_for_a_closed_queue_is_a_400_in_the_users_language(api, queue):
 def test_issue_for_an_unknown_queue_is_a_field_error(api, db):
     response = api.post("/api/v1/tickets/", {"queue": 999999}, format="json")
     assert response.status_code == 400
-    assert "queue" in response.json()
+    assert "queue" in response.json()["errors"]
 
 
 def test_clerk_signs_in_calls_and_finishes_over_the_api(api, queue, window, clerk):
