@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import StaffAdminAuthenticationForm
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, User
+
+# The admin's sign-in reads the username like the staff sign-in does.
+admin.site.login_form = StaffAdminAuthenticationForm
 
 
 @admin.register(User)

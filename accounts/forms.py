@@ -1,13 +1,15 @@
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hall import identity
 from hall.fields import TextField
-from hall.parsing import ascii_form
+from hall.parsing import ascii_form, clean_text
 
 
 def _input(**attrs):
@@ -96,3 +98,21 @@ class CompanyForm(forms.Form):
 
     def clean_uscc(self):
         return identity.validate_uscc(self.cleaned_data["uscc"])
+
+
+class _ParsedUsername:
+    """The username read through the parsing layer before anyone authenticates: a name longer than any account's,
+    or with control characters, is refused on the form and never reaches the failed sign-in log (Django's own form
+    shows the limit but does not check it)."""
+
+    def clean_username(self):
+        limit = get_user_model()._meta.get_field("username").max_length
+        return clean_text(self.cleaned_data["username"], max_length=limit, required=True, label=_("Username"))
+
+
+class StaffAuthenticationForm(_ParsedUsername, AuthenticationForm):
+    pass
+
+
+class StaffAdminAuthenticationForm(_ParsedUsername, AdminAuthenticationForm):
+    pass

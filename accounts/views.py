@@ -16,7 +16,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import CompanyForm, MobileCodeForm, PasswordLoginForm, ProfileForm, RegisterForm
+from accounts.forms import (
+    CompanyForm,
+    MobileCodeForm,
+    PasswordLoginForm,
+    ProfileForm,
+    RegisterForm,
+    StaffAuthenticationForm,
+)
 from accounts.models import OneTimeCode, User
 from hall.audit import client_address
 from hall.errors import DomainError
@@ -225,4 +232,4 @@ class StaffLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
-staff_login = sensitive_post_parameters("password")(StaffLoginView.as_view())
+staff_login = sensitive_post_parameters("password")(StaffLoginView.as_view(authentication_form=StaffAuthenticationForm))

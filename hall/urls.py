@@ -27,4 +27,5 @@ urlpatterns = [
 ]
 
 # The API's own not-found answer (JSON) for paths under /api/ that match no route.
+handler400 = "hall.views.bad_request"
 handler404 = "hall.views.page_not_found"

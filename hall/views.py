@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -47,6 +48,13 @@ def _check_redis() -> str:
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says."""
     return HttpResponsePermanentRedirect(static("hall/img/favicon.svg"))
+
+
+def bad_request(request, exception=None):
+    """A request no view can read (Django's SuspiciousOperation): the API answers in its JSON error shape."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request cannot be read."), "code": "bad_request"}, status=400)
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception=None):
