@@ -345,7 +345,12 @@ LOGGING = {
     "filters": {"redact_pii": {"()": "hall.logging.RedactPersonalInformation"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A line for every task that succeeded is 17,000 lines a day from the 5-second screen push alone; failures
+        # still log, and every job's runs are counted in JobStatus.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # --- Hall settings (local practice; editable defaults, see docs/domain.md) ----------------------------------------
