@@ -597,6 +597,7 @@ def test_hostile_input(row, world, quiet_logs, fast_hashing):
 
 
 @pytest.mark.slow
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("row", ROWS)
 def test_hostile_input_every_role(row, world, quiet_logs, fast_hashing):
     failures = []
