@@ -78,7 +78,11 @@ from tests.test_permission_matrix import OTHER_SUPERVISOR, ROLES, build_world
 
 # `serialized_rollback`: pytest-django flushes the database after each transactional test, and with it the rows the
 # migrations create (the SMS templates); each role's test gets them back before the world is seeded.
-pytestmark = [pytest.mark.slow, pytest.mark.exhaustive, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.exhaustive,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SCHEMA_URL = "/api/schema/?format=json"
 PASSWORD = "schemathesis-Pa55"
