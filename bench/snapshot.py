@@ -143,19 +143,23 @@ def main() -> None:
         cursor.execute("ANALYZE")
     print(f"built {WINDOWS} windows, {QUEUES} queues, {TICKETS} tickets in {time.perf_counter() - started:.1f} s")
 
-    from dashboards.selectors import hall_snapshot, ticket_delta
+    from dashboards.selectors import hall_snapshot
+    from dashboards.selectors.deltas import Happened, center_delta
     from queueing.models import Ticket
 
     called = Ticket.objects.filter(center=center, status=Ticket.Status.SERVING).first()
+    a_call = Happened(
+        event="ticket_called",
+        center_id=center.pk,
+        ticket_id=called.pk,
+        queue_id=called.queue_id,
+        window_id=called.window_id,
+    )
     measured = (
         ("public snapshot", lambda: hall_snapshot(center_id=center.pk)),
         ("supervisor snapshot", lambda: hall_snapshot(center_id=center.pk, supervisor=True)),
-        (
-            "delta of a call",
-            lambda: ticket_delta(
-                kind="ticket.called", ticket_id=called.pk, window_id=called.window_id, center_id=center.pk
-            ),
-        ),
+        ("delta of a call", lambda: center_delta(center_id=center.pk, batch=[a_call])),
+        ("delta of 50 calls", lambda: center_delta(center_id=center.pk, batch=[a_call] * 50)),
     )
     for label, func in measured:
         median, p95, queries = timed(func)

@@ -152,10 +152,10 @@ class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.send(self.channel_name, {"type": "queue.alive"})
 
     async def queue_message(self, event):
-        moved = event.get("moved")
-        if moved and moved[0] == self.ticket_id:
-            # This phone's ticket moved on (transfer): follow the onward ticket and start again from a snapshot.
-            if await self._follow(moved[1]):
-                await self.send_json(self.snapshot)
-            return
+        for old_id, onward_id in event.get("moved") or ():
+            if old_id == self.ticket_id:
+                # This phone's ticket moved on (transfer): follow the onward ticket and start again from a snapshot.
+                if await self._follow(onward_id):
+                    await self.send_json(self.snapshot)
+                return
         await self.send(text_data=event["text"])

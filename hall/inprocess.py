@@ -1,4 +1,7 @@
-"""The embedded hall's periodic jobs, run as asyncio tasks on the server's own event loop.
+"""The embedded hall's periodic jobs and background services, run as asyncio tasks on the server's own event loop.
+
+Services are long-running coroutines an app registers in its ready() (the fan-out of the screens, for one): hall
+names no app.
 
 A thread would be simpler to write, but a group_send into the in-memory channel layer from a foreign thread reaches
 the sockets only seconds later; from the server's loop it is immediate.
@@ -6,6 +9,7 @@ the sockets only seconds later; from the server's loop it is immediate.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -14,6 +18,12 @@ logger = logging.getLogger(__name__)
 
 _started_loops: set[int] = set()
 _tasks: list[asyncio.Task] = []
+_services: dict[str, Callable[[], Awaitable[None]]] = {}
+
+
+def register_service(name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """`run()` runs for the server's lifetime on its loop in the embedded hall; production runs it elsewhere."""
+    _services[name] = run
 
 
 def _run_task_now(name: str) -> None:
@@ -49,7 +59,13 @@ def start_periodic_jobs() -> bool:
     app.loader.import_default_modules()
     for name, period in settings.HALL_PERIODIC_JOBS.items():
         _tasks.append(loop.create_task(_every(name, period), name=f"job:{name}"))
-    logger.info("in-process periodic jobs started: %s", ", ".join(settings.HALL_PERIODIC_JOBS))
+    for name, run in _services.items():
+        _tasks.append(loop.create_task(run(), name=f"service:{name}"))
+    logger.info(
+        "in-process periodic jobs started: %s; services: %s",
+        ", ".join(settings.HALL_PERIODIC_JOBS),
+        ", ".join(_services) or "none",
+    )
     return True
 
 

@@ -221,6 +221,13 @@ CELERY_BEAT_SCHEDULE = {
 # In-process runner for the embedded default; it can be turned off (tests turn it off).
 HALL_INPROCESS_JOBS = env_bool("HALL_INPROCESS_JOBS", default=EMBEDDED)
 
+# The fan-out of the queue's events to screens and phones (dashboards/services/fanout.py): a Redis list drained by
+# `manage.py run_fanout` in production, a task on the server's own loop when embedded, or at once ("inline").
+HALL_FANOUT = os.environ.get("HALL_FANOUT", "redis" if REDIS_URL else "inprocess")
+if HALL_FANOUT not in ("redis", "inprocess", "inline") or (HALL_FANOUT == "redis" and not REDIS_URL):
+    raise ImproperlyConfigured("HALL_FANOUT is one of redis (with REDIS_URL), inprocess or inline")
+HALL_FANOUT_KEY = os.environ.get("HALL_CHANNEL_PREFIX", "hall") + ":fanout"
+
 # --- Auth ---------------------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -46,6 +46,15 @@ def private_channel_prefix():
         channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def inline_fanout():
+    """Screens and phones are told at once, in the test's thread, also when REDIS_URL (CI's second run) would hand
+    the events to a `run_fanout` process; tests of the fan-out itself switch the mode back."""
+    from django.conf import settings
+
+    settings.HALL_FANOUT = "inline"
+
+
 @pytest.fixture
 def eager_celery():
     """Tasks run in-process, as in the embedded hall, also when REDIS_URL (CI's second run) turns eagerness off."""

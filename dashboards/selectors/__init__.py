@@ -334,50 +334,5 @@ def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: boo
     return snapshot
 
 
-def message_zone_ids(message: dict) -> set[int]:
-    """The zones a delta concerns (of its windows, queues and call), so zone screens get it too."""
-    zones = {item["zone_id"] for key in ("windows", "queues") for item in message.get(key) or ()}
-    if message.get("call"):
-        zones.add(message["call"]["zone_id"])
-    return zones
-
-
-CALL_EVENTS = ("ticket.called", "ticket.recalled")  # the deltas a calling display announces
-
-
-def ticket_delta(
-    *, kind: str, ticket_id: int, window_id: int | None, center_id: int, queue_ids: list[int] | None = None
-) -> dict:
-    """The small message every screen of the centre gets when a ticket changes: `kind` is "ticket.<event>" of the
-    queue's events; `queue_ids` the queues whose waiting changed (the ticket's own when not given)."""
-    ticket = Ticket.objects.select_related("window").get(pk=ticket_id)
-    delta = {
-        "type": kind,
-        "ticket": {"id": ticket.id, "number": ticket.number, "status": ticket.status, "queue_id": ticket.queue_id},
-        "totals": figures.center_totals(center_id=center_id),
-        "queues": queue_waiting(center_id=center_id, queue_ids=queue_ids or [ticket.queue_id]),
-    }
-    delta["windows"], delta["levels"] = window_tiles_and_levels(
-        center_id=center_id, window_ids=[window_id] if window_id else []
-    )
-    if kind in CALL_EVENTS and ticket.window is not None:
-        delta["call"] = call_payload(number=ticket.number, window=ticket.window, at=ticket.called_at)
-    return delta
-
-
-def queue_delta(*, kind: str, queue_id: int, center_id: int) -> dict:
-    return {"type": kind, "queues": queue_waiting(center_id=center_id, queue_ids=[queue_id])}
-
-
-def window_delta(*, kind: str, window_id: int, center_id: int) -> dict:
-    tiles, levels = window_tiles_and_levels(center_id=center_id, window_ids=[window_id])
-    return {
-        "type": kind,
-        "windows": tiles,
-        "levels": levels,
-        "totals": figures.center_totals(center_id=center_id),
-    }
-
-
 def active_center_ids() -> list[int]:
     return list(Center.objects.values_list("id", flat=True))

@@ -1,10 +1,12 @@
 """The citizen's live ticket page: its signed link, and what the phone is told on connect and after each event.
 
-A phone joins the group of its ticket's queue and day (`groups.queue_group`). After each event of the queue it gets
-ONE message for the whole queue (`queue_message`): the waiting ticket ids in calling order, who is at which window and
-the minutes each person ahead adds. The phone finds its own id in it: its place in the list is the number of people
-ahead. No per-ticket message, no database read per phone.
+A phone joins the group of its ticket's queue and day (`groups.queue_group`). After each batch of the queue's events
+it gets ONE message for the whole queue (`deltas.phone_messages`): the events, the waiting ticket ids in calling
+order, who is at which window and the minutes each person ahead adds. The phone finds its own id in it: its place in
+the list is the number of people ahead. No per-ticket message, no database read per phone.
 """
+
+from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,34 +92,9 @@ def queue_state(*, queue: Queue, service_date) -> dict:
     }
 
 
-def queue_message(*, event: str, ticket_id: int) -> tuple[int, object, dict, int | None]:
-    """(queue id, service date, message, onward ticket id or None) after `event` about `ticket_id`.
-
-    `event` is the queue's event without its "ticket_" (issued, called, recalled, started, finished, no_show,
-    reactivated, returned, transferred, cancelled), or "transferred_in" for the onward ticket of a transfer.
-    """
-    ticket = Ticket.objects.select_related("queue").get(pk=ticket_id)
-    message = {
-        "type": "queue",
-        "queue": ticket.queue_id,
-        "event": event,
-        "ticket": ticket.pk,
-        "status": ticket.status,
-        "call_count": ticket.call_count,
-        **queue_state(queue=ticket.queue, service_date=ticket.service_date),
-    }
-    onward_id = None
-    if ticket.status == Ticket.Status.TRANSFERRED:
-        onward_id = Ticket.objects.filter(transferred_from=ticket).order_by("id").values_list("id", flat=True).first()
-        message["moved_to"] = onward_id
-    return ticket.queue_id, ticket.service_date, message, onward_id
-
-
-def window_queue_messages(*, window_id: int) -> list[tuple[int, object, dict]]:
-    """After a window opens, pauses or closes: one message for each queue it serves that has tickets today.
-
-    The estimate of those queues changed, and a forced sign-out may have put the window's ticket back in line.
-    """
+def served_queues_with_tickets(*, window_id: int) -> list[tuple[int, date]]:
+    """(queue id, today) of each queue `window_id` serves that has open tickets today: after the window opens,
+    pauses or closes, their estimates changed, and a forced sign-out may have put its ticket back in line."""
     window = Window.objects.filter(pk=window_id).only("id", "center_id", "kind").first()
     if window is None:
         return []
@@ -128,11 +105,7 @@ def window_queue_messages(*, window_id: int) -> list[tuple[int, object, dict]]:
     active = Ticket.objects.filter(
         center_id=window.center_id, service_date=today, status__in=[Ticket.Status.WAITING, *Ticket.ACTIVE_AT_WINDOW]
     ).values("queue_id")
-    messages = []
-    for queue in served.filter(pk__in=active).order_by("id"):
-        state = queue_state(queue=queue, service_date=today)
-        messages.append((queue.pk, today, {"type": "queue", "queue": queue.pk, "event": "window", **state}))
-    return messages
+    return [(queue_id, today) for queue_id in served.filter(pk__in=active).order_by("id").values_list("id", flat=True)]
 
 
 # --- Plain words for the page (the phone gets the same words from the template) -----------------------------------

@@ -7,16 +7,29 @@ from channels.layers import get_channel_layer
 
 from dashboards import selectors
 from dashboards.selectors import alerts as alert_selectors
+from dashboards.selectors.deltas import message_zone_ids
 from dashboards.selectors.groups import center_group, supervisor_group, zone_group
 
 logger = logging.getLogger(__name__)
+
+
+def screen_event(message: dict) -> dict:
+    """The channel layer's envelope of a message for screens (consumers relay `message` as it is)."""
+    return {"type": "hall.message", "message": message}
+
+
+def center_groups(*, center_id: int, message: dict) -> list[str]:
+    """The groups of every screen of the centre a message concerns: public displays, the zones' displays of its
+    windows, queues and calls, and the staff screens."""
+    zones = [zone_group(zone_id) for zone_id in sorted(message_zone_ids(message))]
+    return [center_group(center_id), supervisor_group(center_id), *zones]
 
 
 def _send(groups, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    event = {"type": "hall.message", "message": message}
+    event = screen_event(message)
 
     async def send_all():
         for group in groups:
@@ -24,12 +37,6 @@ def _send(groups, message: dict) -> None:
 
     # One trip into the event loop for all the groups: from a worker thread each trip costs a loop of its own.
     async_to_sync(send_all)()
-
-
-def send_to_center(*, center_id: int, message: dict) -> None:
-    """A change every screen of the centre shows: public displays, the zones' displays and the staff screens."""
-    zones = [zone_group(zone_id) for zone_id in sorted(selectors.message_zone_ids(message))]
-    _send([center_group(center_id), supervisor_group(center_id), *zones], message)
 
 
 def send_to_supervisors(*, center_id: int, message: dict) -> None:

@@ -15,9 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dashboards import receivers
-from dashboards.selectors import citizen
+from dashboards.selectors import citizen, deltas
+from dashboards.selectors.deltas import Happened
 from dashboards.selectors.groups import queue_group
+from dashboards.services import fanout
 from hall.asgi import router
 from queueing import selectors, services
 from queueing.links import CITIZEN_TICKET_SALT, KIOSK_TICKET_SALT, citizen_ticket_token, live_ticket_path
@@ -106,11 +107,14 @@ def test_snapshot_agrees_with_ticket_position(queue, window, clerk):
 
 
 class RecordingLayer:
+    """Records what the phones' groups are sent (the screens' deltas are left out)."""
+
     def __init__(self):
         self.sent = []
 
     async def group_send(self, group, message):
-        self.sent.append((group, message))
+        if message["type"] == "queue.message":
+            self.sent.append((group, message))
 
 
 @pytest.mark.django_db
@@ -118,7 +122,7 @@ def test_one_message_per_event_to_the_queue_group_whatever_the_number_of_tickets
     queue, window, clerk, monkeypatch, django_capture_on_commit_callbacks
 ):
     layer = RecordingLayer()
-    monkeypatch.setattr(receivers, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
     issue(queue, 30)
     services.window_sign_in(window=window, clerk=clerk)
     layer.sent.clear()
@@ -133,7 +137,7 @@ def test_one_message_per_event_to_the_queue_group_whatever_the_number_of_tickets
         .order_by("priority_rank", "queued_at", "id")
         .values_list("id", flat=True)
     )
-    assert message["event"] == "called" and message["ticket"] == called.pk
+    assert message["events"] == [{"event": "called", "ticket": called.pk, "status": "called", "call_count": 1}]
     assert message["waiting"] == waiting and message["total"] == 29
     assert message["calls"] == {str(called.pk): 5} and message["serving"] == []
     assert message["per_person"] == 10.0  # the queue's configured 10 minutes, one open window
@@ -142,7 +146,8 @@ def test_one_message_per_event_to_the_queue_group_whatever_the_number_of_tickets
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_recall(ticket=called, clerk=clerk)
         services.ticket_start(ticket=called, clerk=clerk)
-    assert [json.loads(m["text"])["event"] for _, m in layer.sent] == ["recalled", "started"]
+    said = [json.loads(m["text"])["events"] for _, m in layer.sent]
+    assert [[e["event"] for e in events] for events in said] == [["recalled"], ["started"]]
     assert json.loads(layer.sent[1][1]["text"])["serving"] == [called.pk]
 
 
@@ -151,7 +156,9 @@ def test_a_queue_message_costs_the_same_queries_for_3_or_60_waiting(queue, windo
     def queries_for(count):
         tickets = issue(queue, count)
         with CaptureQueriesContext(connection) as queries:
-            _, _, message, _ = citizen.queue_message(event="issued", ticket_id=tickets[-1].pk)
+            ((_, _, message, _),) = deltas.phone_messages(
+                [Happened(event="ticket_issued", center_id=queue.center_id, ticket_id=tickets[-1].pk)]
+            )
         assert len(message["waiting"]) == Ticket.objects.filter(queue=queue, status="waiting").count()
         return len(queries)
 
@@ -172,7 +179,7 @@ def test_a_window_opening_halves_the_estimate_per_person(
     queue, window, clerk, monkeypatch, django_capture_on_commit_callbacks
 ):
     layer = RecordingLayer()
-    monkeypatch.setattr(receivers, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
     issue(queue, 2)
     services.window_sign_in(window=window, clerk=clerk)
     second = WindowFactory(center=queue.center, zone=queue.zone, number=6, serves=[queue])
@@ -181,7 +188,7 @@ def test_a_window_opening_halves_the_estimate_per_person(
         services.window_sign_in(window=second, clerk=clerk_of(queue.center, "clerk2"))
     assert len(layer.sent) == 1
     message = json.loads(layer.sent[0][1]["text"])
-    assert (message["event"], message["per_person"]) == ("window", 5.0)
+    assert (message["events"], message["per_person"]) == ([{"event": "window"}], 5.0)
 
 
 # --- The phone's socket -------------------------------------------------------------------------------------------
@@ -198,6 +205,12 @@ def make_hall(waiting=3):
 
 def phone(token):
     return WebsocketCommunicator(router, f"/ws/tickets/{token}/", headers=[(b"origin", b"http://testserver")])
+
+
+def said(message: dict) -> dict:
+    """The one event a queue message tells of (inline, each event is a batch of its own)."""
+    (event,) = message["events"]
+    return event
 
 
 async def next_queue_message(communicator, timeout=2):
@@ -222,24 +235,24 @@ async def test_snapshot_on_connect_then_a_delta_per_call_and_the_window_when_it_
 
     await database_sync_to_async(services.window_call_next)(window=window, clerk=clerk)
     delta = await next_queue_message(socket)
-    assert delta["event"] == "called" and delta["ticket"] == first.pk
+    assert said(delta)["event"] == "called" and said(delta)["ticket"] == first.pk
     assert delta["waiting"].index(third.pk) == 1  # one ahead now
     assert delta["calls"] == {str(first.pk): 5}
 
     await database_sync_to_async(services.ticket_finish)(ticket=first, clerk=clerk)
-    assert (await next_queue_message(socket))["event"] == "finished"
+    assert said(await next_queue_message(socket))["event"] == "finished"
     await database_sync_to_async(services.window_call_next)(window=window, clerk=clerk)
     await next_queue_message(socket)
     await database_sync_to_async(services.ticket_no_show)(ticket=second, clerk=clerk)
-    assert (await next_queue_message(socket))["status"] == "no_show"
+    assert said(await next_queue_message(socket))["status"] == "no_show"
 
     await database_sync_to_async(services.window_call_next)(window=window, clerk=clerk)
     mine = await next_queue_message(socket)
-    assert mine["event"] == "called" and mine["ticket"] == third.pk
+    assert said(mine)["event"] == "called" and said(mine)["ticket"] == third.pk
     assert mine["calls"][str(third.pk)] == 5 and third.pk not in mine["waiting"]
     await database_sync_to_async(services.ticket_recall)(ticket=third, clerk=clerk)
     again = await next_queue_message(socket)
-    assert (again["event"], again["ticket"], again["call_count"]) == ("recalled", third.pk, 2)
+    assert said(again) == {"event": "recalled", "ticket": third.pk, "status": "called", "call_count": 2}
     await socket.disconnect()
 
 
@@ -270,7 +283,7 @@ async def test_group_messages_are_relayed_without_database_work(monkeypatch):
 
     monkeypatch.setattr(channels.consumer, "aclose_old_connections", counting_cleanup)
     group = queue_group(ticket.queue_id, ticket.service_date)
-    await get_channel_layer().group_send(group, {"type": "queue.message", "text": '{"type":"queue"}', "moved": None})
+    await get_channel_layer().group_send(group, {"type": "queue.message", "text": '{"type":"queue"}', "moved": []})
     assert await socket.receive_json_from() == {"type": "queue"}
     assert cleanups == []
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from dashboards.models import Alert
-from dashboards.selectors import hall_snapshot, ticket_delta, window_delta
+from dashboards.selectors import hall_snapshot
+from dashboards.selectors.deltas import Happened, center_delta
 from queueing import services
 from queueing.models import Ticket, Window
 from tests.factories import QueueFactory, WindowFactory, clerk_of
@@ -186,10 +187,24 @@ def test_deltas_carry_the_busyness_of_the_window_and_the_level_of_the_queue():
     center = build_hall(windows=2, tickets_per_queue=2)
     queue = add_warnings(center)
     window = center.windows.get(number=1)
-    changed = window_delta(kind="window.opened", window_id=window.pk, center_id=center.pk)
+    changed = center_delta(
+        center_id=center.pk, batch=[Happened(event="window_opened", center_id=center.pk, window_id=window.pk)]
+    )
     (tile,) = changed["windows"]
     assert tile["number"] == 1 and tile["level"] == "normal" and "eligible_waiting" in tile
     ticket = Ticket.objects.get(status="called")
-    called = ticket_delta(kind="ticket.called", ticket_id=ticket.pk, window_id=window.pk, center_id=center.pk)
+    called = center_delta(
+        center_id=center.pk,
+        batch=[
+            Happened(
+                event="ticket_called",
+                center_id=center.pk,
+                ticket_id=ticket.pk,
+                queue_id=ticket.queue_id,
+                window_id=window.pk,
+            )
+        ],
+    )
+    assert called["events"] == ["ticket.called"] and called["calls"][0]["number"] == ticket.number
     assert called["windows"][0]["ticket"]["number"] == ticket.number
     assert called["queues"][0]["level"] == "red" and called["queues"][0]["id"] == queue.pk

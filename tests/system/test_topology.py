@@ -1,4 +1,4 @@
-"""The production topology for real: two uvicorn servers, a Celery worker and Celery beat, as processes.
+"""The production topology for real: two uvicorn servers, a Celery worker, Celery beat and the fan-out, as processes.
 
 They share a fresh PostgreSQL database (dropped after) and Redis database 5 (HALL_SYSTEM_REDIS_DB, flushed first);
 the test talks to them over HTTP and websockets only. The screen listens on one server while the clerk calls through
@@ -123,7 +123,8 @@ def fresh_database(servers):
 
 @pytest.fixture(scope="module")
 def hall(servers, fresh_database, tmp_path_factory, request):
-    """The demo hall served by two uvicorns, a worker and beat; all stopped after, their logs shown on failure."""
+    """The demo hall served by two uvicorns, a worker, beat and the fan-out; all stopped after, their logs shown on
+    failure."""
     from queueing.management.demo_data import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("topology")
@@ -150,6 +151,7 @@ def hall(servers, fresh_database, tmp_path_factory, request):
         "web-api": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {api_port} --lifespan on".split(),
         "worker": f"celery -A hall worker -l info --concurrency 1 --pool solo --hostname system-{port}@%h".split(),
         "beat": f"celery -A hall beat -l info --schedule {tmp / 'beat-schedule'}".split(),
+        "fanout": ["django", "run_fanout"],
     }
     logs = {name: tmp / f"{name}.log" for name in commands}
     base_url, api_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{api_port}"
@@ -235,12 +237,14 @@ def test_a_call_reaches_the_display_and_beat_drives_the_worker(hall):
         assert called.status_code == 200, called.text
         assert called.json()["number"] == number
 
-        # Sent after commit by the other server, through the Redis channel layer, to this socket.
+        # Published after commit by the other server to Redis, sent by the fan-out process through the Redis
+        # channel layer to this socket.
         def is_the_call(message: dict) -> bool:
-            return message.get("type") == "ticket.called" and message["ticket"]["number"] == number
+            return any(call["number"] == number for call in message.get("calls", ()))
 
-        delta = _receive_until(ws, seen, f"ticket.called for {number}", is_the_call)
-        assert delta["call"]["window_number"] == window["number"]
+        delta = _receive_until(ws, seen, f"the call of {number}", is_the_call)
+        assert "ticket.called" in delta["events"]
+        assert [call["window_number"] for call in delta["calls"] if call["number"] == number] == [window["number"]]
 
         finished = http.post(f"{api}/tickets/{called.json()['id']}/finish/", auth=hall.clerk, timeout=10)
         assert finished.status_code == 200, finished.text

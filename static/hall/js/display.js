@@ -79,12 +79,13 @@
     },
     onDelta: function (d) {
       if (d.queues) { live.renderQueues(queuesEl, d.queues, t.waiting); }
-      if ((d.type === "ticket.called" || d.type === "ticket.recalled") && d.call) {
-        recent = [d.call].concat(recent.filter(function (c) { return c.number !== d.call.number; })).slice(0, 8);
-        showCall(d.call, true);
+      // A delta carries every call and recall since the last one, oldest first: each is shown and spoken.
+      (d.calls || []).forEach(function (call) {
+        recent = [call].concat(recent.filter(function (c) { return c.number !== call.number; })).slice(0, 8);
+        showCall(call, true);
         showRecent();
-        announce(d.call);
-      }
+        announce(call);
+      });
     },
   });
 })();

@@ -118,7 +118,11 @@
     },
     onDelta: function (d) {
       if (d.type !== "queue") { return; }  // "alive": the hall is there, nothing changed
-      var mine = d.ticket === state.id;
+      // The events of the queue since its last message, oldest first; the state after all of them.
+      var news = (d.events || []).filter(function (e) { return e.ticket === state.id; });
+      var latest = news.length ? news[news.length - 1] : null;
+      var mine = latest !== null;
+      var called = news.filter(function (e) { return e.event === "called" || e.event === "recalled"; }).pop();
       var at = d.calls[String(state.id)];
       var index = d.waiting.indexOf(state.id);
       if (at !== undefined) {
@@ -128,8 +132,8 @@
         state.status = "waiting";
         state.ahead = index;
         state.beyond = false;
-      } else if (mine && d.status !== "waiting") {
-        state.status = d.status;
+      } else if (mine && latest.status !== "waiting") {
+        state.status = latest.status;
       } else if ((state.status === "waiting" || mine) && d.total > d.waiting.length) {
         state.status = "waiting";
         state.ahead = d.waiting.length;
@@ -139,7 +143,7 @@
         state.estimate = Math.round(state.ahead * d.per_person);
       }
       render();
-      if (mine && (d.event === "called" || d.event === "recalled")) { announce(state.id + ":" + d.call_count); }
+      if (called) { announce(state.id + ":" + called.call_count); }
     },
   });
 })();

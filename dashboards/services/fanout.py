@@ -1,0 +1,204 @@
+"""The fan-out: from the queue's events to the screens and phones, out of the clerk's or kiosk's request.
+
+A write's after-commit hook only publishes what happened (`Happened`: a name and ids, a few bytes). A runner takes
+what was published in batches and sends, per centre, ONE delta to its screens and, per queue, ONE message to its
+phones (dashboards/selectors/deltas.py). It never waits to gather a batch: it takes the first item and whatever else
+is already there, so a quiet hall sees each event at once, and at the peak the events that arrive while one batch
+is built make the next one (docs/architecture.md, "Fan-out").
+
+Where items go (`settings.HALL_FANOUT`):
+- "redis":     a Redis list; the `run_fanout` process sends (production, any number of web workers);
+- "inprocess": a queue on the embedded server's own event loop, drained by a task there (the embedded default); a
+               process with no such loop (a management command, a test) sends at once, as "inline" does;
+- "inline":    sent at once, in the caller's thread (tests).
+"""
+
+import asyncio
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import close_old_connections
+
+from dashboards.selectors.deltas import Happened, center_delta, phone_messages
+from dashboards.selectors.groups import queue_group
+from dashboards.services.broadcast import center_groups, screen_event
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 500  # items per batch: a backlog is worked off in bounded steps
+MAX_BACKLOG = 100_000  # items kept in Redis while no fan-out runs (a day of a large hall); older ones are dropped
+
+
+def publish(happened: Happened) -> None:
+    """Hand `happened` to the fan-out; cheap enough for any request (one Redis command, or a queue put)."""
+    mode = settings.HALL_FANOUT
+    if mode == "redis":
+        key = settings.HALL_FANOUT_KEY
+        pipe = _redis().pipeline(transaction=False)  # one round trip
+        pipe.rpush(key, json.dumps(happened.as_dict(), separators=(",", ":")))
+        pipe.ltrim(key, -MAX_BACKLOG, -1)
+        pipe.execute()
+        return
+    if mode == "inprocess" and _inbox.put_threadsafe(happened):
+        return
+    deliver_batch([happened])
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One channel-layer event for some groups: built in a thread (database reads), sent on the loop."""
+
+    groups: tuple[str, ...]
+    event: dict
+
+
+def build_batch(batch: list[Happened]) -> list[Outgoing]:
+    """What one batch sends: per centre one delta for its screens, per queue one message for its phones. A failure
+    for one centre is logged and the others still get theirs; screens that miss a delta catch up with the next
+    snapshot."""
+    by_center: dict[int, list[Happened]] = {}
+    for item in batch:
+        by_center.setdefault(item.center_id, []).append(item)
+    outgoing = []
+    for center_id, items in by_center.items():
+        try:
+            delta = center_delta(center_id=center_id, batch=items)
+            outgoing.append(Outgoing(tuple(center_groups(center_id=center_id, message=delta)), screen_event(delta)))
+            for queue_id, service_date, message, moved in phone_messages(items):
+                text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))  # once for every phone
+                event = {"type": "queue.message", "text": text, "moved": moved}
+                outgoing.append(Outgoing((queue_group(queue_id, service_date),), event))
+        except Exception:
+            logger.exception("fan-out: nothing was sent for centre %s", center_id)
+    return outgoing
+
+
+async def send_all(outgoing: list[Outgoing]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for item in outgoing:
+        for group in item.groups:
+            try:
+                await layer.group_send(group, item.event)
+            except Exception:
+                logger.exception("fan-out: sending to %s failed", group)
+
+
+def deliver_batch(batch: list[Happened]) -> None:
+    """Build and send one batch now, from sync code (the "inline" mode)."""
+    outgoing = build_batch(batch)
+    if outgoing:
+        async_to_sync(send_all)(outgoing)
+
+
+# --- Runners ------------------------------------------------------------------------------------------------------
+
+# Batches are built in one thread of their own, in order, with one database connection that lives as long as the
+# runner; the loop only waits for the result and sends it.
+_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanout")
+
+
+def _build_in_thread(batch: list[Happened]) -> list[Outgoing]:
+    close_old_connections()  # a connection the database dropped, or older than CONN_MAX_AGE, is opened again
+    return build_batch(batch)
+
+
+async def run(take_batch) -> None:
+    """Send batches for ever: `take_batch()` waits for the next items (an empty list when it timed out)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            batch = await take_batch()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("fan-out: reading the next batch failed; trying again in 1 s")
+            await asyncio.sleep(1)
+            continue
+        if batch:
+            await send_all(await loop.run_in_executor(_builder, _build_in_thread, batch))
+
+
+class _Inbox:
+    """The embedded server's queue of items, on its event loop; publishers in other threads put thread-safely."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue | None = None
+
+    def open(self) -> None:
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._queue = asyncio.Queue()
+
+    def close(self) -> None:
+        with self._lock:
+            self._loop = self._queue = None
+
+    def put_threadsafe(self, item: Happened) -> bool:
+        with self._lock:
+            loop, queue = self._loop, self._queue
+        if loop is None or queue is None or loop.is_closed():
+            return False
+        loop.call_soon_threadsafe(queue.put_nowait, item)
+        return True
+
+    async def take_batch(self) -> list[Happened]:
+        queue = self._queue
+        batch = [await queue.get()]
+        while len(batch) < MAX_BATCH and not queue.empty():
+            batch.append(queue.get_nowait())
+        return batch
+
+
+_inbox = _Inbox()
+
+
+async def run_inprocess() -> None:
+    """The embedded server's runner, started on its loop (hall/inprocess.py)."""
+    _inbox.open()
+    try:
+        await run(_inbox.take_batch)
+    finally:
+        _inbox.close()
+
+
+async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
+    """The `run_fanout` process: takes the items the web workers pushed to the Redis list."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_keepalive=True)
+    key = settings.HALL_FANOUT_KEY
+
+    async def take_batch() -> list[Happened]:
+        first = await client.blpop([key], timeout=idle_timeout)
+        if first is None:
+            return []
+        raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]
+        return [Happened(**json.loads(item)) for item in raw]
+
+    try:
+        await run(take_batch)
+    finally:
+        await client.aclose()
+
+
+_client = None
+
+
+def _redis():
+    """One client (and its connection pool) per process for publishing."""
+    global _client
+    if _client is None:
+        import redis
+
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    return _client

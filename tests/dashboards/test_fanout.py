@@ -1,0 +1,170 @@
+"""The fan-out coalesces: a burst of events gives each centre's screens one delta and each queue's phones one
+message, with the state after the last event; on the embedded server's loop it runs beside the requests."""
+
+import asyncio
+import dataclasses
+import json
+import os
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+
+from dashboards.selectors import hall_snapshot
+from dashboards.selectors.citizen import queue_state
+from dashboards.selectors.deltas import Happened, center_delta
+from dashboards.selectors.groups import center_group, queue_group
+from dashboards.services import fanout
+from queueing import services
+from queueing.models import Ticket
+from tests.dashboards.test_consumers import connect
+from tests.factories import QueueFactory, WindowFactory, clerk_of
+from tests.requirements import require
+
+
+class RecordingLayer:
+    def __init__(self):
+        self.sent = []
+
+    async def group_send(self, group, message):
+        self.sent.append((group, message))
+
+    def to(self, group):
+        """What `group` got: the screens' deltas unwrapped, the phones' messages as sent."""
+        return [message.get("message", message) for name, message in self.sent if name == group]
+
+
+def morning(queue, window, clerk) -> None:
+    """50 events: 40 numbers taken, then 3 citizens called, one recalled, served and finished, one missed."""
+    for _ in range(40):
+        services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    first = services.window_call_next(window=window, clerk=clerk)
+    services.ticket_recall(ticket=first, clerk=clerk)
+    services.ticket_start(ticket=first, clerk=clerk)
+    services.ticket_finish(ticket=first, clerk=clerk)
+    second = services.window_call_next(window=window, clerk=clerk)
+    services.ticket_no_show(ticket=second, clerk=clerk)
+    third = services.window_call_next(window=window, clerk=clerk)
+    services.ticket_start(ticket=third, clerk=clerk)
+    services.ticket_finish(ticket=third, clerk=clerk)
+    services.window_call_next(window=window, clerk=clerk)
+
+
+def build_hall():
+    queue = QueueFactory(prefix="A", name="商事登记")
+    window = WindowFactory(center=queue.center, zone=queue.zone, number=5, serves=[queue])
+    clerk = clerk_of(queue.center)
+    services.window_sign_in(window=window, clerk=clerk)
+    return queue, window, clerk
+
+
+@pytest.mark.django_db
+def test_a_burst_of_50_events_is_one_delta_and_one_queue_message_with_the_last_state(
+    settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    queue, window, clerk = build_hall()
+    settings.HALL_FANOUT = "inprocess"
+    burst = []
+    monkeypatch.setattr(fanout._inbox, "put_threadsafe", lambda item: burst.append(item) or True)
+    with django_capture_on_commit_callbacks(execute=True):
+        morning(queue, window, clerk)
+    assert len(burst) == 50
+
+    layer = RecordingLayer()
+    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+    fanout.deliver_batch(burst)
+
+    (delta,) = layer.to(center_group(queue.center_id))
+    assert delta["events"][:2] == ["ticket.issued", "ticket.issued"] and len(delta["events"]) == 50
+    # Every call and recall is in it, in order, for the display to speak.
+    assert [call["number"] for call in delta["calls"]] == ["A001", "A001", "A002", "A003", "A004"]
+    snapshot = hall_snapshot(center_id=queue.center_id)
+    assert delta["totals"] == snapshot["totals"]
+    assert delta["totals"]["issued"] == 40 and delta["totals"]["served"] == 2
+    assert delta["queues"] == [q for q in snapshot["queues"] if q["id"] == queue.pk]
+    (tile,) = delta["windows"]
+    assert tile["ticket"]["number"] == "A004" and tile["ticket"]["status"] == "called"
+
+    (phones,) = layer.to(queue_group(queue.pk, Ticket.objects.get(number="A004").service_date))
+    message = json.loads(phones["text"])
+    assert len(message["events"]) == 50 and message["events"][-1]["event"] == "called"
+    state = queue_state(queue=queue, service_date=Ticket.objects.get(number="A004").service_date)
+    assert {key: message[key] for key in state} == state
+    assert message["total"] == 36  # 40 taken, 4 called
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_on_the_servers_loop_a_burst_reaches_the_display_in_a_few_deltas(settings):
+    queue, window, clerk = await database_sync_to_async(build_hall)()
+    display = connect(f"/ws/centers/{queue.center_id}/display/")
+    assert (await display.connect())[0]
+    await display.receive_json_from()  # the snapshot
+
+    settings.HALL_FANOUT = "inprocess"
+    runner = asyncio.ensure_future(fanout.run_inprocess())
+    await asyncio.sleep(0)  # the runner opens its inbox
+    try:
+        await sync_to_async(morning, thread_sensitive=False)(queue, window, clerk)
+        deltas, events = [], 0
+        while events < 50:
+            deltas.append(await display.receive_json_from(timeout=5))
+            events += len(deltas[-1]["events"])
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    assert events == 50
+    # The requests ran back to back: the runner took what had arrived while it was busy sending the previous delta.
+    assert len(deltas) < 50
+    assert [call["number"] for delta in deltas for call in delta["calls"]] == ["A001", "A001", "A002", "A003", "A004"]
+    snapshot = await database_sync_to_async(hall_snapshot)(center_id=queue.center_id)
+    assert deltas[-1]["totals"] == snapshot["totals"]
+    await display.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_call_older_than_a_minute_updates_the_screens_but_is_not_spoken(settings, monkeypatch):
+    queue, window, clerk = build_hall()
+    services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    ticket = services.window_call_next(window=window, clerk=clerk)
+    stale = Happened(
+        event="ticket_called",
+        center_id=queue.center_id,
+        ticket_id=ticket.pk,
+        queue_id=queue.pk,
+        window_id=window.pk,
+        at=time.time() - 120,
+    )
+    fresh = dataclasses.replace(stale, event="ticket_recalled", at=time.time())
+    delta = center_delta(center_id=queue.center_id, batch=[stale, fresh])
+    assert delta["events"] == ["ticket.called", "ticket.recalled"]
+    assert len(delta["calls"]) == 1  # the recall, just now
+    assert delta["windows"][0]["ticket"]["number"] == ticket.number
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_published(settings, monkeypatch):
+    require(bool(settings.REDIS_URL), "the Redis fan-out needs REDIS_URL")
+    queue, window, clerk = await database_sync_to_async(build_hall)()
+    settings.HALL_FANOUT = "redis"
+    settings.HALL_FANOUT_KEY = f"hall-test-{os.getpid()}:fanout"
+    layer = RecordingLayer()
+    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+
+    await database_sync_to_async(morning)(queue, window, clerk)  # published to Redis: nobody has sent anything yet
+    assert layer.sent == []
+    runner = asyncio.ensure_future(fanout.run_from_redis(idle_timeout=0.2))
+    try:
+        for _ in range(100):
+            deltas = layer.to(center_group(queue.center_id))
+            if sum(len(delta["events"]) for delta in deltas) >= 50:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    # The whole morning was waiting in Redis: the process took it in one batch.
+    (delta,) = deltas
+    assert len(delta["events"]) == 50 and delta["totals"]["issued"] == 40
