@@ -111,7 +111,8 @@ def _build_in_thread(batch: list[Happened]) -> list[Outgoing]:
 
 
 async def run(take_batch) -> None:
-    """Send batches for ever: `take_batch()` waits for the next items (an empty list when it timed out)."""
+    """Send batches until `take_batch()` says stop (None); it waits for the next items (an empty list when it timed
+    out)."""
     loop = asyncio.get_running_loop()
     while True:
         try:
@@ -122,6 +123,8 @@ async def run(take_batch) -> None:
             logger.exception("fan-out: reading the next batch failed; trying again in 1 s")
             await asyncio.sleep(1)
             continue
+        if batch is None:  # asked to stop, after everything published before
+            return
         if batch:
             await send_all(await loop.run_in_executor(_builder, _build_in_thread, batch))
 
@@ -151,12 +154,28 @@ class _Inbox:
         loop.call_soon_threadsafe(queue.put_nowait, item)
         return True
 
-    async def take_batch(self) -> list[Happened]:
+    def stop_threadsafe(self) -> None:
+        """Let the runner send what was published before, then return (a cancel could cut a send in half)."""
+        with self._lock:
+            loop, queue = self._loop, self._queue
+        if loop is not None and queue is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(queue.put_nowait, _STOP)
+
+    async def take_batch(self) -> list[Happened] | None:
         queue = self._queue
-        batch = [await queue.get()]
-        while len(batch) < MAX_BATCH and not queue.empty():
-            batch.append(queue.get_nowait())
+        batch = []
+        while not batch or (len(batch) < MAX_BATCH and not queue.empty()):
+            item = await queue.get() if not batch else queue.get_nowait()
+            if item is _STOP:
+                if batch:  # send these first; stop on the next call
+                    queue.put_nowait(_STOP)
+                    return batch
+                return None
+            batch.append(item)
         return batch
+
+
+_STOP = object()
 
 
 _inbox = _Inbox()
