@@ -25,6 +25,14 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def a_weekday_morning():
+    """The tests wait 16 minutes on the day's clock: from 10:00, never across midnight into another service day."""
+    morning = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    with time_machine.travel(morning, tick=True):
+        yield
+
+
 @database_sync_to_async
 def supervisor_of(center):
     user = UserFactory(username="boss")

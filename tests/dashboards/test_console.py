@@ -14,6 +14,15 @@ from queueing import services as queue_services
 from queueing.models import QueueingSettings, Ticket, Window
 from tests.factories import CenterFactory, UserFactory, WindowFactory
 
+
+@pytest.fixture(autouse=True)
+def a_weekday_morning():
+    """The tests wait 16 minutes on the day's clock: from 10:00, never across midnight into another service day."""
+    morning = datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    with time_machine.travel(morning, tick=True):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 
