@@ -43,7 +43,10 @@ def parse_key(value) -> str | None:
 
 
 def client_of(request) -> str:
-    """Who repeats the request: the account, or for anonymous devices (kiosks) their address."""
+    """Who repeats the request: the device, the account, or for anonymous callers their address."""
+    device_key = getattr(getattr(request, "auth", None), "client_key", None)
+    if device_key:
+        return device_key
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"

@@ -47,6 +47,8 @@ class AuditEntry(models.Model):
         ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Alert acknowledged")
         ALERT_RESOLVED = "alert_resolved", _("Alert resolved")
         PROFILE_CHANGED = "profile_changed", _("Real-name profile changed")
+        DEVICE_REGISTERED = "device_registered", _("Device registered")
+        DEVICE_REVOKED = "device_revoked", _("Device token revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)

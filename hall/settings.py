@@ -288,9 +288,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- API ------------------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Devices send their own token (first: a missing sign-in is then a 401 that names the scheme); people use the
+    # session of the pages. No password travels with API requests.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "queueing.device_auth.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "hall.api_auth.HallBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "hall.api.exception_handler",

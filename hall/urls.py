@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("accounts.urls")),
     path("api/v1/", include("queueing.api_urls")),
+    path("api/v1/", include("dashboards.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("queueing.urls")),

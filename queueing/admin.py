@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from centers.admin import CenterAdmin
 from hall.admin_base import ReadOnlyAdmin
+from queueing import admin_devices  # noqa: F401 (registers the devices' page)
 from queueing.models import (
     Appointment,
     AppointmentSlot,

@@ -9,7 +9,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.selectors import center_access
@@ -17,8 +16,12 @@ from centers.models import Center
 from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, IdRelatedField, TextApiField
 from hall.idempotency import idempotent, parse_key
 from hall.parsing import parse_date
+from hall.throttling import ClientRateThrottle
 from queueing import selectors, services
-from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
+from queueing.device_auth import SignedInOrDevice, ensure_device_scope
+from queueing.models import Appointment, AppointmentSlot, Device, Queue, Ticket, Window
+
+CALL = Device.Capability.CALL
 
 
 @extend_schema_field(
@@ -130,10 +133,11 @@ class QueueListView(APIView):
 
 
 class TicketIssueView(APIView):
-    """Kiosks and the web portal take a number here."""
+    """Kiosks (with a device token) and signed-in citizens take a number here."""
 
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    permission_classes = [SignedInOrDevice]
+    device_capability = Device.Capability.ISSUE
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "ticket_issue"
 
     @extend_schema(
@@ -154,6 +158,7 @@ class TicketIssueView(APIView):
         payload = TicketIssueSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        ensure_device_scope(request, center_id=data["queue"].center_id)
         ticket = idempotent(
             scope="api-ticket-issue",
             request=request,
@@ -228,6 +233,8 @@ class WindowForceSignOutView(APIView):
 
 
 class WindowCallNextView(APIView):
+    device_capability = CALL
+
     @extend_schema(
         request=None,
         responses={200: TicketSerializer, 204: None},
@@ -235,6 +242,7 @@ class WindowCallNextView(APIView):
     )
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
+        ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
         ticket = services.window_call_next(window=window, clerk=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -242,6 +250,8 @@ class WindowCallNextView(APIView):
 
 
 class TicketFinishView(APIView):
+    device_capability = CALL
+
     @extend_schema(request=None, responses=TicketSerializer, summary="Finish serving a ticket")
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
@@ -251,6 +261,8 @@ class TicketFinishView(APIView):
 
 class _TicketActionView(APIView):
     """One action on the ticket at the caller's window."""
+
+    device_capability = CALL
 
     service = staticmethod(services.ticket_finish)  # each subclass names its own
 
@@ -297,6 +309,8 @@ class TicketCancelView(APIView):
 
 
 class TicketReactivateView(APIView):
+    device_capability = CALL
+
     @extend_schema(request=None, responses=TicketSerializer, summary="Bring a missed ticket back in line")
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
@@ -309,6 +323,8 @@ class TransferSerializer(serializers.Serializer):
 
 
 class TicketTransferView(APIView):
+    device_capability = CALL
+
     @extend_schema(
         request=TransferSerializer, responses=TicketSerializer, summary="Transfer to another queue or a window"
     )
@@ -331,9 +347,12 @@ class CallTicketSerializer(serializers.Serializer):
 
 
 class WindowCallTicketView(APIView):
+    device_capability = CALL
+
     @extend_schema(request=CallTicketSerializer, responses=TicketSerializer, summary="Call a chosen ticket (audited)")
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
+        ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
         payload = CallTicketSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         ticket = services.window_call_ticket(
@@ -351,9 +370,12 @@ class PauseSerializer(serializers.Serializer):
 
 
 class WindowPauseView(APIView):
+    device_capability = CALL
+
     @extend_schema(request=PauseSerializer, responses=WindowSerializer, summary="Pause the window, with a reason")
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
+        ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
         payload = PauseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         window = services.window_pause(window=window, clerk=request.user, reason=payload.validated_data["reason"])
@@ -361,9 +383,12 @@ class WindowPauseView(APIView):
 
 
 class WindowResumeView(APIView):
+    device_capability = CALL
+
     @extend_schema(request=None, responses=WindowSerializer, summary="Open the paused window again")
     def post(self, request, window_id: int):
         window = get_object_or_404(Window, pk=window_id)
+        ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
         return Response(WindowSerializer(services.window_resume(window=window, clerk=request.user)).data)
 
 
@@ -420,7 +445,7 @@ class IsCitizen(BasePermission):
 
 class AppointmentBookView(APIView):
     permission_classes = [IsCitizen]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "appointment"
 
     @extend_schema(request=BookSerializer, responses={201: AppointmentSerializer}, summary="Book a time (citizens)")
@@ -433,7 +458,7 @@ class AppointmentBookView(APIView):
 
 class AppointmentCancelView(APIView):
     permission_classes = [IsCitizen]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "appointment"
 
     @extend_schema(request=None, responses=AppointmentSerializer, summary="Cancel one's own appointment")
@@ -452,8 +477,9 @@ class CheckInSerializer(serializers.Serializer):
 class AppointmentCheckInView(APIView):
     """Kiosks turn an appointment code into a priority ticket."""
 
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    permission_classes = [SignedInOrDevice]
+    device_capability = Device.Capability.ISSUE
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "appointment"
 
     @extend_schema(request=CheckInSerializer, responses={201: IssuedTicketSerializer}, summary="Check in with a code")
@@ -462,6 +488,7 @@ class AppointmentCheckInView(APIView):
         payload = CheckInSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         center, code = payload.validated_data["center"], payload.validated_data["code"]
+        ensure_device_scope(request, center_id=center.pk)
         ticket = idempotent(
             scope="api-appointment-check-in",
             request=request,

@@ -491,3 +491,66 @@ def _uncount_deleted_ticket(sender, instance: Ticket, **kwargs):
 
 
 pre_delete.connect(_uncount_deleted_ticket, sender=Ticket, dispatch_uid="queueing.ticket.uncount")
+
+
+class Device(models.Model):
+    """A kiosk, calling display or window terminal (of this project or another vendor) that calls the API with a token
+    of its own. Only the token's SHA-256 is kept: the token is shown once, when the device is registered."""
+
+    class Capability(models.TextChoices):
+        ISSUE = "issue", _("Give out numbers")
+        CALL = "call", _("Call and serve at its window")
+        DISPLAY = "display", _("Read the calling display")
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="devices")
+    name = models.CharField(_("name"), max_length=80)
+    capabilities = models.JSONField(_("may"), default=list)
+    # A window terminal acts for the clerk signed in to its window, on that window only.
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    token_prefix = models.CharField(_("token begins"), max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        ordering = ["center", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def client_key(self) -> str:
+        """Whose retries an idempotency key belongs to (hall.idempotency.client_of)."""
+        return f"device:{self.pk}"
+
+    def may(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def clean(self):
+        known = set(self.Capability.values)
+        if not isinstance(self.capabilities, list) or not self.capabilities:
+            raise ValidationError({"capabilities": _("Choose what the device may do.")})
+        if not set(self.capabilities) <= known:
+            raise ValidationError({"capabilities": _("Unknown capability.")})
+        if self.Capability.CALL in self.capabilities and self.window_id is None:
+            raise ValidationError({"window": _("A device that calls at a window needs its window.")})
+        if self.window_id is not None and self.center_id is not None and self.window.center_id != self.center_id:
+            raise ValidationError({"window": _("The window is not in the device's centre.")})

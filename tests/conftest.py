@@ -3,7 +3,7 @@ import os
 import pytest
 
 from tests.embedded_server import demo_center_id, hall_server  # noqa: F401 (fixtures for browser and system tests)
-from tests.factories import QueueFactory, WindowFactory, clerk_of
+from tests.factories import QueueFactory, WindowFactory, clerk_of, device_client, device_token
 
 # Whole directories that start servers or browsers: slow by nature, like the tests marked `slow`.
 _SLOW_DIRECTORIES = ("browser", "system")
@@ -33,6 +33,12 @@ def window(queue):
 @pytest.fixture
 def clerk(queue):
     return clerk_of(queue.center)
+
+
+@pytest.fixture
+def kiosk(queue):
+    """An API client of a kiosk of `queue`'s centre, with its device token."""
+    return device_client(device_token(queue.center))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -4,11 +4,13 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from accounts.models import StaffMembership, StaffRole
 from centers.models import Center, Department, Zone
 from matters.models import CaseType, Matter, MatterType, ServiceObject, ServiceScope
-from queueing.models import Queue, Ticket, Window, WindowQueue
+from queueing.models import Device, Queue, Ticket, Window, WindowQueue
+from queueing.services.devices import device_register
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -102,6 +104,18 @@ def clerk_of(center: Center, username: str = "clerk") -> object:
     user = UserFactory(username=username)
     StaffMembership.objects.get_or_create(user=user, center=center, role=StaffRole.CLERK)
     return user
+
+
+def device_token(center: Center, *may: str, window: Window | None = None, name: str = "1号取号机") -> str:
+    """Register a device of `center` that may do `may` (default: give out numbers) and return its token."""
+    device = Device(center=center, name=name, capabilities=list(may or [Device.Capability.ISSUE]), window=window)
+    device.full_clean(exclude=["token_prefix", "token_hash"])
+    return device_register(device=device)
+
+
+def device_client(token: str):
+    """An API client that sends `token` as a device does."""
+    return APIClient(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -136,7 +136,7 @@ def test_the_nightly_rollup_keeps_the_same_figures(day):
     assert (rolled_up.totals.issued, rolled_up.totals.mean_wait_minutes) == (3, EXPECTED["mean_wait_minutes"])
 
 
-def test_the_slip_the_api_and_the_live_page_give_one_estimate(queue):
+def test_the_slip_the_api_and_the_live_page_give_one_estimate(queue, kiosk):
     """2.5 minutes per person ahead (5 minutes ÷ 2 open windows): one person ahead waits about 3 minutes everywhere."""
     queue.mean_service_minutes = 5
     queue.save()
@@ -144,7 +144,7 @@ def test_the_slip_the_api_and_the_live_page_give_one_estimate(queue):
         window = WindowFactory(center=queue.center, zone=queue.zone, number=number, serves=[queue])
         services.window_sign_in(window=window, clerk=clerk_of(queue.center, f"w{number}"))
     services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
-    api = Client().post("/api/v1/tickets/", {"queue": queue.pk}, content_type="application/json").json()
+    api = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json").json()
     ticket = Ticket.objects.get(pk=api["id"])
     assert selectors.ticket_position(ticket=ticket).estimated_minutes == 3
     assert api["estimated_minutes"] == 3

@@ -123,6 +123,8 @@ def E(
 
 
 PUBLIC = E(**dict.fromkeys(ROLES, ALLOW))
+# Any account; devices (kiosks) come with a token of their own (tests/queueing/test_devices.py).
+SIGNED_IN = {**PUBLIC, ANONYMOUS: LOGIN}
 # Not there for anybody (an object addressed under the wrong parent): 404.
 NOBODY = E(**dict.fromkeys(ROLES, DENY))
 CITIZEN_ONLY = E(
@@ -430,7 +432,7 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/api/v1/centers/{center}/windows/", WATCHES_CENTER, marker=WINDOW_MARK),
         P("GET", "/api/v1/centers/{sub}/windows/", WATCHES_SUB_SITE, marker=SUB_WINDOW_MARK),
     ),
-    "api-ticket-issue POST": (P("POST", "/api/v1/tickets/", PUBLIC, data={"queue": "{queue}", "channel": "kiosk"}),),
+    "api-ticket-issue POST": (P("POST", "/api/v1/tickets/", SIGNED_IN, data={"queue": "{queue}", "channel": "kiosk"}),),
     "api-ticket-finish POST": (P("POST", "/api/v1/tickets/{t1}/finish/", SIGNED_IN_CLERK),),
     "api-ticket-recall POST": (P("POST", "/api/v1/tickets/{t1}/recall/", SIGNED_IN_CLERK),),
     "api-ticket-start POST": (P("POST", "/api/v1/tickets/{t1}/start/", SIGNED_IN_CLERK),),
@@ -471,10 +473,14 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("POST", "/api/v1/windows/{w1}/pause/", SIGNED_IN_CLERK, data={"reason": "短暂休息"}, prepare=free_the_clerk),
     ),
     "api-slots GET": (P("GET", "/api/v1/queues/{queue}/slots/", PUBLIC),),
+    "api-center-display GET": (
+        P("GET", "/api/v1/centers/{center}/display/", WATCHES_CENTER),
+        P("GET", "/api/v1/centers/{sub}/display/", WATCHES_SUB_SITE),
+    ),
     "api-appointment-book POST": (P("POST", "/api/v1/appointments/", CITIZEN_API, data={"slot": "{slot}"}),),
     "api-appointment-cancel POST": (P("POST", "/api/v1/appointments/{appointment}/cancel/", CITIZEN_API),),
     "api-appointment-check-in POST": (
-        P("POST", "/api/v1/appointments/check-in/", PUBLIC, data={"center": "{center}", "code": "222222"}),
+        P("POST", "/api/v1/appointments/check-in/", SIGNED_IN, data={"center": "{center}", "code": "222222"}),
     ),
     "api-window-resume POST": (P("POST", "/api/v1/windows/{w1}/resume/", SIGNED_IN_CLERK, prepare=pause_the_window),),
     "api-window-sign-in POST": (

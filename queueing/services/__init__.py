@@ -20,6 +20,7 @@ from queueing.services.calling import (
     window_call_ticket,
 )
 from queueing.services.day import queue_close_past_days, tickets_expire_past_days, window_sessions_end_past_days
+from queueing.services.devices import device_register, device_revoke
 from queueing.services.issue import ensure_queue_accepting, format_ticket_number, ticket_cancel, ticket_issue
 from queueing.services.supervision import (
     queue_intake_pause,
@@ -44,6 +45,8 @@ __all__ = [
     "appointment_check_in",
     "appointment_slots_create",
     "appointments_release_missed",
+    "device_register",
+    "device_revoke",
     "ensure_queue_accepting",
     "ensure_window_staff",
     "format_ticket_number",

@@ -34,11 +34,12 @@ Real ids
     (a path id `0.5`, `null` or `%C2%84` stays, to test the routing).
 
 Roles
-    Each role's user gets a known password and sends it with HTTP Basic authentication (the API accepts session and
-    Basic authentication; Basic needs no CSRF token). The password hasher is MD5 for the test: every request checks
-    the password. The role's `Authorization` header replaces the credentials Schemathesis generates from the
-    schema's security schemes; the anonymous role sends those generated credentials (none, or garbage Basic
-    credentials and session cookies), which fuzzes the authentication itself.
+    Each role's user signs in once; its requests carry the session cookie and a CSRF cookie with the matching
+    `X-CSRFToken` header, as the pages' scripts send them. Two device roles send a device token instead: a kiosk of
+    the centre (may give out numbers) and the terminal of window 1 (may call there, for the clerk signed in to it).
+    These headers replace the credentials Schemathesis generates from the schema's security schemes; the anonymous
+    role sends those generated credentials (none, or garbage bearer tokens and session cookies), which fuzzes the
+    authentication itself.
 
 Repeatable
     A fixed seed, deterministic generation (`derandomize`, no example database) and a fixed number of examples per
@@ -47,7 +48,6 @@ Repeatable
 
 from __future__ import annotations
 
-import base64
 import datetime
 import itertools
 import logging
@@ -56,13 +56,14 @@ import traceback
 import hypothesis.strategies as st
 import pytest
 import schemathesis
-from django.contrib.auth.hashers import make_password
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connections, transaction
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
@@ -73,7 +74,9 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from queueing.models import Appointment
+from centers.models import Center
+from queueing.models import Appointment, Device, Window
+from tests.factories import device_token
 from tests.test_permission_matrix import OTHER_SUPERVISOR, ROLES, build_world
 
 # `serialized_rollback`: pytest-django flushes the database after each transactional test, and with it the rows the
@@ -85,7 +88,6 @@ pytestmark = [
 ]
 
 SCHEMA_URL = "/api/schema/?format=json"
-PASSWORD = "schemathesis-Pa55"
 MAX_EXAMPLES = 25  # per operation, role and generation mode of the fuzzing phase
 
 CONFIG = schemathesis.Config.from_dict(
@@ -124,7 +126,8 @@ CHECKS = [
     unsupported_method,
     allow_header_conformance,
 ]
-ALL_ROLES = (*ROLES, OTHER_SUPERVISOR)
+KIOSK_DEVICE, WINDOW_TERMINAL = "kiosk_device", "window_terminal"
+ALL_ROLES = (*ROLES, OTHER_SUPERVISOR, KIOSK_DEVICE, WINDOW_TERMINAL)
 
 
 @pytest.fixture(scope="module")
@@ -169,13 +172,8 @@ def role(request) -> str:
 
 
 @pytest.fixture
-def world(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world(transactional_db):
     world = build_world()
-    for user in world.users.values():
-        if user is not None:
-            user.password = make_password(PASSWORD)
-            user.save(update_fields=["password"])
     today = Appointment.objects.get(code="222222")
     world.ids.update(today_appointment=today.pk, today_slot=today.slot_id)
     return world
@@ -274,12 +272,23 @@ def api_schema(wsgi_app, role, world):
     return schema
 
 
-def basic_auth(world, role) -> dict[str, str]:
-    user = world.users[role]
+def credentials(world, role) -> dict[str, str]:
+    """The headers `role` signs its requests with: a device token, or a session with its CSRF pair."""
+    center = Center.objects.get(pk=world.ids["center"])
+    if role == KIOSK_DEVICE:
+        return {"Authorization": f"Bearer {device_token(center, Device.Capability.ISSUE)}"}
+    if role == WINDOW_TERMINAL:
+        window = Window.objects.get(pk=world.ids["w1"])
+        token = device_token(center, Device.Capability.CALL, window=window, name="1号窗口呼叫器")
+        return {"Authorization": f"Bearer {token}"}
+    user = world.users.get(role)
     if user is None:
         return {}
-    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+    browser = Client()
+    browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    csrf = get_random_string(32)
+    cookies = f"{settings.SESSION_COOKIE_NAME}={browser.session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    return {"Cookie": cookies, "X-CSRFToken": csrf}
 
 
 @pytest.fixture(autouse=True)
@@ -294,7 +303,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 def test_api_conforms_to_its_schema(case, role, world):
-    headers = basic_auth(world, role)
+    headers = credentials(world, role)
     crashes = []
 
     def record(sender, request=None, **kwargs):

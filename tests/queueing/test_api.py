@@ -13,32 +13,39 @@ def api():
     return APIClient()
 
 
-def test_anonymous_kiosk_takes_a_number(api, queue):
-    response = api.post("/api/v1/tickets/", {"queue": queue.pk, "channel": "kiosk"}, format="json")
+def test_a_kiosk_takes_a_number_with_its_token(kiosk, queue):
+    response = kiosk.post("/api/v1/tickets/", {"queue": queue.pk, "channel": "kiosk"}, format="json")
     assert response.status_code == 201
     assert response.json()["number"] == "A001"
     assert response.json()["ahead"] == 0
 
 
-def test_issue_for_a_closed_queue_is_a_400_in_the_users_language(api, queue):
+def test_nobody_takes_a_number_anonymously(api, queue):
+    response = api.post("/api/v1/tickets/", {"queue": queue.pk, "channel": "kiosk"}, format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert Ticket.objects.count() == 0
+
+
+def test_issue_for_a_closed_queue_is_a_400_in_the_users_language(kiosk, queue):
     queue.is_accepting = False
     queue.save()
-    response = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     assert response.json()["detail"] == "该队列暂停取号。"
-    response = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["detail"] == "This queue is not taking tickets now."
     assert Ticket.objects.count() == 0
 
 
-def test_issue_for_an_unknown_queue_is_a_field_error(api, db):
-    response = api.post("/api/v1/tickets/", {"queue": 999999}, format="json")
+def test_issue_for_an_unknown_queue_is_a_field_error(kiosk):
+    response = kiosk.post("/api/v1/tickets/", {"queue": 999999}, format="json")
     assert response.status_code == 400
     assert "queue" in response.json()["errors"]
 
 
-def test_clerk_signs_in_calls_and_finishes_over_the_api(api, queue, window, clerk):
-    api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
+def test_clerk_signs_in_calls_and_finishes_over_the_api(api, kiosk, queue, window, clerk):
+    kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
     api.force_authenticate(clerk)
     assert api.post(f"/api/v1/windows/{window.pk}/sign-in/").json()["state"] == "open"
     called = api.post(f"/api/v1/windows/{window.pk}/call-next/")
@@ -75,10 +82,10 @@ def test_unknown_and_absurd_ids_are_404(api, clerk, db):
     assert api.post("/api/v1/tickets/abc/finish/").status_code == 404
 
 
-def test_anonymous_issuing_is_rate_limited(api, queue, monkeypatch):
+def test_issuing_is_rate_limited_per_kiosk(kiosk, queue, monkeypatch):
     monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "ticket_issue", "3/minute")
     cache.clear()
-    codes = [api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json").status_code for _ in range(4)]
+    codes = [kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json").status_code for _ in range(4)]
     cache.clear()
     assert codes == [201, 201, 201, 429]
     assert Ticket.objects.count() == 3
@@ -93,16 +100,16 @@ def test_schema_and_docs_are_served(client, db):
     assert b"//cdn" not in docs.content and b"https://" not in docs.content
 
 
-def test_a_kiosk_retrying_with_the_same_idempotency_key_gets_the_same_ticket(api, queue):
-    first = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
-    again = api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
+def test_a_kiosk_retrying_with_the_same_idempotency_key_gets_the_same_ticket(kiosk, queue):
+    first = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
+    again = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json", HTTP_IDEMPOTENCY_KEY="kiosk-3:42")
     assert first.json()["id"] == again.json()["id"] and Ticket.objects.count() == 1
 
 
-def test_the_per_person_limit_answers_in_the_users_language(api, queue):
+def test_the_per_person_limit_answers_in_the_users_language(kiosk, queue):
     body = {"queue": queue.pk, "id_number": "360426199101010071"}
-    assert api.post("/api/v1/tickets/", body, format="json").status_code == 201
-    refused = api.post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert kiosk.post("/api/v1/tickets/", body, format="json").status_code == 201
+    refused = kiosk.post("/api/v1/tickets/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 400
     assert refused.json()["detail"] == "您今天在该队列已有号，请勿重复取号。"
 
@@ -110,7 +117,7 @@ def test_the_per_person_limit_answers_in_the_users_language(api, queue):
 def test_recall_no_show_and_reactivate_over_the_api(api, queue, window, clerk):
     api.force_authenticate(clerk)
     api.post(f"/api/v1/windows/{window.pk}/sign-in/")
-    api.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
+    services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
     ticket = api.post(f"/api/v1/windows/{window.pk}/call-next/").json()
     assert api.post(f"/api/v1/tickets/{ticket['id']}/recall/").status_code == 200
     assert api.post(f"/api/v1/tickets/{ticket['id']}/no-show/").json()["status"] == "no_show"

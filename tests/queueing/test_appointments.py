@@ -106,8 +106,8 @@ def test_missed_appointments_free_their_place(queue, slots):
     assert booking.status == Appointment.Status.MISSED
 
 
-def test_a_wrong_code_at_the_kiosk_api_is_a_clear_400(queue, db):
-    api = APIClient()
+def test_a_wrong_code_at_the_kiosk_api_is_a_clear_400(queue, kiosk):
+    api = kiosk
     refused = api.post(
         "/api/v1/appointments/check-in/",
         {"center": queue.center_id, "code": "000000"},

@@ -85,6 +85,35 @@ class Hall:
         ws_url = self.base_url.replace("http://", "ws://", 1)
         return connect(ws_url + path, origin=self.base_url, proxy=None, open_timeout=10)
 
+    def signed_in(self, username: str, password: str) -> requests.Session:
+        """A browser's session of a member of staff: signed in through the login page, CSRF header set."""
+        browser = requests.Session()
+        browser.trust_env = False
+        login = self.api_url.replace("/api/v1", "/accounts/login/")
+        browser.get(login, timeout=10)
+        csrf = browser.cookies["csrftoken"]
+        answer = browser.post(
+            login,
+            data={"username": username, "password": password, "csrfmiddlewaretoken": csrf},
+            headers={"Referer": login},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert answer.status_code == 302, answer.text[:500]
+        browser.headers["X-CSRFToken"] = browser.cookies["csrftoken"]
+        return browser
+
+    def device(self, center_id: int, *may: str, window_id: int | None = None) -> requests.Session:
+        """A device registered as an operator does it (`manage.py register_device`), sending its token."""
+        options = [arg for capability in may for arg in ("--may", capability)]
+        if window_id is not None:
+            options += ["--window", str(window_id)]
+        token = self.manage("register_device", "--center", str(center_id), "--name", "测试设备", *options).strip()
+        device = requests.Session()
+        device.trust_env = False
+        device.headers["Authorization"] = f"Bearer {token}"
+        return device
+
     def demo_center_id(self) -> int:
         from queueing.management.demo_data import DEMO_CENTER_CODE
 
@@ -220,20 +249,23 @@ def test_a_call_reaches_the_display_and_beat_drives_the_worker(hall):
     center_id = hall.demo_center_id()
     queue = http.get(f"{api}/centers/{center_id}/queues/", timeout=10).json()[0]
     hall.manage("shell", "-c", OPEN_ALL_DAY.format(queue_id=int(queue["id"])))  # independent of the wall clock
-    windows = http.get(f"{api}/centers/{center_id}/windows/", auth=hall.clerk, timeout=10).json()
+    clerk = hall.signed_in(*hall.clerk)
+    windows = clerk.get(f"{api}/centers/{center_id}/windows/", timeout=10).json()
     window = next(w for w in windows if w["kind"] == "general")  # a general window serves every queue
-    signed_in = http.post(f"{api}/windows/{window['id']}/sign-in/", auth=hall.clerk, timeout=10)
+    signed_in = clerk.post(f"{api}/windows/{window['id']}/sign-in/", timeout=10)
     assert signed_in.status_code == 200, signed_in.text
+    kiosk = hall.device(center_id, "issue")
+    terminal = hall.device(center_id, "call", window_id=window["id"])  # acts for the clerk signed in there
 
     with hall.websocket(f"/ws/centers/{center_id}/display/") as ws:
         seen: list[dict] = []
         first = _receive_until(ws, seen, "first message", lambda m: True)
         assert first["type"] == "snapshot"
 
-        issued = http.post(f"{api}/tickets/", json={"queue": queue["id"], "channel": "kiosk"}, timeout=10)
+        issued = kiosk.post(f"{api}/tickets/", json={"queue": queue["id"], "channel": "kiosk"}, timeout=10)
         assert issued.status_code == 201, issued.text
         number = issued.json()["number"]
-        called = http.post(f"{api}/windows/{window['id']}/call-next/", auth=hall.clerk, timeout=10)
+        called = terminal.post(f"{api}/windows/{window['id']}/call-next/", timeout=10)
         assert called.status_code == 200, called.text
         assert called.json()["number"] == number
 
@@ -246,7 +278,7 @@ def test_a_call_reaches_the_display_and_beat_drives_the_worker(hall):
         assert "ticket.called" in delta["events"]
         assert [call["window_number"] for call in delta["calls"] if call["number"] == number] == [window["number"]]
 
-        finished = http.post(f"{api}/tickets/{called.json()['id']}/finish/", auth=hall.clerk, timeout=10)
+        finished = clerk.post(f"{api}/tickets/{called.json()['id']}/finish/", timeout=10)
         assert finished.status_code == 200, finished.text
         assert finished.json()["status"] == "finished"
 

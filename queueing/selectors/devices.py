@@ -1,0 +1,32 @@
+"""Finding the device behind a token."""
+
+import hashlib
+import re
+
+from hall.parsing import ascii_form
+from queueing.models import Device, WindowSession
+
+TOKEN_PREFIX = "hdt_"
+TOKEN_RE = re.compile(r"hdt_[A-Za-z0-9_-]{43}")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def looks_like_token(text: str) -> bool:
+    return bool(TOKEN_RE.fullmatch(text))
+
+
+def device_for_token(raw: str) -> Device | None:
+    """The device whose token `raw` is (revoked ones included: the caller says why it refuses), or None."""
+    token = ascii_form(raw).strip()
+    if not looks_like_token(token):
+        return None
+    return Device.objects.filter(token_hash=token_digest(token)).select_related("center").first()
+
+
+def clerk_at_window(window_id: int):
+    """The clerk signed in to the window now, or None."""
+    session = WindowSession.objects.filter(window_id=window_id, ended_at__isnull=True).select_related("clerk").first()
+    return session.clerk if session is not None else None
