@@ -1,7 +1,9 @@
 """Websockets of the hall's screens. Each sends a full snapshot on connect, then the centre's deltas."""
 
 import json
+import time
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -10,6 +12,7 @@ from centers.models import Center, Zone
 from dashboards import selectors
 from dashboards.selectors import citizen
 from dashboards.selectors.groups import center_group, queue_group, supervisor_group, zone_group
+from dashboards.services import presence
 from queueing.links import citizen_ticket_id
 
 FORBIDDEN = 4403
@@ -39,6 +42,9 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=FORBIDDEN)
             return
+        # Marked before the snapshot is read: no delta of this centre is skipped after it.
+        self.marked_at = 0.0
+        await self.mark_watched()
         self.group = self.group_name()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -71,6 +77,13 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
             return
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+            if time.monotonic() - self.marked_at >= presence.RENEW_SECONDS:
+                await self.mark_watched()
+
+    async def mark_watched(self):
+        """This centre has a screen open: its snapshots and deltas are built (dashboards/services/presence.py)."""
+        self.marked_at = time.monotonic()
+        await sync_to_async(presence.mark_watched, thread_sensitive=False)(self.center_id)
 
     async def hall_message(self, event):
         await self.send_json(event["message"])

@@ -9,6 +9,7 @@ from dashboards import selectors
 from dashboards.selectors import alerts as alert_selectors
 from dashboards.selectors.deltas import message_zone_ids
 from dashboards.selectors.groups import center_group, supervisor_group, zone_group
+from dashboards.services import presence
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +45,18 @@ def send_to_supervisors(*, center_id: int, message: dict) -> None:
 
 
 def push_hall_snapshots() -> str:
-    """Refresh the centres' screens: elapsed times and longest waits move even when nobody presses a button.
+    """Refresh the screens of the centres that have one open: elapsed times and longest waits move even when nobody
+    presses a button.
 
     Zone displays show calls and waiting counts only, which move with events: they re-read on reconnect.
     """
-    center_ids = selectors.active_center_ids()
+    center_ids = presence.watched_center_ids(selectors.active_center_ids())
     for center_id in center_ids:
         snapshot = selectors.hall_snapshot(center_id=center_id)
         _send([center_group(center_id)], snapshot)
         snapshot.update(alert_selectors.live_alert_summary(center_id=center_id))
         send_to_supervisors(center_id=center_id, message=snapshot)
-    return f"{len(center_ids)} centres"
+    return f"{len(center_ids)} centres with a screen open"
 
 
 def push_alert(*, alert_id: int, center_id: int) -> None:

@@ -27,6 +27,7 @@ from django.db import close_old_connections
 
 from dashboards.selectors.deltas import Happened, center_delta, phone_messages
 from dashboards.selectors.groups import queue_group
+from dashboards.services import presence
 from dashboards.services.broadcast import center_groups, screen_event
 
 logger = logging.getLogger(__name__)
@@ -59,17 +60,20 @@ class Outgoing:
 
 
 def build_batch(batch: list[Happened]) -> list[Outgoing]:
-    """What one batch sends: per centre one delta for its screens, per queue one message for its phones. A failure
+    """What one batch sends: per centre with a screen open one delta for its screens, per queue one message for its
+    phones. A failure
     for one centre is logged and the others still get theirs; screens that miss a delta catch up with the next
     snapshot."""
     by_center: dict[int, list[Happened]] = {}
     for item in batch:
         by_center.setdefault(item.center_id, []).append(item)
     outgoing = []
+    watched = set(presence.watched_center_ids(by_center))
     for center_id, items in by_center.items():
         try:
-            delta = center_delta(center_id=center_id, batch=items)
-            outgoing.append(Outgoing(tuple(center_groups(center_id=center_id, message=delta)), screen_event(delta)))
+            if center_id in watched:
+                delta = center_delta(center_id=center_id, batch=items)
+                outgoing.append(Outgoing(tuple(center_groups(center_id=center_id, message=delta)), screen_event(delta)))
             for queue_id, service_date, message, moved in phone_messages(items):
                 text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))  # once for every phone
                 event = {"type": "queue.message", "text": text, "moved": moved}

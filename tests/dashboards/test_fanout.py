@@ -11,12 +11,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
+from django.core.cache import cache
 
 from dashboards.selectors import hall_snapshot
 from dashboards.selectors.citizen import queue_state
 from dashboards.selectors.deltas import Happened, center_delta
-from dashboards.selectors.groups import center_group, queue_group
-from dashboards.services import fanout
+from dashboards.selectors.groups import center_group, queue_group, supervisor_group
+from dashboards.services import fanout, presence
+from dashboards.services.broadcast import push_hall_snapshots
 from queueing import services
 from queueing.models import Ticket
 from tests.dashboards.test_consumers import connect
@@ -64,6 +66,7 @@ def test_a_burst_of_50_events_is_one_delta_and_one_queue_message_with_the_last_s
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     queue, window, clerk = build_hall()
+    presence.mark_watched(queue.center_id)  # a display of the centre is open
     settings.HALL_FANOUT = "inprocess"
     burst = []
     monkeypatch.setattr(fanout._inbox, "put_threadsafe", lambda item: burst.append(item) or True)
@@ -168,3 +171,29 @@ async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_publ
     # The whole morning was waiting in Redis: the process took it in one batch.
     (delta,) = deltas
     assert len(delta["events"]) == 50 and delta["totals"]["issued"] == 40
+
+
+@pytest.mark.django_db
+def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phones_still_hear(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    cache.clear()
+    watched, unwatched = build_hall(), build_hall()
+    presence.mark_watched(watched[0].center_id)
+    layer = RecordingLayer()
+    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+    batch = []
+    for queue, _window, _clerk in (watched, unwatched):
+        ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+        batch.append(Happened(event="ticket_issued", center_id=queue.center_id, ticket_id=ticket.pk, queue_id=queue.pk))
+    fanout.deliver_batch(batch)
+
+    assert len(layer.to(center_group(watched[0].center_id))) == 1
+    assert layer.to(center_group(unwatched[0].center_id)) == []
+    assert len(layer.to(queue_group(unwatched[0].pk, ticket.service_date))) == 1
+    assert push_hall_snapshots() == "1 centres with a screen open"
+    assert [group for group, _message in layer.sent[-2:]] == [
+        center_group(watched[0].center_id),
+        supervisor_group(watched[0].center_id),
+    ]
