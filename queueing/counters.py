@@ -43,14 +43,21 @@ COLUMNS = (
 FIELDS = frozenset(COLUMNS) | frozenset(column.removesuffix("_id") for column in COLUMNS)
 
 
+# Rows per queue and hour that writers spread over (by window, else by database connection): two windows finishing
+# tickets of one queue at once add to different rows and never wait for each other's commit. Readers sum the stripes.
+STRIPES = 8
+
+
 class QueueHourFlow(models.Model):
     """Tickets of a queue by hour of a day: issued in the hour (and how many of those were called, with their summed
-    wait) and finished in the hour (with their summed service time: the queue's mean service time for estimates)."""
+    wait) and finished in the hour (with their summed service time: the queue's mean service time for estimates).
+    Kept in up to `STRIPES` rows per hour; a figure is the sum of its stripes."""
 
     center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
     queue = models.ForeignKey("queueing.Queue", on_delete=models.CASCADE, related_name="+")
     service_date = models.DateField()
     hour = models.PositiveSmallIntegerField()
+    stripe = models.PositiveSmallIntegerField(default=0)
     issued = models.IntegerField(default=0)
     called = models.IntegerField(default=0)
     wait_us = models.BigIntegerField(default=0)  # summed waits of the called tickets, in microseconds (exact sums)
@@ -60,7 +67,9 @@ class QueueHourFlow(models.Model):
     class Meta:
         app_label = "queueing"
         constraints = [
-            models.UniqueConstraint(fields=["queue", "service_date", "hour"], name="queue_hour_flow_unique"),
+            models.UniqueConstraint(
+                fields=["queue", "service_date", "hour", "stripe"], name="queue_hour_flow_stripe_unique"
+            ),
         ]
         indexes = [models.Index(fields=["center", "service_date"], name="queue_hour_flow_center_day")]
 
@@ -90,7 +99,7 @@ def _microseconds(delta: timedelta) -> int:
     return delta // timedelta(microseconds=1)
 
 
-def _add(share: Share, key: tuple, figures: tuple[int, ...]) -> None:
+def add_to(share: Share, key: tuple, figures: tuple[int, ...]) -> None:
     present = share.get(key)
     share[key] = figures if present is None else tuple(a + b for a, b in zip(present, figures, strict=True))
 
@@ -124,16 +133,16 @@ def share_from(
     share: Share = {}
     if counted.issued:
         waited = counted.waited is not None
-        _add(
+        add_to(
             share,
             (QUEUE_HOUR, center_id, queue_id, service_date, counted.issue_hour),
             (1, int(waited), _microseconds(counted.waited) if waited else 0, 0, 0),
         )
     if counted.served:
         service = _microseconds(counted.service) if counted.service is not None else 0
-        _add(share, (QUEUE_HOUR, center_id, queue_id, service_date, counted.finish_hour), (0, 0, 0, 1, service))
+        add_to(share, (QUEUE_HOUR, center_id, queue_id, service_date, counted.finish_hour), (0, 0, 0, 1, service))
         if window_id is not None:
-            _add(share, (WINDOW_DAY, center_id, window_id, service_date), (1, service))
+            add_to(share, (WINDOW_DAY, center_id, window_id, service_date), (1, service))
     return share
 
 
@@ -146,7 +155,7 @@ def total(shares) -> Share:
     summed: Share = {}
     for share in shares:
         for key, figures in share.items():
-            _add(summed, key, figures)
+            add_to(summed, key, figures)
     return summed
 
 
@@ -167,17 +176,28 @@ def lock_centers(center_ids, *, alone: bool) -> None:
         lock_for_transaction(f"flow:{center_id}", shared=not alone)
 
 
-def _upsert(cursor, key: tuple, figures: tuple[int, ...]) -> None:
+def _stripe(window_id: int | None) -> int:
+    """The stripe a write adds to: its window's (the windows of a queue, numbered in a row, get stripes in a row), or
+    for a write at no window its connection's server process; SQLite has one writer at a time."""
+    if connection.vendor != "postgresql":
+        return 0
+    if window_id is not None:
+        return window_id % STRIPES
+    return connection.connection.get_backend_pid() % STRIPES
+
+
+def _upsert(cursor, key: tuple, figures: tuple[int, ...], stripe: int) -> None:
     if key[0] == QUEUE_HOUR:
         table = QueueHourFlow._meta.db_table
         cursor.execute(
             f"INSERT INTO {table} "
-            "(center_id, queue_id, service_date, hour, issued, called, wait_us, served, service_us) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (queue_id, service_date, hour) DO UPDATE SET "
+            "(center_id, queue_id, service_date, hour, stripe, issued, called, wait_us, served, service_us) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (queue_id, service_date, hour, stripe) DO UPDATE SET "
             f"issued = {table}.issued + EXCLUDED.issued, called = {table}.called + EXCLUDED.called, "
             f"wait_us = {table}.wait_us + EXCLUDED.wait_us, served = {table}.served + EXCLUDED.served, "
             f"service_us = {table}.service_us + EXCLUDED.service_us",
-            [*key[1:], *figures],
+            [*key[1:], stripe, *figures],
         )
     else:
         table = WindowDayFlow._meta.db_table
@@ -189,14 +209,16 @@ def _upsert(cursor, key: tuple, figures: tuple[int, ...]) -> None:
         )
 
 
-def apply(*, before: Share, after: Share) -> None:
-    """Add the change from `before` to `after` to the counters, inside the caller's transaction. Rows are written in
-    one order (queue hours, then windows, each by id), so two writers can never hold each other's rows."""
+def apply(*, before: Share, after: Share, window_id: int | None = None) -> None:
+    """Add the change from `before` to `after` to the counters, inside the caller's transaction, on the stripe of
+    `window_id` (the window the ticket is at). Rows are written in one order (queue hours, then windows, each by id),
+    so two writers can never hold each other's rows."""
     changes = difference(before, after)
     if not changes:
         return
     with transaction.atomic(savepoint=False):
         lock_centers((key[1] for key in changes), alone=False)
+        stripe = _stripe(window_id)
         with connection.cursor() as cursor:
             for key in sorted(changes):
-                _upsert(cursor, key, changes[key])
+                _upsert(cursor, key, changes[key], stripe)

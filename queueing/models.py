@@ -358,7 +358,7 @@ class Ticket(models.Model):
             before = Ticket.objects.filter(pk=self.pk).shares() if counted and not self._state.adding else {}
             super().save(*args, **kwargs)
             if counted:
-                counters.apply(before=before, after=self.share())
+                counters.apply(before=before, after=self.share(), window_id=self.window_id)
 
     def share(self) -> counters.Share:
         """What this ticket, as it is in memory, adds to the counters."""

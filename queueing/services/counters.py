@@ -18,11 +18,12 @@ def _truth(*, center_id: int, service_date: date) -> counters.Share:
 
 
 def _stored(*, center_id: int, service_date: date) -> counters.Share:
+    """The counters as stored, the stripes of each queue's hour summed."""
     stored: counters.Share = {}
     for row in QueueHourFlow.objects.filter(center_id=center_id, service_date=service_date).values_list(
         "queue_id", "hour", "issued", "called", "wait_us", "served", "service_us"
     ):
-        stored[(counters.QUEUE_HOUR, center_id, row[0], service_date, row[1])] = tuple(row[2:])
+        counters.add_to(stored, (counters.QUEUE_HOUR, center_id, row[0], service_date, row[1]), tuple(row[2:]))
     for row in WindowDayFlow.objects.filter(center_id=center_id, service_date=service_date).values_list(
         "window_id", "served", "service_us"
     ):
