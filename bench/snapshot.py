@@ -1,11 +1,8 @@
-"""Benchmark: the big screen's snapshot builder on PostgreSQL at the size of a busy district hall.
+"""The big screen's snapshot builder at the size of a busy district hall: one centre with 8 zones, 24 queues, 10 or
+120 windows and 10,000 tickets of today with their events; `hall_snapshot` (public and supervisor) and the delta of a
+call, timed in process (median, 95th percentile, queries). `python -m bench` runs it (`measure`); alone:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hall_bench .venv/bin/python bench/snapshot.py
-
-Builds (in a database of its own, created afresh) one centre with 8 zones, 24 queues, 120 windows and 10,000
-tickets of today with their events, then times `hall_snapshot` (public and supervisor) and the delta sent on a
-call, and prints the median and 95th percentile with the number of queries. Target (issue "live hall"): ≤ 30 ms for
-120 windows and 10,000 tickets.
 """
 
 import datetime
@@ -40,20 +37,20 @@ def recreate_database() -> None:
     connection.close()
 
 
-def build_hall():
+def build_hall(*, windows_count: int = WINDOWS, code: str = "BENCH", quiet: bool = False):
     from django.utils import timezone
 
     from queueing.models import Center, Queue, Ticket, TicketEvent, Window, WindowQueue, Zone
 
     rng = random.Random(7)
-    center = Center.objects.create(code="BENCH", name="基准测试政务服务中心")
+    center = Center.objects.create(code=code, name=f"基准测试政务服务中心 {code}")
     zones = [Zone.objects.create(center=center, code=f"Z{i}", name=f"{i + 1}号区") for i in range(ZONES)]
     queues = [
         Queue.objects.create(center=center, zone=zones[i % ZONES], prefix=chr(65 + i), name=f"业务{i + 1}")
         for i in range(QUEUES)
     ]
     windows = []
-    for number in range(1, WINDOWS + 1):
+    for number in range(1, windows_count + 1):
         kind = Window.Kind.GENERAL if number % 10 == 0 else Window.Kind.SPECIALIZED
         windows.append(
             Window(center=center, zone=zones[number % ZONES], number=number, kind=kind, state=Window.State.OPEN)
@@ -83,11 +80,11 @@ def build_hall():
             status=Ticket.Status.WAITING,
         )
         if n < TICKETS - 1500:
-            window = windows[rng.randrange(WINDOWS)]
+            window = windows[rng.randrange(windows_count)]
             ticket.window, ticket.called_at = window, issued + datetime.timedelta(minutes=rng.randint(1, 25))
             ticket.finished_at = ticket.called_at + datetime.timedelta(minutes=rng.randint(3, 20))
             ticket.status = Ticket.Status.FINISHED
-        elif n >= TICKETS - 1500 and n < TICKETS - 1500 + WINDOWS:
+        elif n >= TICKETS - 1500 and n < TICKETS - 1500 + windows_count:
             window = next(busy_windows)
             ticket.window, ticket.called_at, ticket.status = window, now, Ticket.Status.SERVING
         tickets.append(ticket)
@@ -105,7 +102,8 @@ def build_hall():
 
     started = time.perf_counter()
     counters_rebuild(center_id=center.pk, service_date=today)
-    print(f"flow counters rebuilt from {TICKETS} tickets in {(time.perf_counter() - started) * 1000:.0f} ms")
+    if not quiet:
+        print(f"flow counters rebuilt from {TICKETS} tickets in {(time.perf_counter() - started) * 1000:.0f} ms")
     return center
 
 
@@ -164,6 +162,25 @@ def main() -> None:
     for label, func in measured:
         median, p95, queries = timed(func)
         print(f"{label:20s} median {median:6.1f} ms   p95 {p95:6.1f} ms   {queries} queries")
+
+
+def measure(*, windows: int, runs: int = RUNS) -> dict:
+    """The public snapshot of a fresh centre with `windows` windows and 10,000 tickets (in the current database)."""
+    from django.db import connection
+
+    from dashboards.selectors import hall_snapshot
+
+    center = build_hall(windows_count=windows, code=f"SNAP{windows}", quiet=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    median, p95, queries = timed(lambda: hall_snapshot(center_id=center.pk), runs=runs)
+    return {
+        "windows": windows,
+        "tickets": TICKETS,
+        "median_ms": round(median, 1),
+        "p95_ms": round(p95, 1),
+        "queries": queries,
+    }
 
 
 if __name__ == "__main__":

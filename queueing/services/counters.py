@@ -31,13 +31,21 @@ def _stored(*, center_id: int, service_date: date) -> counters.Share:
     return stored
 
 
+def counters_drift(*, center_id: int, service_date: date) -> int:
+    """How many counter rows of a centre's day differ from what its tickets say (0: the counters kept up)."""
+    return len(
+        counters.difference(
+            _stored(center_id=center_id, service_date=service_date),
+            _truth(center_id=center_id, service_date=service_date),
+        )
+    )
+
+
 def counters_rebuild(*, center_id: int, service_date: date) -> int:
     """Set the counters of a centre's day to what its tickets say; returns how many rows were wrong (0 when the
     counters kept up). Compared first without a lock, so the writers of the centre only wait when there is
     something to mend (a write in flight can look like drift; the locked pass decides)."""
-    if not counters.difference(
-        _stored(center_id=center_id, service_date=service_date), _truth(center_id=center_id, service_date=service_date)
-    ):
+    if not counters_drift(center_id=center_id, service_date=service_date):
         return 0
     return _rebuild_locked(center_id=center_id, service_date=service_date)
 

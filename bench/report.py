@@ -1,0 +1,67 @@
+"""The Markdown table of one run: each figure beside its PostgreSQL floor, measured in the same run."""
+
+
+def _ratio(value, floor) -> str:
+    if not value or not floor:
+        return "–"
+    return f"{value / floor:.1%}"
+
+
+def _ms(value) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    lines = [
+        f"Run `{results['size']}` of {machine['date']}, commit `{machine['commit']}`: {machine['cpus']} × "
+        f"{machine['cpu']}, {machine['memory']}, Python {machine['python']}, {machine['postgresql']}.",
+        "",
+        "| operation | the hall | p50 / p99 ms | PostgreSQL floor | floor p50 / p99 ms | hall ÷ floor |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in results["issue"]:
+        floor = row["floor"]
+        lines.append(
+            f"| take a number, {row['clients']} clients, {row['queues']} queue{'s' if row['queues'] > 1 else ''} "
+            f"| {row['per_second']}/s | {_ms(row['p50_ms'])} / {_ms(row['p99_ms'])} | {floor['per_second']} tps "
+            f"| {_ms(floor['p50_ms'])} / {_ms(floor['p99_ms'])} | {_ratio(row['per_second'], floor['per_second'])} |"
+        )
+    for row in results["call_and_finish"]:
+        floor = row.get("floor")
+        label = f"call next + finish, {row['clerks']} clerks"
+        if "backlog" in row:
+            label += f", draining {row['backlog']:,} tickets"
+        latency = f"call {_ms(row['call']['p50_ms'])} / {_ms(row['call']['p99_ms'])}, finish " + (
+            f"{_ms(row['finish']['p50_ms'])} / {_ms(row['finish']['p99_ms'])}"
+        )
+        if floor:
+            lines.append(
+                f"| {label} | {row['cycles_per_second']} cycles/s | {latency} | {floor['per_second']} cycles/s "
+                f"| {_ms(floor['p50_ms'])} / {_ms(floor['p99_ms'])} "
+                f"| {_ratio(row['cycles_per_second'], floor['per_second'])} |"
+            )
+        else:
+            lines.append(f"| {label} | {row['cycles_per_second']} cycles/s | {latency} | – | – | – |")
+    for row in results["fanout"]:
+        lines.append(
+            f"| {row['sockets']:,} display sockets, calls at {row['calls_per_second']}/s | event → screen, "
+            f"{row['missing']:,} of {row['calls'] * row['sockets']:,} missing | {_ms(row['p50_ms'])} / "
+            f"{_ms(row['p99_ms'])} | – | – | – |"
+        )
+    for row in results["snapshot"]:
+        lines.append(
+            f"| big-screen snapshot, {row['windows']} windows, {row['tickets']:,} tickets | {row['queries']} queries "
+            f"| median {row['median_ms']}, p95 {row['p95_ms']} | – | – | – |"
+        )
+    lines += [
+        "",
+        "| database check after | duplicate numbers | gaps | double calls | lost | counter drift |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, check in results["checks"].items():
+        lines.append(
+            f"| {name} | {check['duplicate_numbers']} | {check['gaps']} | {check['double_calls']} | {check['lost']} "
+            f"| {check['counter_drift']} |"
+        )
+    return "\n".join(lines) + "\n"

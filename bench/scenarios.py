@@ -1,0 +1,148 @@
+"""The scenarios, each against the running topology: taking numbers, calling and finishing, and the displays."""
+
+import asyncio
+import json
+import time
+
+import websockets
+
+from bench.load import Timings, closed_loop, percentile_ms, session, timed_request
+from bench.world import World
+
+
+async def issue(base_url: str, world: World, *, clients: int, queues: int, seconds: float) -> dict:
+    """`clients` kiosks taking numbers as fast as they are answered, spread over the first `queues` queues."""
+    timings, issued = Timings(), []
+    queue_ids = world.queue_ids[:queues]
+    turns = [0] * clients
+
+    async def step(worker: int, client) -> bool:
+        queue_id = queue_ids[(worker + turns[worker]) % len(queue_ids)]
+        turns[worker] += 1
+        status, body = await timed_request(
+            client,
+            timings,
+            "POST",
+            f"{base_url}/api/v1/tickets/",
+            json={"queue": queue_id, "channel": "kiosk"},
+            headers={"Authorization": f"Bearer {world.kiosk_tokens[worker]}"},
+        )
+        if status == 201:
+            issued.append(body["id"])
+        return True
+
+    elapsed = await closed_loop(clients, seconds, step)
+    return {
+        "clients": clients,
+        "queues": queues,
+        "seconds": round(elapsed, 1),
+        **timings.summary(elapsed),
+        "ids": issued,
+    }
+
+
+async def call_and_finish(base_url: str, world: World, *, clerks: int, seconds: float) -> dict:
+    """`clerks` window terminals calling the next ticket and finishing it, until the time is up or nobody waits."""
+    calls, finishes, served = Timings(), Timings(), []
+
+    async def step(worker: int, client) -> bool:
+        headers = {"Authorization": f"Bearer {world.terminal_tokens[worker]}"}
+        window_id = world.window_ids[worker]
+        status, ticket = await timed_request(
+            client, calls, "POST", f"{base_url}/api/v1/windows/{window_id}/call-next/", headers=headers
+        )
+        if status != 200:
+            return status not in (204,)  # 204: nobody is waiting, this window is done
+        served.append(ticket["id"])
+        await timed_request(
+            client, finishes, "POST", f"{base_url}/api/v1/tickets/{ticket['id']}/finish/", headers=headers
+        )
+        return True
+
+    started = time.perf_counter()
+    elapsed = await closed_loop(clerks, seconds, step)
+    cycles = len(served)
+    return {
+        "clerks": clerks,
+        "seconds": round(elapsed, 1),
+        "cycles": cycles,
+        "cycles_per_second": round(cycles / (time.perf_counter() - started), 1),
+        "call": calls.summary(elapsed),
+        "finish": finishes.summary(elapsed),
+        "served_ids": served,
+    }
+
+
+async def fanout(base_url: str, world: World, *, sockets: int, calls_per_second: float, seconds: float) -> dict:
+    """`sockets` calling displays of the centre; window terminals call at `calls_per_second`. Latency is from the
+    clerk's call request leaving to a display receiving the delta that names the call (the call's own time in)."""
+    ws_url = base_url.replace("http://", "ws://", 1) + f"/ws/centers/{world.center_id}/display/"
+    requested: dict[str, float] = {}  # ticket number → when its call request left
+    receipts: dict[str, list[float]] = {}  # ticket number → when each display got its call
+    stop = asyncio.Event()
+
+    async def display(index: int) -> None:
+        async with websockets.connect(ws_url, origin=base_url, open_timeout=60, max_size=None, proxy=None) as ws:
+            ready.release()
+            while not stop.is_set():
+                try:
+                    text = await asyncio.wait_for(ws.recv(), timeout=0.5)
+                except TimeoutError:
+                    continue
+                if '"calls"' not in text:
+                    continue
+                now = time.perf_counter()
+                for call in json.loads(text).get("calls", ()):
+                    receipts.setdefault(call["number"], []).append(now)
+
+    ready = asyncio.Semaphore(0)
+    tasks = []
+    for index in range(sockets):
+        tasks.append(asyncio.create_task(display(index)))
+        if index % 50 == 49:
+            await asyncio.sleep(0.05)  # a hall's screens come up over a moment, not in one burst
+    for _ in range(sockets):
+        await asyncio.wait_for(ready.acquire(), timeout=120)
+    await asyncio.sleep(1)
+
+    timings = Timings()
+    period = 1 / calls_per_second
+    async with session(connections=len(world.terminal_tokens)) as client:
+        started, turn = time.perf_counter(), 0
+        pending = []
+
+        async def call(worker: int) -> None:
+            headers = {"Authorization": f"Bearer {world.terminal_tokens[worker]}"}
+            window_id = world.window_ids[worker]
+            base = f"{base_url}/api/v1"
+            leaving = time.perf_counter()
+            status, ticket = await timed_request(
+                client, timings, "POST", f"{base}/windows/{window_id}/call-next/", headers=headers
+            )
+            if status == 200:
+                requested[ticket["number"]] = leaving
+                await timed_request(
+                    client, Timings(), "POST", f"{base}/tickets/{ticket['id']}/finish/", headers=headers
+                )
+
+        while time.perf_counter() - started < seconds:
+            pending.append(asyncio.create_task(call(turn % len(world.terminal_tokens))))
+            turn += 1
+            await asyncio.sleep(max(0.0, started + turn * period - time.perf_counter()))
+        await asyncio.gather(*pending)
+    await asyncio.sleep(3)  # the last deltas on their way
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = sorted(
+        received - leaving for number, leaving in requested.items() for received in receipts.get(number, ())
+    )
+    return {
+        "sockets": sockets,
+        "calls": len(requested),
+        "calls_per_second": round(len(requested) / seconds, 1),
+        "call_p50_ms": percentile_ms(sorted(timings.latencies), 50),
+        "delivered": len(latencies),
+        "missing": len(requested) * sockets - len(latencies),
+        "p50_ms": percentile_ms(latencies, 50),
+        "p99_ms": percentile_ms(latencies, 99),
+    }
