@@ -52,7 +52,8 @@ def arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--serving", choices=("wsgi", "asgi"), default="wsgi", help="see bench/topology.py")
+    parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_DATABASE", "hall_bench_run"), help="dropped and created afresh"
     )
@@ -123,10 +124,13 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
     floor.prepare(dsn, backlog=size["floor_backlog"])
     results = {"size": args.size, "issue": [], "call_and_finish": [], "fanout": [], "snapshot": [], "checks": {}}
-    topology = Topology(env=env, logs=args.out / "logs", web_workers=args.web_workers)
+    topology = Topology(env=env, logs=args.out / "logs", serving=args.serving, web_workers=args.web_workers)
     topology.start()
     base, seconds = topology.base_url, size["seconds"]
+    results["serving"] = {"mode": args.serving, "web_workers": args.web_workers}
     try:
+        # Every worker opens its connection and loads its code before anything is measured.
+        asyncio.run(scenarios.issue(base, hall, clients=max(size["issue_clients"]), queues=20, seconds=2))
         for queues in (1, 20):
             for clients in size["issue_clients"]:
                 world.clear_tickets(hall)
@@ -167,6 +171,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                     scenarios.fanout(
                         base,
                         hall,
+                        socket_url=topology.socket_url,
                         sockets=sockets,
                         calls_per_second=size["calls_per_second"],
                         seconds=size["fanout_seconds"],

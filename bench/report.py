@@ -15,7 +15,8 @@ def markdown(results: dict) -> str:
     machine = results["machine"]
     lines = [
         f"Run `{results['size']}` of {machine['date']}, commit `{machine['commit']}`: {machine['cpus']} × "
-        f"{machine['cpu']}, {machine['memory']}, Python {machine['python']}, {machine['postgresql']}.",
+        f"{machine['cpu']}, {machine['memory']}, Python {machine['python']}, {machine['postgresql']}. Serving: "
+        f"{results['serving']['mode'].upper()}, {results['serving']['web_workers']} web workers.",
         "",
         "| operation | the hall | p50 / p99 ms | PostgreSQL floor | floor p50 / p99 ms | hall ÷ floor |",
         "|---|---|---|---|---|---|",

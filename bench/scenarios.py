@@ -73,16 +73,18 @@ async def call_and_finish(base_url: str, world: World, *, clerks: int, seconds: 
     }
 
 
-async def fanout(base_url: str, world: World, *, sockets: int, calls_per_second: float, seconds: float) -> dict:
+async def fanout(
+    base_url: str, world: World, *, socket_url: str, sockets: int, calls_per_second: float, seconds: float
+) -> dict:
     """`sockets` calling displays of the centre; window terminals call at `calls_per_second`. Latency is from the
     clerk's call request leaving to a display receiving the delta that names the call (the call's own time in)."""
-    ws_url = base_url.replace("http://", "ws://", 1) + f"/ws/centers/{world.center_id}/display/"
+    ws_url = socket_url.replace("http://", "ws://", 1) + f"/ws/centers/{world.center_id}/display/"
     requested: dict[str, float] = {}  # ticket number → when its call request left
     receipts: dict[str, list[float]] = {}  # ticket number → when each display got its call
     stop = asyncio.Event()
 
     async def display(index: int) -> None:
-        async with websockets.connect(ws_url, origin=base_url, open_timeout=60, max_size=None, proxy=None) as ws:
+        async with websockets.connect(ws_url, origin=socket_url, open_timeout=60, max_size=None, proxy=None) as ws:
             ready.release()
             while not stop.is_set():
                 try:

@@ -21,10 +21,14 @@ def free_port() -> int:
 
 
 class Topology:
-    def __init__(self, *, env: dict[str, str], logs: Path, web_workers: int = 2):
+    """`serving="wsgi"`: gunicorn's sync workers for HTTP (persistent database connections) and one uvicorn for the
+    websockets, as a reverse proxy would split them; `serving="asgi"`: uvicorn workers for both."""
+
+    def __init__(self, *, env: dict[str, str], logs: Path, serving: str = "wsgi", web_workers: int = 4):
         self.env = env
         self.logs = logs
-        self.port = free_port()
+        self.serving = serving
+        self.port, self.socket_port = free_port(), free_port()
         self.web_workers = web_workers
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -32,50 +36,79 @@ class Topology:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def socket_url(self) -> str:
+        return f"http://127.0.0.1:{self.socket_port if self.serving == 'wsgi' else self.port}"
+
     def commands(self) -> dict[str, list[str]]:
+        if self.serving == "wsgi":
+            web = {
+                "web": [
+                    "gunicorn",
+                    "hall.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.web_workers),
+                    "--preload",
+                    "--log-level",
+                    "warning",
+                ],
+                "sockets": self.uvicorn(self.socket_port, workers=1),
+            }
+        else:
+            web = {"web": self.uvicorn(self.port, workers=self.web_workers)}
         return {
-            "web": [
-                "uvicorn",
-                "hall.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(self.web_workers),
-                "--lifespan",
-                "on",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            **web,
             "fanout": ["django", "run_fanout"],
             "worker": ["celery", "-A", "hall", "worker", "-l", "warning", "--concurrency", "1", "--pool", "solo"],
             "beat": ["celery", "-A", "hall", "beat", "-l", "warning", "--schedule", str(self.logs / "beat-schedule")],
         }
 
+    def uvicorn(self, port: int, *, workers: int) -> list[str]:
+        return [
+            "uvicorn",
+            "hall.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--lifespan",
+            "on",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+
     def start(self, timeout: float = 60) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         for name, command in self.commands().items():
+            env = self.env
+            if name == "web" and self.serving == "wsgi":
+                env = {**env, "HALL_DB_CONN_MAX_AGE": env.get("HALL_DB_CONN_MAX_AGE", "600")}
             with (self.logs / f"{name}.log").open("wb") as log:
                 self.procs[name] = subprocess.Popen(
                     [sys.executable, "-m", *command],
                     cwd=ROOT,
-                    env=self.env,
+                    env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        deadline, waiting = time.monotonic() + timeout, list(dict.fromkeys([self.base_url, self.socket_url]))
+        while waiting:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{waiting} did not answer /readyz within {timeout:.0f} s; see {self.logs}")
             dead = [name for name, proc in self.procs.items() if proc.poll() is not None]
             if dead:
                 raise RuntimeError(f"{', '.join(dead)} exited during start-up; see {self.logs}")
-            with suppress(OSError), urllib.request.urlopen(f"{self.base_url}/readyz", timeout=2) as answer:
+            with suppress(OSError), urllib.request.urlopen(f"{waiting[0]}/readyz", timeout=2) as answer:
                 if answer.status == 200:
-                    return
+                    waiting.pop(0)
+                    continue
             time.sleep(0.3)
-        raise RuntimeError(f"the web server did not answer /readyz within {timeout:.0f} s; see {self.logs}")
 
     def stop(self) -> None:
         for proc in self.procs.values():

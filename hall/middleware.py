@@ -1,3 +1,6 @@
+import contextlib
+import ipaddress
+
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 
@@ -27,4 +30,32 @@ class RefuseNulInQueryMiddleware:
     def __call__(self, request):
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             raise SuspiciousOperation("NUL character in the query string")
+        return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """Behind the hall's reverse proxy, the client's address is the last one in X-Forwarded-For that no trusted proxy
+    added (HALL_TRUSTED_PROXIES, addresses or networks). Audit entries, lock-outs and rate limits use it. A request
+    that does not come from a trusted proxy keeps its own address, whatever header it sends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = [ipaddress.ip_network(item, strict=False) for item in settings.HALL_TRUSTED_PROXIES]
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def __call__(self, request):
+        if self.trusted and self._is_trusted(request.META.get("REMOTE_ADDR", "")):
+            chain = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+            while chain and self._is_trusted(chain[-1]):
+                chain.pop()
+            # A malformed hop keeps the proxy's address rather than a made-up one.
+            with contextlib.suppress(ValueError):
+                if chain:
+                    request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(chain[-1]))
         return self.get_response(request)

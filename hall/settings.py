@@ -68,6 +68,8 @@ if not HALL_PII_KEYS or not HALL_PII_HASH_KEY:
 LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [] if PRODUCTION else LOCAL_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default.
+HALL_TRUSTED_PROXIES = env_list("HALL_TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "daphne",
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hall.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,10 +1,8 @@
 """Reads of the queue that several callers need."""
 
-import math
-from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.selectors import center_access
@@ -12,12 +10,18 @@ from queueing.models import (
     Appointment,
     AppointmentSlot,
     Queue,
-    QueueHourFlow,
     QueueingSettings,
     Ticket,
     Window,
     WindowQueue,
     WindowSession,
+)
+from queueing.selectors.position import (  # noqa: F401 (the queue's reads, in one place)
+    WAITING_ORDER,
+    Position,
+    estimate_minutes,
+    per_person_minutes,
+    ticket_position,
 )
 
 # Whether a queue gives numbers now (queue_intake).
@@ -81,72 +85,6 @@ def open_session(*, clerk) -> WindowSession | None:
 
 def window_clerk_session(*, window: Window) -> WindowSession | None:
     return WindowSession.objects.filter(window=window, ended_at__isnull=True).select_related("clerk").first()
-
-
-# Calling order within one queue: priority class, then the time the ticket competes with, then the id.
-WAITING_ORDER = ("priority_rank", "queued_at", "id")
-
-
-@dataclass(frozen=True)
-class Position:
-    ahead: int
-    per_person_minutes: float  # what each person ahead adds to the wait
-    estimated_minutes: int
-
-
-def mean_service_minutes(*, queue: Queue) -> float:
-    """Today's mean service time of the queue (service as queueing/measures.py defines it, read from the day's
-    counters), falling back to the queue's configured mean before its first finished ticket; at least a minute."""
-    today = QueueHourFlow.objects.filter(queue=queue, service_date=timezone.localdate()).aggregate(
-        served=Sum("served"), service_us=Sum("service_us")
-    )
-    if not today["served"]:
-        return float(queue.mean_service_minutes)
-    return max(today["service_us"] / today["served"] / 60_000_000, 1.0)
-
-
-def per_person_minutes(*, queue: Queue) -> float:
-    """Minutes each person ahead adds: the queue's mean service time ÷ the open windows serving it."""
-    return round(mean_service_minutes(queue=queue) / max(serving_window_count(queue=queue), 1), 3)
-
-
-def estimate_minutes(*, ahead: int, per_person: float) -> int:
-    """The estimated wait shown on the slip, the station page, the live page and the phone (which repeats this
-    arithmetic in JavaScript: halves round up, as its Math.round does, so all of them say the same minute)."""
-    return math.floor(ahead * per_person + 0.5)
-
-
-def waiting_ahead(ticket: Ticket) -> int:
-    """People ahead of a waiting ticket in its queue, in calling order (`WAITING_ORDER`), in one query."""
-    if ticket.status != Ticket.Status.WAITING:
-        return 0
-    rank, since = ticket.priority_rank, ticket.queued_at
-    return (
-        Ticket.objects.filter(queue_id=ticket.queue_id, service_date=ticket.service_date, status=Ticket.Status.WAITING)
-        .filter(
-            Q(priority_rank__lt=rank)
-            | Q(priority_rank=rank, queued_at__lt=since)
-            | Q(priority_rank=rank, queued_at=since, id__lt=ticket.pk)
-        )
-        .count()
-    )
-
-
-def ticket_position(*, ticket: Ticket) -> Position:
-    """People ahead of `ticket` in its queue and the estimated wait: the one estimate every page shows."""
-    per_person = per_person_minutes(queue=ticket.queue)
-    ahead = waiting_ahead(ticket)
-    return Position(
-        ahead=ahead,
-        per_person_minutes=per_person,
-        estimated_minutes=estimate_minutes(ahead=ahead, per_person=per_person),
-    )
-
-
-def serving_window_count(*, queue: Queue) -> int:
-    linked = Window.objects.filter(queue_links__queue=queue, state=Window.State.OPEN)
-    general = Window.objects.filter(center_id=queue.center_id, kind=Window.Kind.GENERAL, state=Window.State.OPEN)
-    return (linked | general).distinct().count()
 
 
 def windows_for_staff(*, user) -> QuerySet[Window]:

@@ -1,0 +1,97 @@
+"""A ticket's place in line and the estimated wait: the one estimate the slip, the station page, the live page, the
+phone and the API show. One statement, written out: it runs in every kiosk's request, and reads only the line ahead
+(the partial index of waiting tickets), the queue's counters of the day and its windows, never the day's tickets."""
+
+import math
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from queueing.models import QueueHourFlow, Ticket, Window, WindowQueue
+
+# Calling order within one queue: priority class, then the time the ticket competes with, then the id.
+WAITING_ORDER = ("priority_rank", "queued_at", "id")
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int
+    per_person_minutes: float  # what each person ahead adds to the wait
+    estimated_minutes: int
+
+
+def _figures_sql(*, with_line: bool) -> str:
+    flow, window, link, ticket = (
+        QueueHourFlow._meta.db_table,
+        Window._meta.db_table,
+        WindowQueue._meta.db_table,
+        Ticket._meta.db_table,
+    )
+    # The queue's service today (its counters, all stripes), its open windows (linked, or general in its centre)
+    # and, for a waiting ticket, the waiting tickets before it in calling order (WAITING_ORDER).
+    line = (
+        f"(SELECT count(*) FROM {ticket} t WHERE t.queue_id = %(queue)s AND t.service_date = %(day)s "
+        f"AND t.status = '{Ticket.Status.WAITING}' AND (t.priority_rank < %(rank)s OR t.priority_rank = %(rank)s "
+        "AND (t.queued_at < %(since)s OR t.queued_at = %(since)s AND t.id < %(id)s)))"
+        if with_line
+        else "0"
+    )
+    return (
+        f"SELECT (SELECT coalesce(sum(f.served), 0) FROM {flow} f WHERE f.queue_id = %(queue)s "
+        "AND f.service_date = %(today)s), "
+        f"(SELECT coalesce(sum(f.service_us), 0) FROM {flow} f WHERE f.queue_id = %(queue)s "
+        "AND f.service_date = %(today)s), "
+        f"(SELECT count(*) FROM {window} w WHERE w.state = '{Window.State.OPEN}' AND (w.center_id = %(center)s "
+        f"AND w.kind = '{Window.Kind.GENERAL}' OR w.id IN (SELECT l.window_id FROM {link} l "
+        "WHERE l.queue_id = %(queue)s))), "
+        f"{line}"
+    )
+
+
+def _figures(*, queue, ticket: Ticket | None) -> tuple[int, int, int, int]:
+    """(served today, their service µs, open windows serving the queue, waiting ahead of `ticket`)."""
+    ops = connection.ops
+    params = {"queue": queue.pk, "center": queue.center_id, "today": ops.adapt_datefield_value(timezone.localdate())}
+    in_line = ticket is not None and ticket.status == Ticket.Status.WAITING
+    if in_line:
+        params.update(
+            day=ops.adapt_datefield_value(ticket.service_date),
+            rank=ticket.priority_rank,
+            since=ops.adapt_datetimefield_value(ticket.queued_at),
+            id=ticket.pk,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_figures_sql(with_line=in_line), params)
+        served, service_us, windows, ahead = cursor.fetchone()
+    return int(served), int(service_us), int(windows), int(ahead)
+
+
+def _per_person(queue, served: int, service_us: int, windows: int) -> float:
+    """Minutes each person ahead adds: today's mean service time of the queue (queueing/measures.py's service, from
+    the counters; the queue's configured mean before its first finished ticket; at least a minute) ÷ the open
+    windows serving it."""
+    mean = float(queue.mean_service_minutes) if not served else max(service_us / served / 60_000_000, 1.0)
+    return round(mean / max(windows, 1), 3)
+
+
+def per_person_minutes(*, queue) -> float:
+    served, service_us, windows, _ahead = _figures(queue=queue, ticket=None)
+    return _per_person(queue, served, service_us, windows)
+
+
+def estimate_minutes(*, ahead: int, per_person: float) -> int:
+    """The estimated wait shown on the slip, the station page, the live page and the phone (which repeats this
+    arithmetic in JavaScript: halves round up, as its Math.round does, so all of them say the same minute)."""
+    return math.floor(ahead * per_person + 0.5)
+
+
+def ticket_position(*, ticket: Ticket) -> Position:
+    """People ahead of `ticket` in its queue and the estimated wait, in one statement."""
+    served, service_us, windows, ahead = _figures(queue=ticket.queue, ticket=ticket)
+    per_person = _per_person(ticket.queue, served, service_us, windows)
+    return Position(
+        ahead=ahead,
+        per_person_minutes=per_person,
+        estimated_minutes=estimate_minutes(ahead=ahead, per_person=per_person),
+    )
