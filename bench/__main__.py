@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+PARTS = ("issue", "call", "drain", "fanout", "snapshot")
 SIZES = {
     # A few seconds each: CI's smoke run asserts the checks and reports the figures.
     "smoke": {
@@ -52,6 +53,7 @@ def arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run, of {', '.join(PARTS)}")
     parser.add_argument("--serving", choices=("wsgi", "asgi"), default="wsgi", help="see bench/topology.py")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument(
@@ -116,6 +118,7 @@ def recreate_database(dsn: dict) -> None:
 
 
 def run(args, size: dict, dsn: dict, env: dict) -> dict:
+    parts = {part.strip() for part in args.only.split(",")}
     from django.db import connection
 
     from bench import checks, floor, scenarios, snapshot, world
@@ -131,7 +134,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
     try:
         # Every worker opens its connection and loads its code before anything is measured.
         asyncio.run(scenarios.issue(base, hall, clients=max(size["issue_clients"]), queues=20, seconds=2))
-        for queues in (1, 20):
+        for queues in (1, 20) if "issue" in parts else ():
             for clients in size["issue_clients"]:
                 world.clear_tickets(hall)
                 measured = asyncio.run(scenarios.issue(base, hall, clients=clients, queues=queues, seconds=seconds))
@@ -142,28 +145,30 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                 measured["floor"] = floor.issue_floor(dsn, clients=clients, queues=queues, seconds=seconds)
                 results["issue"].append(measured)
 
-        world.clear_tickets(hall)
-        world.fill_backlog(hall, tickets=size["call_backlog"], queues=20)
-        measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["call_clerks"], seconds=seconds))
-        served = measured.pop("served_ids")
-        results["checks"][f"call + finish {size['call_clerks']} clerks"] = checks.database_check(
-            center_id=hall.center_id, served_ids=served
-        )
-        measured["floor"] = floor.call_and_finish_floor(dsn, clients=size["call_clerks"], seconds=seconds)
-        results["call_and_finish"].append(measured)
+        if "call" in parts:
+            world.clear_tickets(hall)
+            world.fill_backlog(hall, tickets=size["call_backlog"], queues=20)
+            measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["call_clerks"], seconds=seconds))
+            served = measured.pop("served_ids")
+            results["checks"][f"call + finish {size['call_clerks']} clerks"] = checks.database_check(
+                center_id=hall.center_id, served_ids=served
+            )
+            measured["floor"] = floor.call_and_finish_floor(dsn, clients=size["call_clerks"], seconds=seconds)
+            results["call_and_finish"].append(measured)
 
-        world.clear_tickets(hall)
-        world.fill_backlog(hall, tickets=size["drain_backlog"], queues=20)
-        measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["drain_clerks"], seconds=900))
-        served = measured.pop("served_ids")
-        check = checks.database_check(center_id=hall.center_id, served_ids=served, drained=True)
-        check["served"] = len(served) == size["drain_backlog"]
-        check["ok"] = check["ok"] and check["served"]
-        results["checks"][f"{size['drain_clerks']} clerks drain {size['drain_backlog']} tickets"] = check
-        measured["backlog"] = size["drain_backlog"]
-        results["call_and_finish"].append(measured)
+        if "drain" in parts:
+            world.clear_tickets(hall)
+            world.fill_backlog(hall, tickets=size["drain_backlog"], queues=20)
+            measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["drain_clerks"], seconds=900))
+            served = measured.pop("served_ids")
+            check = checks.database_check(center_id=hall.center_id, served_ids=served, drained=True)
+            check["served"] = len(served) == size["drain_backlog"]
+            check["ok"] = check["ok"] and check["served"]
+            results["checks"][f"{size['drain_clerks']} clerks drain {size['drain_backlog']} tickets"] = check
+            measured["backlog"] = size["drain_backlog"]
+            results["call_and_finish"].append(measured)
 
-        for sockets in size["sockets"]:
+        for sockets in size["sockets"] if "fanout" in parts else ():
             world.clear_tickets(hall)
             world.fill_backlog(hall, tickets=int(size["calls_per_second"] * size["fanout_seconds"] * 2) + 50, queues=20)
             results["fanout"].append(
@@ -181,7 +186,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
     finally:
         topology.stop()
         connection.close()
-    for windows in size["snapshot_windows"]:
+    for windows in size["snapshot_windows"] if "snapshot" in parts else ():
         results["snapshot"].append(snapshot.measure(windows=windows, runs=size["snapshot_runs"]))
     results["machine"] = machine()
     return results

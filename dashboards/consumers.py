@@ -86,7 +86,7 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         await sync_to_async(presence.mark_watched, thread_sensitive=False)(self.center_id)
 
     async def hall_message(self, event):
-        await self.send_json(event["message"])
+        await self.send(text_data=event["text"])
 
 
 class ZoneDisplayConsumer(CenterScreenConsumer):

@@ -2,15 +2,12 @@
 (one increment per request, whatever the rate), and never a reason to refuse a citizen when the cache that counts
 them is away."""
 
-import logging
 import time
 
 from rest_framework.throttling import ScopedRateThrottle
 
 from hall.idempotency import client_of
 from hall.ratelimit import rate_limit_hit
-
-logger = logging.getLogger(__name__)
 
 
 class ClientRateThrottle(ScopedRateThrottle):
@@ -22,13 +19,9 @@ class ClientRateThrottle(ScopedRateThrottle):
         if not self.scope:
             return True
         self.num_requests, self.duration = self.parse_rate(self.get_rate())
-        try:
-            return not rate_limit_hit(
-                scope=f"api-{self.scope}", key=client_of(request), limit=self.num_requests, period=self.duration
-            )
-        except Exception:  # the cache (Redis) is down: counting waits, serving does not
-            logger.warning("rate limit not counted: the cache is unavailable", exc_info=True)
-            return True
+        return not rate_limit_hit(
+            scope=f"api-{self.scope}", key=client_of(request), limit=self.num_requests, period=self.duration
+        )
 
     def wait(self):
         return self.duration - time.time() % self.duration

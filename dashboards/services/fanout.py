@@ -197,15 +197,30 @@ async def run_inprocess() -> None:
 async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
     """The `run_fanout` process: takes the items the web workers pushed to the Redis list."""
     import redis.asyncio
+    import redis.exceptions
 
     client = redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_keepalive=True)
     key = settings.HALL_FANOUT_KEY
+    away = False
 
     async def take_batch() -> list[Happened]:
-        first = await client.blpop([key], timeout=idle_timeout)
-        if first is None:
+        nonlocal away
+        try:
+            first = await client.blpop([key], timeout=idle_timeout)
+            if first is None:
+                return []
+            raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            # Redis restarts: wait for it. Events of the outage were not published; screens catch up from the
+            # snapshot they get when they reconnect.
+            if not away:
+                logger.warning("fan-out: Redis is unavailable; waiting for it")
+            away = True
+            await asyncio.sleep(1)
             return []
-        raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]
+        if away:
+            logger.warning("fan-out: Redis is back")
+            away = False
         return [Happened(**json.loads(item)) for item in raw]
 
     try:

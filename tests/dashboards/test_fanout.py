@@ -34,7 +34,11 @@ class RecordingLayer:
 
     def to(self, group):
         """What `group` got: the screens' deltas unwrapped, the phones' messages as sent."""
-        return [message.get("message", message) for name, message in self.sent if name == group]
+        return [
+            json.loads(message["text"]) if "type" in message and message["type"] == "hall.message" else message
+            for name, message in self.sent
+            if name == group
+        ]
 
 
 def morning(queue, window, clerk) -> None:

@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from dashboards.selectors.groups import center_group
+from dashboards.services.broadcast import screen_event
 from hall.asgi import router
 from tests.factories import QueueFactory
 
@@ -33,7 +34,7 @@ async def test_idle_display_socket_survives_past_a_minute():
     await asyncio.sleep(IDLE_SECONDS)
 
     message = {"type": "ticket.called", "call": {"number": "A001", "window_number": 5}}
-    await get_channel_layer().group_send(center_group(queue.center_id), {"type": "hall.message", "message": message})
+    await get_channel_layer().group_send(center_group(queue.center_id), screen_event(message))
     received = await display.receive_json_from(timeout=5)
     assert received == message
     await display.disconnect()

@@ -124,3 +124,13 @@ def test_recall_no_show_and_reactivate_over_the_api(api, queue, window, clerk):
     back = api.post(f"/api/v1/tickets/{ticket['id']}/reactivate/")
     assert back.json()["status"] == "waiting"
     assert api.post(f"/api/v1/windows/{window.pk}/call-next/").json()["number"] == ticket["number"]
+
+
+def test_taking_a_number_goes_on_while_the_cache_is_away(kiosk, queue, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    monkeypatch.setattr(cache, "incr", unreachable)
+    response = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
+    assert response.status_code == 201 and response.json()["number"] == "A001"

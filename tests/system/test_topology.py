@@ -1,4 +1,5 @@
-"""The production topology for real: two uvicorn servers, a Celery worker, Celery beat and the fan-out, as processes.
+"""The production topology for real: gunicorn for the API, uvicorn for the screens' websockets, a Celery worker,
+Celery beat and the fan-out, as processes.
 
 They share a fresh PostgreSQL database (dropped after) and Redis database 5 (HALL_SYSTEM_REDIS_DB, flushed first);
 the test talks to them over HTTP and websockets only. The screen listens on one server while the clerk calls through
@@ -27,8 +28,6 @@ import redis
 import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
-
-from tests.requirements import require
 
 pytestmark = pytest.mark.system
 
@@ -122,38 +121,9 @@ class Hall:
 
 
 @pytest.fixture(scope="module")
-def servers() -> tuple[str, str]:
-    """DATABASE_URL and REDIS_URL. The embedded suite has neither and leaves this test to the PostgreSQL + Redis suite;
-    given but unusable, it is skipped, or failed when HALL_REQUIRE_ALL=1 (CI)."""
-    database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
-    if not database_url and not redis_url:
-        pytest.skip("runs in the PostgreSQL + Redis suite (set DATABASE_URL and REDIS_URL)")
-    require(
-        database_url.startswith(("postgres://", "postgresql://")) and redis_url.startswith(("redis://", "rediss://")),
-        "the system test needs DATABASE_URL (PostgreSQL) and REDIS_URL (Redis) to start the real topology",
-    )
-    return database_url, redis_url
-
-
-@pytest.fixture(scope="module")
-def fresh_database(servers):
-    """A database of its own on the server of DATABASE_URL, dropped at the end."""
-    name = f"hall_system_{secrets.token_hex(4)}"
-    with closing(psycopg2.connect(_with_path(servers[0], "/postgres"))) as admin:
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield _with_path(servers[0], f"/{name}")
-        finally:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
 def hall(servers, fresh_database, tmp_path_factory, request):
-    """The demo hall served by two uvicorns, a worker, beat and the fan-out; all stopped after, their logs shown on
-    failure."""
+    """The demo hall served by gunicorn and uvicorn, a worker, beat and the fan-out; all stopped after, their logs
+    shown on failure."""
     from queueing.management.demo_data import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("topology")
@@ -177,7 +147,7 @@ def hall(servers, fresh_database, tmp_path_factory, request):
     http.trust_env = False  # no proxy between the test and 127.0.0.1
     commands = {
         "web": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {port} --lifespan on".split(),
-        "web-api": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {api_port} --lifespan on".split(),
+        "web-api": f"gunicorn hall.wsgi:application --bind 127.0.0.1:{api_port} --workers 2".split(),
         "worker": f"celery -A hall worker -l info --concurrency 1 --pool solo --hostname system-{port}@%h".split(),
         "beat": f"celery -A hall beat -l info --schedule {tmp / 'beat-schedule'}".split(),
         "fanout": ["django", "run_fanout"],
