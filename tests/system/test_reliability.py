@@ -9,14 +9,13 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 from contextlib import suppress
 
 import pytest
 import requests
 
-from tests.system.test_topology import OPEN_ALL_DAY, ROOT, Hall, _free_ports, _receive_until, _signal_group
+from tests.system.test_topology import OPEN_ALL_DAY, Hall, _free_ports, _receive_until, running
 
 pytestmark = pytest.mark.system
 
@@ -49,16 +48,6 @@ class OwnRedis:
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGKILL)  # as a crash would, with nothing flushed
         self.proc.wait(10)
-
-
-def _wait_ready(http: requests.Session, url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with suppress(requests.RequestException):
-            if http.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        time.sleep(0.3)
-    pytest.fail(f"{url}/readyz did not answer 200 within {timeout} s")
 
 
 @pytest.fixture(scope="module")
@@ -99,35 +88,13 @@ def hall_with_own_redis(servers, fresh_database, tmp_path_factory, request):
     )
     hall.manage("migrate", "--noinput")
     hall.manage("load_demo", "--quiet")
-    failures_before = request.session.testsfailed
-    procs = {}
+    web, sockets = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{socket_port}"
     try:
-        for name, command in commands.items():
-            with logs[name].open("wb") as log:
-                procs[name] = subprocess.Popen(
-                    [sys.executable, "-m", *command],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-        _wait_ready(http, f"http://127.0.0.1:{web_port}")
-        _wait_ready(http, f"http://127.0.0.1:{socket_port}")
-        yield hall, own_redis
+        with running(hall, commands, [web, sockets], request, "the reliability topology"):
+            yield hall, own_redis
     finally:
-        for proc in procs.values():
-            _signal_group(proc, signal.SIGTERM)
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                _signal_group(proc, signal.SIGKILL)
-                proc.wait()
         with suppress(Exception):
             own_redis.stop()
-        if request.session.testsfailed > failures_before:
-            sys.__stderr__.write(f"\nLogs of the reliability topology:\n{hall.tails()}\n")
         http.close()
 
 

@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import ExitStack, closing, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -158,14 +158,23 @@ def hall(servers, fresh_database, tmp_path_factory, request):
     hall.manage("migrate", "--noinput")
     hall.manage("load_demo", "--quiet")
 
+    with running(hall, commands, [base_url, api_base], request, "the system topology"):
+        yield hall
+    http.close()
+
+
+@contextmanager
+def running(hall: Hall, commands: dict[str, list[str]], ready: list[str], request, label: str):
+    """Start `commands` (`python -m …`, logs in `hall.logs`), wait for /readyz of each of `ready`, and stop them all
+    after; their logs are shown when a test of the module failed."""
     failures_before = request.session.testsfailed
     procs: dict[str, subprocess.Popen] = {}
-    spawn = {"cwd": ROOT, "env": env, "stderr": subprocess.STDOUT, "start_new_session": True}
+    spawn = {"cwd": ROOT, "env": hall.env, "stderr": subprocess.STDOUT, "start_new_session": True}
     try:
         for name, command in commands.items():
-            with logs[name].open("wb") as log:
+            with hall.logs[name].open("wb") as log:
                 procs[name] = subprocess.Popen([sys.executable, "-m", *command], stdout=log, **spawn)
-        deadline, waiting = time.monotonic() + 30, [base_url, api_base]
+        deadline, waiting = time.monotonic() + 30, list(ready)
         while waiting:
             dead = [name for name, proc in procs.items() if proc.poll() is not None]
             if dead:
@@ -174,11 +183,11 @@ def hall(servers, fresh_database, tmp_path_factory, request):
                 pytest.fail(f"/readyz of {waiting} did not answer 200 within 30 s\n{hall.tails()}")
             # Refused, or accepted but not answered yet while the server loads: both mean "not ready yet".
             with suppress(requests.ConnectionError, requests.Timeout):
-                if http.get(f"{waiting[0]}/readyz", timeout=2).status_code == 200:
+                if hall.http.get(f"{waiting[0]}/readyz", timeout=2).status_code == 200:
                     waiting.pop(0)
                     continue
             time.sleep(0.2)
-        yield hall
+        yield procs
     finally:
         for proc in procs.values():
             _signal_group(proc, signal.SIGTERM)
@@ -189,8 +198,7 @@ def hall(servers, fresh_database, tmp_path_factory, request):
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait()
         if request.session.testsfailed > failures_before:
-            sys.__stderr__.write(f"\nLogs of the system topology:\n{hall.tails()}\n")
-        http.close()
+            sys.__stderr__.write(f"\nLogs of {label}:\n{hall.tails()}\n")
 
 
 def _receive_until(ws: ClientConnection, seen: list[dict], what: str, wanted, timeout: float = 10) -> dict:
