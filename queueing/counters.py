@@ -53,8 +53,11 @@ class QueueHourFlow(models.Model):
     wait) and finished in the hour (with their summed service time: the queue's mean service time for estimates).
     Kept in up to `STRIPES` rows per hour; a figure is the sum of its stripes."""
 
-    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
-    queue = models.ForeignKey("queueing.Queue", on_delete=models.CASCADE, related_name="+")
+    # No database constraint on the counters' references: writers would take a key-share lock on the centre's and
+    # the queue's rows at every commit, and two windows first writing a new stripe of one hour deadlocked on them.
+    # The rows are derived (rebuilt from the tickets) and deleted with their centre, queue or window by the ORM.
+    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    queue = models.ForeignKey("queueing.Queue", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     service_date = models.DateField()
     hour = models.PositiveSmallIntegerField()
     stripe = models.PositiveSmallIntegerField(default=0)
@@ -80,8 +83,8 @@ class QueueHourFlow(models.Model):
 class WindowDayFlow(models.Model):
     """Tickets a window finished on a day and their summed service time, kept like QueueHourFlow."""
 
-    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+")
-    window = models.ForeignKey("queueing.Window", on_delete=models.CASCADE, related_name="+")
+    center = models.ForeignKey("centers.Center", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    window = models.ForeignKey("queueing.Window", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     service_date = models.DateField()
     served = models.IntegerField(default=0)
     service_us = models.BigIntegerField(default=0)

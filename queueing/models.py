@@ -338,10 +338,12 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
+            # The waiting line of each queue in calling order, to its last column: a queue's next tickets and a
+            # ticket's place are read from it without sorting the line.
             models.Index(
-                fields=["queue", "priority_rank", "queued_at"],
+                fields=["queue", "priority_rank", "queued_at", "id"],
                 condition=Q(status="waiting"),
-                name="ticket_waiting_order",
+                name="ticket_waiting_line",
             ),
             models.Index(fields=["center", "service_date", "status"], name="ticket_center_day_status"),
         ]

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -69,6 +70,39 @@ def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
         .annotate(window_weight=weight)
         .order_by("priority_rank", "-window_weight", "queued_at", "id")
     )
+
+
+# How many of each queue's first waiting tickets `next_candidates` reads: enough that windows calling at the same
+# moment, each passing over the tickets the others are taking, still find theirs among them.
+CANDIDATES_PER_QUEUE = 4
+
+
+def next_candidates(*, window: Window) -> list[int]:
+    """Ids of the first waiting tickets `window` may call, in the calling order of `waiting_tickets_for_window`: the
+    first few of each queue it serves, read from the partial index of waiting tickets and merged. The window's next
+    ticket is among them unless other windows are taking all of them; the cost follows the queues, not the line."""
+    weights = served_queue_weights(window=window)
+    if not weights:
+        return []
+    table, ops = Ticket._meta.db_table, connection.ops
+    today = ops.adapt_datefield_value(timezone.localdate())
+    heads, params = [], []
+    for index, queue_id in enumerate(weights):
+        heads.append(
+            f"SELECT * FROM (SELECT id, queue_id, priority_rank, queued_at FROM {table} WHERE queue_id = %s "
+            "AND service_date = %s AND status = %s AND (target_window_id IS NULL OR target_window_id = %s) "
+            f"ORDER BY priority_rank, queued_at, id LIMIT {CANDIDATES_PER_QUEUE}) AS head_{index}"
+        )
+        params += [queue_id, today, Ticket.Status.WAITING, window.pk]
+    weight = " ".join("WHEN %s THEN %s" for _ in weights)
+    weight_params = [value for pair in weights.items() for value in pair]
+    sql = (
+        f"SELECT id FROM ({' UNION ALL '.join(heads)}) AS heads "
+        f"ORDER BY priority_rank, CASE queue_id {weight} ELSE 0 END DESC, queued_at, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *weight_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def current_ticket(*, window: Window) -> Ticket | None:
