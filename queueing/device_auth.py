@@ -1,7 +1,8 @@
 """How devices sign in to the API: `Authorization: Bearer hdt_…`, one token per device (queueing.models.Device).
 
-A view says what a device needs to call it (`device_capability`); a device without it, or calling a view that names
-none, is refused here, before the view runs. A window terminal acts for the clerk signed in to its window."""
+A view says what a device needs to call it (`device_capability`); a device without it is refused here, before the
+view runs. Through a view that names none, a device is nobody in particular: it reads the public lists, and the
+views that need an account refuse it (403). A window terminal acts for the clerk signed in to its window."""
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
@@ -33,7 +34,11 @@ class DeviceTokenAuthentication(BaseAuthentication):
         device_note_use(device)
         view = (getattr(request, "parser_context", None) or {}).get("view")
         capability = getattr(view, "device_capability", None)
-        if capability is None or not device.may(capability):
+        if capability is None:
+            # A view no device acts through: the device reads what anybody may (the centres, the queues, the
+            # slots) and is refused, signed in but without rights, where an account is needed.
+            return AnonymousUser(), device
+        if not device.may(capability):
             raise PermissionDenied(_("This device may not do this."))
         if capability == Device.Capability.CALL:
             clerk = clerk_at_window(device.window_id)

@@ -75,6 +75,15 @@ class HallServer:
         self.stop()
         pytest.fail("the hall did not start:\n" + self.log_path.read_text())
 
+    def register_device(self, center_id: int, *may: str, name: str = "测试取号机") -> str:
+        """A device of the hall registered as an operator does it; its token."""
+        options = [arg for capability in may or ("issue",) for arg in ("--may", capability)]
+        command = ["register_device", "--center", str(center_id), "--name", name, *options]
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()

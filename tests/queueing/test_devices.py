@@ -80,8 +80,10 @@ def test_a_device_does_only_what_it_may(queue, window):
     refused = issue(display, queue, HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 403
     assert refused.json()["detail"] == "This device may not do this."
-    # Nor may a kiosk read the staff's window list, or sign anybody in.
+    # A kiosk reads the public lists it needs, but not the staff's window list, and signs nobody in.
     kiosk = device_client(device_token(queue.center))
+    queues = kiosk.get(f"/api/v1/centers/{queue.center_id}/queues/")
+    assert queues.status_code == 200 and [row["prefix"] for row in queues.json()] == ["A"]
     assert kiosk.get(f"/api/v1/centers/{queue.center_id}/windows/").status_code == 403
     assert kiosk.post(f"/api/v1/windows/{window.pk}/sign-in/").status_code == 403
     assert Ticket.objects.count() == 0
