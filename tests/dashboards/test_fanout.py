@@ -154,6 +154,7 @@ def test_a_call_older_than_a_minute_updates_the_screens_but_is_not_spoken(settin
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="the Redis fan-out needs REDIS_URL (CI's second pass)")
 async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_published(settings, monkeypatch):
     queue, window, clerk = await database_sync_to_async(build_hall)()
+    await sync_to_async(presence.mark_watched)(queue.center_id)  # a display of the centre is open
     settings.HALL_FANOUT = "redis"
     settings.HALL_FANOUT_KEY = f"hall-test-{os.getpid()}:fanout"
     layer = RecordingLayer()
