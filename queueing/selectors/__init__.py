@@ -117,7 +117,8 @@ def open_session(*, clerk) -> WindowSession | None:
     )
 
 
-def window_clerk_session(*, window: Window) -> WindowSession | None:
+def window_clerk_session(*, window: Window | int) -> WindowSession | None:
+    """Who is signed in to `window` (a window or its id) now, with the clerk."""
     return WindowSession.objects.filter(window=window, ended_at__isnull=True).select_related("clerk").first()
 
 

@@ -4,7 +4,7 @@ import hashlib
 import re
 
 from hall.parsing import ascii_form
-from queueing.models import Device, WindowSession
+from queueing.models import Device
 
 TOKEN_PREFIX = "hdt_"
 TOKEN_RE = re.compile(r"hdt_[A-Za-z0-9_-]{43}")
@@ -26,9 +26,3 @@ def device_for_token(raw: str) -> Device | None:
     # Written out: this runs in every device's request, and the ORM's compiling costs more than the lookup.
     found = Device.objects.raw(f"SELECT * FROM {Device._meta.db_table} WHERE token_hash = %s", [token_digest(token)])
     return next(iter(found), None)
-
-
-def clerk_at_window(window_id: int):
-    """The clerk signed in to the window now, or None."""
-    session = WindowSession.objects.filter(window_id=window_id, ended_at__isnull=True).select_related("clerk").first()
-    return session.clerk if session is not None else None
