@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,7 @@ from queueing.services.devices import device_register, device_revoke
 
 class DeviceForm(forms.ModelForm):
     capabilities = forms.MultipleChoiceField(
-        label=_("may"), choices=Device.Capability.choices, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("may")), choices=Device.Capability.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
