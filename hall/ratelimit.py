@@ -4,7 +4,8 @@ away nothing is counted and nobody is refused: a kiosk keeps giving numbers whil
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from hall.errors import DomainError
 
@@ -26,16 +27,35 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, period: int) -> bool:
     window = int(time.time() // period)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     try:
-        cache.add(cache_key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=period + 1)
-            count = 1
+        backend = caches["default"]
+        count = (
+            _count_on_redis(backend, cache_key, period)
+            if isinstance(backend, RedisCache)
+            else _count(cache_key, period)
+        )
     except Exception:
         logger.warning("rate limit %s not counted: the cache is unavailable", scope)
         return False
     return count > limit
+
+
+def _count_on_redis(backend: RedisCache, cache_key: str, period: int) -> int:
+    """One round trip: INCR and, for a new window, its expiry (the cache API's add + incr would take three)."""
+    key = backend.make_key(cache_key)
+    client = backend._cache.get_client(key, write=True)  # the backend's own connection pool
+    pipeline = client.pipeline(transaction=False)
+    pipeline.incr(key)
+    pipeline.expire(key, period + 1, nx=True)
+    return pipeline.execute()[0]
+
+
+def _count(cache_key: str, period: int) -> int:
+    cache.add(cache_key, 0, timeout=period + 1)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=period + 1)
+        return 1
 
 
 def ensure_within_rate(*, scope: str, key: str, limit: int, period: int, message) -> None:

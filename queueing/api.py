@@ -93,6 +93,38 @@ class IssuedTicketSerializer(TicketSerializer):
         return self._position(ticket).estimated_minutes
 
 
+_DATETIME, _DATE = serializers.DateTimeField(), serializers.DateField()
+
+
+def ticket_data(ticket: Ticket, *, position=None) -> dict:
+    """What `TicketSerializer` (with `position`: `IssuedTicketSerializer`) writes for `ticket`, built directly: a
+    serializer built per response cost the hot requests more than their statements. The serializers stay the
+    schema; a test holds the two equal."""
+    data = {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "center": ticket.center_id,
+        "queue": ticket.queue_id,
+        "queue_name": ticket.queue.name,
+        "service_date": _DATE.to_representation(ticket.service_date),
+        "channel": ticket.channel,
+        "status": ticket.status,
+        **{
+            name: None if getattr(ticket, name) is None else _DATETIME.to_representation(getattr(ticket, name))
+            for name in ("issued_at", "called_at", "finished_at")
+        },
+        "window": ticket.window_id,
+        "window_number": ticket.window.number if ticket.window_id is not None else None,
+    }
+    if position is not None:
+        data["ahead"], data["estimated_minutes"] = position.ahead, position.estimated_minutes
+    return data
+
+
+def issued_ticket_data(ticket: Ticket) -> dict:
+    return ticket_data(ticket, position=selectors.ticket_position(ticket=ticket))
+
+
 # Channels a device may name without a staff login; the others are set by the services that handle them.
 PUBLIC_ISSUE_CHANNELS = [(c.value, c.label) for c in (Ticket.Channel.KIOSK, Ticket.Channel.WEB)]
 
@@ -173,7 +205,7 @@ class TicketIssueView(APIView):
                 citizen=request.user,
             ),
         )
-        return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(issued_ticket_data(ticket), status=status.HTTP_201_CREATED)
 
 
 class WindowListView(APIView):
@@ -246,7 +278,7 @@ class WindowCallNextView(APIView):
         ticket = services.window_call_next(window=window, clerk=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(TicketSerializer(ticket).data)
+        return Response(ticket_data(ticket))
 
 
 class TicketFinishView(APIView):
@@ -256,7 +288,7 @@ class TicketFinishView(APIView):
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
         ticket = services.ticket_finish(ticket=ticket, clerk=request.user)
-        return Response(TicketSerializer(ticket).data)
+        return Response(ticket_data(ticket))
 
 
 class _TicketActionView(APIView):
@@ -268,7 +300,7 @@ class _TicketActionView(APIView):
 
     def respond(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
-        return Response(TicketSerializer(self.service(ticket=ticket, clerk=request.user)).data)
+        return Response(ticket_data(self.service(ticket=ticket, clerk=request.user)))
 
 
 class TicketRecallView(_TicketActionView):
@@ -303,9 +335,7 @@ class TicketCancelView(APIView):
     )
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
-        return Response(
-            TicketSerializer(services.ticket_cancel(ticket=ticket, actor=request.user, request=request)).data
-        )
+        return Response(ticket_data(services.ticket_cancel(ticket=ticket, actor=request.user, request=request)))
 
 
 class TicketReactivateView(APIView):
@@ -314,7 +344,7 @@ class TicketReactivateView(APIView):
     @extend_schema(request=None, responses=TicketSerializer, summary="Bring a missed ticket back in line")
     def post(self, request, ticket_id: int):
         ticket = get_object_or_404(Ticket, pk=ticket_id)
-        return Response(TicketSerializer(services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)).data)
+        return Response(ticket_data(services.ticket_reactivate_at_window(ticket=ticket, clerk=request.user)))
 
 
 class TransferSerializer(serializers.Serializer):
@@ -338,7 +368,7 @@ class TicketTransferView(APIView):
             to_queue=payload.validated_data.get("to_queue"),
             to_window=payload.validated_data.get("to_window"),
         )
-        return Response(TicketSerializer(onward).data)
+        return Response(ticket_data(onward))
 
 
 class CallTicketSerializer(serializers.Serializer):
@@ -362,7 +392,7 @@ class WindowCallTicketView(APIView):
             reason=payload.validated_data.get("reason", ""),
             request=request,
         )
-        return Response(TicketSerializer(ticket).data)
+        return Response(ticket_data(ticket))
 
 
 class PauseSerializer(serializers.Serializer):
@@ -496,4 +526,4 @@ class AppointmentCheckInView(APIView):
             body={"center": center.pk, "code": code},
             action=lambda: services.appointment_check_in(center_id=center.pk, code=code),
         )
-        return Response(IssuedTicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+        return Response(issued_ticket_data(ticket), status=status.HTTP_201_CREATED)

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.selectors import center_access
@@ -43,14 +44,13 @@ def queue_intake(queue: Queue, *, now=None) -> str:
 
 
 def served_queue_weights(*, window: Window) -> dict[int, int]:
-    """Queue id → weight for the queues `window` calls from. A general window serves every queue of its centre."""
-    weights = dict(
-        WindowQueue.objects.filter(window=window, queue__center_id=window.center_id).values_list("queue_id", "weight")
-    )
-    if window.kind == Window.Kind.GENERAL:
-        for queue_id in Queue.objects.filter(center_id=window.center_id).values_list("id", flat=True):
-            weights.setdefault(queue_id, 1)
-    return weights
+    """Queue id → weight for the queues `window` calls from. A general window serves every queue of its centre (at
+    weight 1 unless the window names a weight for it). One statement."""
+    named = WindowQueue.objects.filter(window=window, queue_id=OuterRef("pk")).values("weight")[:1]
+    queues = Queue.objects.filter(center_id=window.center_id)
+    if window.kind != Window.Kind.GENERAL:
+        queues = queues.filter(window_links__window=window)
+    return dict(queues.annotate(weight=Coalesce(Subquery(named), Value(1))).values_list("id", "weight"))
 
 
 def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
@@ -72,37 +72,55 @@ def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
     )
 
 
-# How many of each queue's first waiting tickets `next_candidates` reads: enough that windows calling at the same
-# moment, each passing over the tickets the others are taking, still find theirs among them.
+# How many of each queue's first waiting tickets the call of the next one reads: enough that windows calling at the
+# same moment, each passing over the tickets the others are taking, still find theirs among them.
 CANDIDATES_PER_QUEUE = 4
+TICKETS = Ticket._meta.db_table
 
 
-def next_candidates(*, window: Window) -> list[int]:
-    """Ids of the first waiting tickets `window` may call, in the calling order of `waiting_tickets_for_window`: the
-    first few of each queue it serves, read from the partial index of waiting tickets and merged. The window's next
-    ticket is among them unless other windows are taking all of them; the cost follows the queues, not the line."""
-    weights = served_queue_weights(window=window)
+def lock_next_ticket(*, window: Window, weights: dict[int, int]) -> Ticket | None:
+    """Lock and return the first waiting ticket `window` may call, in the calling order of
+    `waiting_tickets_for_window`, from among the first few of each queue it serves (read from the partial index of
+    waiting tickets, merged): one statement, whose cost follows the queues, not the line. A ticket another window is
+    taking right now is passed over (SKIP LOCKED), never handed out twice; None when other windows hold every one of
+    those heads, or nobody waits."""
     if not weights:
-        return []
-    table, ops = Ticket._meta.db_table, connection.ops
-    today = ops.adapt_datefield_value(timezone.localdate())
-    heads, params = [], []
-    for index, queue_id in enumerate(weights):
-        heads.append(
-            f"SELECT * FROM (SELECT id, queue_id, priority_rank, queued_at FROM {table} WHERE queue_id = %s "
-            "AND service_date = %s AND status = %s AND (target_window_id IS NULL OR target_window_id = %s) "
-            f"ORDER BY priority_rank, queued_at, id LIMIT {CANDIDATES_PER_QUEUE}) AS head_{index}"
+        return None
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    waiting = Ticket.Status.WAITING
+    if connection.vendor == "postgresql":
+        # The served queues as an array: one statement text whatever their number (planned in a fraction of the
+        # time a union of one branch per queue took), each queue's head read from the index by a lateral join.
+        # The heads' ids are gathered first (an init plan), then fetched by key: the plan cannot turn round and walk
+        # the whole line, whatever the statistics say.
+        served = "unnest(%s::bigint[], %s::int[]) AS served (queue_id, weight)"
+        sql = (
+            f"SELECT t.* FROM {TICKETS} t JOIN {served} ON served.queue_id = t.queue_id "
+            f"WHERE t.id = ANY(ARRAY(SELECT head.id FROM {served} CROSS JOIN LATERAL ("
+            f"SELECT id FROM {TICKETS} WHERE queue_id = served.queue_id AND service_date = %s AND status = %s "
+            "AND (target_window_id IS NULL OR target_window_id = %s) "
+            f"ORDER BY priority_rank, queued_at, id LIMIT {CANDIDATES_PER_QUEUE}) AS head)) "
+            # Tested again on the row itself: PostgreSQL re-reads a row changed since the statement began.
+            "AND t.status = %s "
+            "ORDER BY t.priority_rank, served.weight DESC, t.queued_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED"
         )
-        params += [queue_id, today, Ticket.Status.WAITING, window.pk]
-    weight = " ".join("WHEN %s THEN %s" for _ in weights)
-    weight_params = [value for pair in weights.items() for value in pair]
-    sql = (
-        f"SELECT id FROM ({' UNION ALL '.join(heads)}) AS heads "
-        f"ORDER BY priority_rank, CASE queue_id {weight} ELSE 0 END DESC, queued_at, id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *weight_params])
-        return [row[0] for row in cursor.fetchall()]
+        queues, queue_weights = list(weights), list(weights.values())
+        params = [queues, queue_weights, queues, queue_weights, today, waiting, window.pk, waiting]
+    else:  # SQLite: one writer at a time, nothing to skip
+        heads = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT id FROM {TICKETS} WHERE queue_id = %s AND service_date = %s AND status = %s "
+            "AND (target_window_id IS NULL OR target_window_id = %s) "
+            f"ORDER BY priority_rank, queued_at, id LIMIT {CANDIDATES_PER_QUEUE})"
+            for _ in weights
+        )
+        weight = " ".join("WHEN %s THEN %s" for _ in weights)
+        sql = (
+            f"SELECT * FROM {TICKETS} WHERE id IN ({heads}) AND status = %s "
+            f"ORDER BY priority_rank, CASE queue_id {weight} ELSE 0 END DESC, queued_at, id LIMIT 1"
+        )
+        params = [value for queue_id in weights for value in (queue_id, today, waiting, window.pk)]
+        params += [waiting, *(value for pair in weights.items() for value in pair)]
+    return next(iter(Ticket.objects.raw(sql, params)), None)
 
 
 def current_ticket(*, window: Window) -> Ticket | None:

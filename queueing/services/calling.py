@@ -3,8 +3,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,37 +12,42 @@ from hall.errors import DomainError, NotAllowed
 from hall.fields import NOTE_MAX_LENGTH
 from hall.parsing import reason_text
 from queueing import events, selectors
-from queueing.errors import QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
-from queueing.models import Queue, Ticket, TicketEvent, Window
+from queueing.errors import NotSignedIn, QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
+from queueing.models import Queue, Ticket, TicketEvent, Window, WindowSession
 from queueing.services import notify
-from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, locked_window, record
+from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, record
 
 
 def _ready_window(*, window: Window, clerk) -> Window:
-    window = locked_window(window)
-    ensure_signed_in(window=window, clerk=clerk)
+    """Lock `window` (every action on one window goes through this row lock, so two tabs of one clerk cannot race
+    each other) and check, in the same statement, that `clerk` is signed in to it and that it is free."""
+    current = Ticket.objects.filter(window=OuterRef("pk"), status__in=Ticket.ACTIVE_AT_WINDOW)
+    signed_in = WindowSession.objects.filter(window=OuterRef("pk"), clerk=clerk, ended_at__isnull=True)
+    window = (
+        Window.objects.select_for_update(of=("self",))
+        .annotate(clerk_signed_in=Exists(signed_in), busy=Exists(current))
+        .get(pk=window.pk)
+    )
+    if not window.clerk_signed_in:
+        raise NotSignedIn()
     if window.state != Window.State.OPEN:
         raise WindowNotOpen()
-    if selectors.current_ticket(window=window) is not None:
+    if window.busy:
         raise WindowBusy()
     return window
 
 
 def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> Ticket:
-    # A conditional update: the ticket goes to this window only if it is still waiting (the queryset keeps the
-    # day's counters with the write). The first call ends the citizen's wait; later calls keep it.
-    updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.WAITING).update(
-        status=Ticket.Status.CALLED,
-        window=window,
-        clerk=clerk,
-        called_at=now,
-        first_called_at=Coalesce("first_called_at", Value(now)),
-        started_at=None,
-        call_count=1,
-    )
-    if not updated:  # only on a database that ignores row locks and reorders writers; nothing was changed
-        raise WindowBusy(_("Another window took this ticket; call again."))
-    ticket.refresh_from_db()
+    """Give the waiting `ticket`, locked by the caller, to `window`. The first call ends the citizen's wait; later
+    calls keep it."""
+    ticket.status = Ticket.Status.CALLED
+    ticket.window = window
+    ticket.clerk = clerk
+    ticket.called_at = now
+    ticket.first_called_at = ticket.first_called_at or now
+    ticket.started_at = None
+    ticket.call_count = 1
+    ticket.save(update_fields=["status", "window", "clerk", "called_at", "first_called_at", "started_at", "call_count"])
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
     _announce_call(ticket=ticket, window=window, event=events.ticket_called)
     return ticket
@@ -89,17 +93,12 @@ def window_call_next(*, window: Window, clerk) -> Ticket | None:
 
 
 def _take_next(window: Window) -> Ticket | None:
-    """Lock the window's next ticket. skip_locked: a ticket another window is taking right now is passed over, never
-    handed out twice. The heads of its queues first (a few index reads); only when other windows hold every one of
-    them, the whole line in calling order."""
-    candidates = selectors.next_candidates(window=window)
-    if not candidates:
-        return None
-    locking = Ticket.objects.select_for_update(skip_locked=True)
-    for ticket_id in candidates:
-        ticket = locking.filter(pk=ticket_id, status=Ticket.Status.WAITING).first()
-        if ticket is not None:
-            return ticket
+    """Lock the window's next ticket: from the heads of its queues, or, only when other windows hold every one of
+    them, from the whole line in calling order (skip_locked: never handed out twice)."""
+    weights = selectors.served_queue_weights(window=window)
+    ticket = selectors.lock_next_ticket(window=window, weights=weights)
+    if ticket is not None or not weights:
+        return ticket
     return selectors.waiting_tickets_for_window(window=window).select_for_update(skip_locked=True).first()
 
 

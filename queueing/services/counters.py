@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 def _truth(*, center_id: int, service_date: date) -> counters.Share:
-    return Ticket.objects.filter(center_id=center_id, service_date=service_date).shares()
+    return Ticket.objects.filter(center_id=center_id, service_date=service_date).shares(stream=True)
 
 
 def _stored(*, center_id: int, service_date: date) -> counters.Share:

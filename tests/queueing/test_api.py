@@ -134,3 +134,21 @@ def test_taking_a_number_goes_on_while_the_cache_is_away(kiosk, queue, monkeypat
     monkeypatch.setattr(cache, "incr", unreachable)
     response = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json")
     assert response.status_code == 201 and response.json()["number"] == "A001"
+
+
+def test_the_tickets_the_api_answers_with_are_what_its_schema_serializers_say(api, kiosk, queue, window, clerk):
+    """The hot endpoints write their answer directly (queueing/api.py, ticket_data); the serializers document it."""
+    from queueing.api import IssuedTicketSerializer, TicketSerializer
+
+    issued = kiosk.post("/api/v1/tickets/", {"queue": queue.pk}, format="json").json()
+    ticket = Ticket.objects.get(pk=issued["id"])
+    assert issued == IssuedTicketSerializer(ticket).data
+    assert set(issued) == {*TicketSerializer.Meta.fields, "ahead", "estimated_minutes"}
+    api.force_authenticate(clerk)
+    api.post(f"/api/v1/windows/{window.pk}/sign-in/")
+    called = api.post(f"/api/v1/windows/{window.pk}/call-next/").json()
+    assert called == TicketSerializer(Ticket.objects.get(pk=ticket.pk)).data
+    assert called["window_number"] == window.number and called["called_at"] is not None
+    finished = api.post(f"/api/v1/tickets/{ticket.pk}/finish/").json()
+    assert finished == TicketSerializer(Ticket.objects.get(pk=ticket.pk)).data
+    assert finished["status"] == "finished" and finished["finished_at"].endswith("+08:00")
