@@ -1,5 +1,6 @@
 """Websockets of the hall's screens. Each sends a full snapshot on connect, then the centre's deltas."""
 
+import asyncio
 import json
 import time
 
@@ -12,24 +13,26 @@ from centers.models import Center, Zone
 from dashboards import selectors
 from dashboards.selectors import citizen
 from dashboards.selectors.groups import center_group, queue_group, supervisor_group, zone_group
-from dashboards.services import presence
+from dashboards.services import hub, presence
 from queueing.links import citizen_ticket_id
 
 FORBIDDEN = 4403
 NOT_FOUND = 4404
+TRY_AGAIN_LATER = 1013
+NO_CHANNEL_LAYER = "none: screens take their messages from the hub"
+OUTBOX_LIMIT = 200
 
 
 class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
-    """The calling display (public) and, via the subclasses, a zone's display and the supervisors' big screen."""
+    """The calling display (public) and, via the subclasses, a zone's display and the supervisors' big screen.
 
+    Its messages come from the process's hub (dashboards/services/hub.py), not from the channel layer: one delivery
+    per process, handed to each socket's own queue and written out by its own task, so a slow screen delays nobody
+    else. A screen that falls `OUTBOX_LIMIT` messages behind is closed and reconnects to a fresh snapshot."""
+
+    # An alias that names no layer gives the consumer none (channels.layers.get_channel_layer returns None).
+    channel_layer_alias = NO_CHANNEL_LAYER
     staff_only = False
-
-    async def dispatch(self, message):
-        # Group messages are relayed as they are: skip the per-message database clean-up Channels does by default.
-        if message["type"] == "hall.message":
-            await self.hall_message(message)
-            return
-        await super().dispatch(message)
 
     async def connect(self):
         kwargs = self.scope["url_route"]["kwargs"]
@@ -42,16 +45,22 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=FORBIDDEN)
             return
-        # Marked before the snapshot is read: no delta of this centre is skipped after it.
+        # Marked and joined before the snapshot is read: no delta of this centre is skipped after it.
         self.marked_at = 0.0
         await self.mark_watched()
+        self.outbox = asyncio.Queue(maxsize=OUTBOX_LIMIT)
         self.group = self.group_name()
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        if not await hub.join(self.group, self):
+            del self.group
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         await self.accept()
         snapshot = await database_sync_to_async(selectors.hall_snapshot)(
             center_id=self.center_id, zone_id=self.zone_id, supervisor=self.staff_only
         )
         await self.send_json(snapshot)
+        # Deltas that came while the snapshot was read follow it, in order.
+        self.writer = asyncio.create_task(self._write())
 
     def group_name(self) -> str:
         return center_group(self.center_id)
@@ -65,9 +74,29 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
             return True
         return center_access(self.scope.get("user")).sees(self.center_id)
 
-    async def disconnect(self, code):
+    def hub_deliver(self, event: dict) -> None:
+        try:
+            self.outbox.put_nowait(event["text"])
+        except asyncio.QueueFull:
+            # Far behind (a stalled network): stop queueing; it reconnects and starts again from a snapshot.
+            self._leave_hub()
+            asyncio.get_running_loop().create_task(self.close(code=TRY_AGAIN_LATER))
+
+    async def _write(self) -> None:
+        while True:
+            text = await self.outbox.get()
+            await self.send(text_data=text)
+
+    def _leave_hub(self) -> None:
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            hub.leave(self.group, self)
+            del self.group
+
+    async def disconnect(self, code):
+        self._leave_hub()
+        writer = getattr(self, "writer", None)
+        if writer is not None:
+            writer.cancel()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Screens only ever send pings; anything else, malformed or binary, is ignored rather than fatal.
@@ -84,9 +113,6 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         """This centre has a screen open: its snapshots and deltas are built (dashboards/services/presence.py)."""
         self.marked_at = time.monotonic()
         await sync_to_async(presence.mark_watched, thread_sensitive=False)(self.center_id)
-
-    async def hall_message(self, event):
-        await self.send(text_data=event["text"])
 
 
 class ZoneDisplayConsumer(CenterScreenConsumer):

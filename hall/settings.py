@@ -10,6 +10,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -230,6 +231,12 @@ HALL_FANOUT = os.environ.get("HALL_FANOUT", "redis" if REDIS_URL else "inprocess
 if HALL_FANOUT not in ("redis", "inprocess", "inline") or (HALL_FANOUT == "redis" and not REDIS_URL):
     raise ImproperlyConfigured("HALL_FANOUT is one of redis (with REDIS_URL), inprocess or inline")
 HALL_FANOUT_KEY = os.environ.get("HALL_CHANNEL_PREFIX", "hall") + ":fanout"
+# The screens' hub (dashboards/services/hub.py) publishes on these Redis channels. Pub/sub ignores database numbers,
+# so the database is part of the name: two halls (or test runs) on one Redis server on different databases never hear
+# each other.
+HALL_SCREENS_PREFIX = "{}:db{}:screens:".format(
+    os.environ.get("HALL_CHANNEL_PREFIX", "hall"), urlsplit(REDIS_URL).path.strip("/") or "0"
+)
 
 # --- Auth ---------------------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,22 +3,22 @@
 import json
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from dashboards import selectors
 from dashboards.selectors import alerts as alert_selectors
 from dashboards.selectors.deltas import message_zone_ids
 from dashboards.selectors.groups import center_group, supervisor_group, zone_group
-from dashboards.services import presence
+from dashboards.services import hub, presence
 
 logger = logging.getLogger(__name__)
 
 
+SCREEN_MESSAGE = "hall.message"
+
+
 def screen_event(message: dict) -> dict:
-    """The channel layer's envelope of a message for screens: encoded once here, relayed as text by every socket
-    (a thousand displays of a centre do not encode the same delta a thousand times)."""
-    return {"type": "hall.message", "text": json.dumps(message, ensure_ascii=False, separators=(",", ":"))}
+    """The hub's envelope of a message for screens: encoded once here, relayed as text by every socket (a thousand
+    displays of a centre do not encode the same delta a thousand times)."""
+    return {"type": SCREEN_MESSAGE, "text": json.dumps(message, ensure_ascii=False, separators=(",", ":"))}
 
 
 def center_groups(*, center_id: int, message: dict) -> list[str]:
@@ -29,17 +29,7 @@ def center_groups(*, center_id: int, message: dict) -> list[str]:
 
 
 def _send(groups, message: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    event = screen_event(message)
-
-    async def send_all():
-        for group in groups:
-            await layer.group_send(group, event)
-
-    # One trip into the event loop for all the groups: from a worker thread each trip costs a loop of its own.
-    async_to_sync(send_all)()
+    hub.publish(groups, screen_event(message))
 
 
 def send_to_supervisors(*, center_id: int, message: dict) -> None:

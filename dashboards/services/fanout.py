@@ -27,8 +27,8 @@ from django.db import close_old_connections
 
 from dashboards.selectors.deltas import Happened, center_delta, phone_messages
 from dashboards.selectors.groups import queue_group
-from dashboards.services import presence
-from dashboards.services.broadcast import center_groups, screen_event
+from dashboards.services import hub, presence
+from dashboards.services.broadcast import SCREEN_MESSAGE, center_groups, screen_event
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def publish(happened: Happened) -> None:
     mode = settings.HALL_FANOUT
     if mode == "redis":
         key = settings.HALL_FANOUT_KEY
-        pipe = _redis().pipeline(transaction=False)  # one round trip
+        pipe = hub.redis_client().pipeline(transaction=False)  # one round trip
         pipe.rpush(key, json.dumps(happened.as_dict(), separators=(",", ":")))
         pipe.ltrim(key, -MAX_BACKLOG, -1)
         pipe.execute()
@@ -84,11 +84,17 @@ def build_batch(batch: list[Happened]) -> list[Outgoing]:
 
 
 async def send_all(outgoing: list[Outgoing]) -> None:
+    """Screens' messages through the hub (one delivery per socket server process), phones' through the channel
+    layer."""
     layer = get_channel_layer()
-    if layer is None:
-        return
     for item in outgoing:
-        for group in item.groups:
+        if item.event["type"] == SCREEN_MESSAGE:
+            try:
+                hub.publish(item.groups, item.event)
+            except Exception:
+                logger.exception("fan-out: sending to %s failed", ", ".join(item.groups))
+            continue
+        for group in item.groups if layer is not None else ():
             try:
                 await layer.group_send(group, item.event)
             except Exception:
@@ -227,16 +233,3 @@ async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
         await run(take_batch)
     finally:
         await client.aclose()
-
-
-_client = None
-
-
-def _redis():
-    """One client (and its connection pool) per process for publishing."""
-    global _client
-    if _client is None:
-        import redis
-
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    return _client

@@ -17,7 +17,7 @@ from dashboards.selectors import hall_snapshot
 from dashboards.selectors.citizen import queue_state
 from dashboards.selectors.deltas import Happened, center_delta
 from dashboards.selectors.groups import center_group, queue_group, supervisor_group
-from dashboards.services import fanout, presence
+from dashboards.services import fanout, hub, presence
 from dashboards.services.broadcast import push_hall_snapshots
 from queueing import services
 from queueing.models import Ticket
@@ -31,6 +31,9 @@ class RecordingLayer:
 
     async def group_send(self, group, message):
         self.sent.append((group, message))
+
+    def publish(self, groups, message):  # the screens' hub
+        self.sent.extend((group, message) for group in groups)
 
     def to(self, group):
         """What `group` got: the screens' deltas unwrapped, the phones' messages as sent."""
@@ -80,7 +83,7 @@ def test_a_burst_of_50_events_is_one_delta_and_one_queue_message_with_the_last_s
 
     layer = RecordingLayer()
     monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
-    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+    monkeypatch.setattr(hub, "publish", layer.publish)
     fanout.deliver_batch(burst)
 
     (delta,) = layer.to(center_group(queue.center_id))
@@ -159,7 +162,7 @@ async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_publ
     settings.HALL_FANOUT_KEY = f"hall-test-{os.getpid()}:fanout"
     layer = RecordingLayer()
     monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
-    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+    monkeypatch.setattr(hub, "publish", layer.publish)
 
     await database_sync_to_async(morning)(queue, window, clerk)  # published to Redis: nobody has sent anything yet
     assert layer.sent == []
@@ -187,7 +190,7 @@ def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phon
     presence.mark_watched(watched[0].center_id)
     layer = RecordingLayer()
     monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
-    monkeypatch.setattr("dashboards.services.broadcast.get_channel_layer", lambda: layer)
+    monkeypatch.setattr(hub, "publish", layer.publish)
     batch = []
     for queue, _window, _clerk in (watched, unwatched):
         ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
