@@ -25,6 +25,15 @@ class Conflict(DomainError):
     default_message = _("This was changed by someone else; reload and try again.")
 
 
+class ServiceUnavailable(DomainError):
+    """The hall cannot serve the request just now (its database went away in the middle of it); the same request may
+    be sent again, with its Idempotency-Key where it has one."""
+
+    status_code = 503
+    default_message = _("The hall is briefly unavailable; please try again in a moment.")
+    retry_after = 5  # seconds: a failover or a restarted database is back within a few
+
+
 def user_message(error: Exception) -> str:
     """The text to show for a refusal: a domain error's message, or a validation error's messages."""
     if isinstance(error, DomainError):

@@ -205,6 +205,22 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A job's message is acknowledged once the job is done, not when it starts: a worker killed mid-job leaves it with the
+# broker, which hands it out again (at once when a pool process died under a live worker; after the visibility timeout
+# when the whole worker died). Every task may therefore run twice, and each is written to (docs/operations.md).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds only the jobs it runs: none wait behind a dead one
+# How long Redis waits for a job's acknowledgement before handing it out again (Redis's default is an hour). Longer
+# than any job runs and than an SMS attempt's lease (HALL_SMS_SEND_TIMEOUT), so a running job is not handed out twice
+# and a re-run of a dead attempt finds its lease over.
+HALL_CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("HALL_CELERY_VISIBILITY_TIMEOUT", "300"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": HALL_CELERY_VISIBILITY_TIMEOUT,
+    # Workers look for overdue messages every 10 s (by default kombu looks only every tenth time).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 
 # Periodic jobs: one static schedule, used by Celery beat in production and by the in-process runner when embedded.
 # Each entry: task name, period in seconds. `expires` is set just under the period so a backlog never piles up.
@@ -305,7 +321,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "EXCEPTION_HANDLER": "hall.api.exception_handler",
+    "EXCEPTION_HANDLER": "hall.api_errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "hall.api.SafeJSONParser",
         "rest_framework.parsers.FormParser",
@@ -396,7 +412,7 @@ HALL_SMS_MAX_ATTEMPTS = int(os.environ.get("HALL_SMS_MAX_ATTEMPTS", "5"))
 HALL_SMS_RETRY_BACKOFF = 30
 HALL_SMS_RETRY_BACKOFF_MAX = 3600
 # An attempt that has not reported after this many seconds (a worker died mid-send) is attempted again.
-HALL_SMS_SEND_TIMEOUT = 120
+HALL_SMS_SEND_TIMEOUT = int(os.environ.get("HALL_SMS_SEND_TIMEOUT", "120"))
 # Templates carrying one-time codes: the admin shows their texts with the digits hidden.
 HALL_SMS_SECRET_TEMPLATES = ["login_code"]
 # Sends what is due: retries after their back-off (run eagerly, the embedded hall retries only through this job) and

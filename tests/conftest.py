@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from tests.chromium import browser  # noqa: F401 (one browser for the browser and system tests)
 from tests.embedded_server import demo_center_id, hall_server  # noqa: F401 (fixtures for browser and system tests)
 from tests.factories import QueueFactory, WindowFactory, clerk_of, device_client, device_token
 
@@ -50,6 +51,7 @@ def private_channel_prefix():
     if settings.REDIS_URL:
         settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hall-test-{os.getpid()}"
         channel_layers.backends.clear()
+        settings.HALL_SCREENS_PREFIX = f"hall-test-{os.getpid()}:screens:"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,8 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from hall.notifications import backends, selectors, services
 from hall.notifications.backends import DeliveryError, PermanentDeliveryError
@@ -407,6 +409,28 @@ def test_worker_retries_with_celery_back_off_until_sent(sms, settings):
     assert (notification.status, notification.attempts) == ("sent", 3)
     assert notification.last_error == "DeliveryError: still busy"
     assert len(sms.outbox) == 1
+
+
+@pytest.mark.parametrize(("back_off", "retried_by_celery"), [(30, True), (180, False)])
+def test_a_worker_holds_only_a_retry_the_broker_will_not_hand_out_again(sms, settings, back_off, retried_by_celery):
+    """A retry waits unacknowledged in a worker until its time; Redis hands out again a message unacknowledged for
+    longer than its visibility timeout. A longer back-off is left to `notifications.retry_due`, by the row's time."""
+    settings.HALL_CELERY_VISIBILITY_TIMEOUT, settings.HALL_SMS_SEND_TIMEOUT = 300, 120
+    settings.HALL_SMS_RETRY_BACKOFF = back_off
+    notification = send()  # not delivered: the test's transaction never commits
+    sms.failures.append(DeliveryError("busy"))
+    deliver.push_request(is_eager=False)  # as a worker runs it
+    try:
+        if retried_by_celery:
+            with pytest.raises(Retry):
+                deliver.run(notification.pk)
+        else:
+            assert deliver.run(notification.pk) == "retry"
+    finally:
+        deliver.pop_request()
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("queued", 1)
+    assert notification.next_attempt_at > timezone.now() + datetime.timedelta(seconds=back_off - 5)
 
 
 @pytest.mark.django_db(transaction=True)

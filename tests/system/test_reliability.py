@@ -5,97 +5,18 @@ it disturbs nothing else; the database is a fresh PostgreSQL database as in test
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hall REDIS_URL=redis://127.0.0.1:6379/0 pytest tests/system
 """
 
-import os
-import secrets
-import signal
-import subprocess
-import time
-from contextlib import suppress
-
 import pytest
-import requests
 
-from tests.system.test_topology import OPEN_ALL_DAY, Hall, _free_ports, _receive_until, running
+from tests.system.own_topology import own_hall
+from tests.system.test_topology import OPEN_ALL_DAY, _receive_until
 
 pytestmark = pytest.mark.system
 
 
-class OwnRedis:
-    def __init__(self, port: int):
-        self.port = port
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with suppress(redis.exceptions.ConnectionError):
-                if redis.Redis.from_url(self.url).ping():
-                    return
-            time.sleep(0.1)
-        pytest.fail("redis-server did not start")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)  # as a crash would, with nothing flushed
-        self.proc.wait(10)
-
-
 @pytest.fixture(scope="module")
 def hall_with_own_redis(servers, fresh_database, tmp_path_factory, request):
-    from queueing.management.demo_data import DEMO_PASSWORD
-
-    tmp = tmp_path_factory.mktemp("reliability")
-    web_port, socket_port, redis_port = _free_ports(3)
-    own_redis = OwnRedis(redis_port)
-    own_redis.start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hall.settings",
-        "DATABASE_URL": fresh_database,
-        "REDIS_URL": own_redis.url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "HALL_INPROCESS_JOBS": "0",
-        "HALL_VAR_DIR": str(tmp / "var"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    commands = {
-        "web": f"gunicorn hall.wsgi:application --bind 127.0.0.1:{web_port} --workers 2".split(),
-        "sockets": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {socket_port} --lifespan on".split(),
-        "fanout": ["django", "run_fanout"],
-    }
-    logs = {name: tmp / f"{name}.log" for name in commands}
-    http = requests.Session()
-    http.trust_env = False
-    hall = Hall(
-        f"http://127.0.0.1:{socket_port}",
-        f"http://127.0.0.1:{web_port}/api/v1",
-        fresh_database,
-        env,
-        logs,
-        ("clerk01", DEMO_PASSWORD),
-        http,
-    )
-    hall.manage("migrate", "--noinput")
-    hall.manage("load_demo", "--quiet")
-    web, sockets = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{socket_port}"
-    try:
-        with running(hall, commands, [web, sockets], request, "the reliability topology"):
-            yield hall, own_redis
-    finally:
-        with suppress(Exception):
-            own_redis.stop()
-        http.close()
+    with own_hall(servers, fresh_database, tmp_path_factory, request, processes=["web", "sockets", "fanout"]) as own:
+        yield own.hall, own.redis
 
 
 def test_numbers_are_taken_and_called_while_redis_is_down_and_screens_catch_up(hall_with_own_redis):

@@ -146,7 +146,8 @@ def hall(servers, fresh_database, tmp_path_factory, request):
     http = requests.Session()
     http.trust_env = False  # no proxy between the test and 127.0.0.1
     commands = {
-        "web": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {port} --lifespan on".split(),
+        "web": f"uvicorn hall.asgi:application --host 127.0.0.1 --port {port} --lifespan on "
+        "--ws-per-message-deflate false".split(),
         "web-api": f"gunicorn hall.wsgi:application --bind 127.0.0.1:{api_port} --workers 2".split(),
         "worker": f"celery -A hall worker -l info --concurrency 1 --pool solo --hostname system-{port}@%h".split(),
         "beat": f"celery -A hall beat -l info --schedule {tmp / 'beat-schedule'}".split(),
