@@ -4,10 +4,11 @@ import asyncio
 import json
 import time
 
-import websockets
-
 from bench.load import Timings, closed_loop, percentile_ms, session, timed_request
 from bench.world import World
+from bench.wsclient import open_display
+
+CALLS = json.JSONDecoder()
 
 
 async def issue(base_url: str, world: World, *, clients: int, queues: int, seconds: float) -> dict:
@@ -80,21 +81,24 @@ async def fanout(
     ws_url = socket_url.replace("http://", "ws://", 1) + f"/ws/centers/{world.center_id}/display/"
     requested: dict[str, float] = {}  # ticket number → when its call request left
     receipts: dict[str, list[float]] = {}  # ticket number → when each display got its call
-    stop = asyncio.Event()
+
+    open_sockets = []
+
+    def received(message: bytes) -> None:
+        # Of each message only its list of calls is decoded: the client shares the machine with the server.
+        start = message.find(b'"calls":[')
+        if start < 0:
+            return
+        now = time.perf_counter()
+        calls, _end = CALLS.raw_decode(message[start + len(b'"calls":') :].decode())
+        for call in calls:
+            receipts.setdefault(call["number"], []).append(now)
 
     async def display(index: int) -> None:
-        async with websockets.connect(ws_url, origin=socket_url, open_timeout=60, max_size=None, proxy=None) as ws:
-            ready.release()
-            while not stop.is_set():
-                try:
-                    text = await asyncio.wait_for(ws.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                if '"calls"' not in text:
-                    continue
-                now = time.perf_counter()
-                for call in json.loads(text).get("calls", ()):
-                    receipts.setdefault(call["number"], []).append(now)
+        protocol, closed = await open_display(ws_url, origin=socket_url, on_text=received)
+        open_sockets.append(protocol)
+        ready.release()
+        await closed  # until closed when the run is over
 
     ready = asyncio.Semaphore(0)
     tasks = []
@@ -132,7 +136,8 @@ async def fanout(
             await asyncio.sleep(max(0.0, started + turn * period - time.perf_counter()))
         await asyncio.gather(*pending)
     await asyncio.sleep(3)  # the last deltas on their way
-    stop.set()
+    for protocol in open_sockets:
+        protocol.close()
     await asyncio.gather(*tasks, return_exceptions=True)
     latencies = sorted(
         received - leaving for number, leaving in requested.items() for received in receipts.get(number, ())

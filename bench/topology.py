@@ -80,6 +80,8 @@ class Topology:
             "--no-access-log",
             "--log-level",
             "warning",
+            "--ws-per-message-deflate",
+            "false",
         ]
 
     def start(self, timeout: float = 60) -> None:

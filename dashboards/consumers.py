@@ -19,19 +19,66 @@ from queueing.links import citizen_ticket_id
 FORBIDDEN = 4403
 NOT_FOUND = 4404
 TRY_AGAIN_LATER = 1013
-NO_CHANNEL_LAYER = "none: screens take their messages from the hub"
+NO_CHANNEL_LAYER = "none: sockets take their messages from the hub"
 OUTBOX_LIMIT = 200
 
 
-class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
-    """The calling display (public) and, via the subclasses, a zone's display and the supervisors' big screen.
-
-    Its messages come from the process's hub (dashboards/services/hub.py), not from the channel layer: one delivery
-    per process, handed to each socket's own queue and written out by its own task, so a slow screen delays nobody
-    else. A screen that falls `OUTBOX_LIMIT` messages behind is closed and reconnects to a fresh snapshot."""
+class HubSocket(AsyncJsonWebsocketConsumer):
+    """A socket fed by the process's hub (dashboards/services/hub.py), not by the channel layer: one delivery per
+    process, handed to each socket's own queue and written out by its own task, so a slow socket delays nobody
+    else. A socket that falls `OUTBOX_LIMIT` messages behind is closed, and reconnects to a fresh snapshot."""
 
     # An alias that names no layer gives the consumer none (channels.layers.get_channel_layer returns None).
     channel_layer_alias = NO_CHANNEL_LAYER
+    group: str | None = None
+    writer: asyncio.Task | None = None
+
+    async def hub_follow(self, group: str) -> bool:
+        """Take the messages of `group` (and no longer those of the group before); False when this process could
+        not listen in time."""
+        if group == self.group:
+            return True
+        self.hub_leave()
+        if not hasattr(self, "outbox"):
+            self.outbox = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        if not await hub.join(group, self):
+            return False
+        self.group = group
+        return True
+
+    def hub_leave(self) -> None:
+        if self.group is not None:
+            hub.leave(self.group, self)
+            self.group = None
+
+    def hub_deliver(self, event: dict) -> None:
+        try:
+            self.outbox.put_nowait(event)
+        except asyncio.QueueFull:
+            # Far behind (a stalled network): stop queueing; it reconnects and starts again from a snapshot.
+            self.hub_leave()
+            asyncio.get_running_loop().create_task(self.close(code=TRY_AGAIN_LATER))
+
+    def start_writing(self) -> None:
+        """Write out what the hub queued, from now on: messages that came while the snapshot was read follow it."""
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        while True:
+            await self.hub_message(await self.outbox.get())
+
+    async def hub_message(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+    async def disconnect(self, code):
+        self.hub_leave()
+        if self.writer is not None:
+            self.writer.cancel()
+
+
+class CenterScreenConsumer(HubSocket):
+    """The calling display (public) and, via the subclasses, a zone's display and the supervisors' big screen."""
+
     staff_only = False
 
     async def connect(self):
@@ -48,10 +95,7 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         # Marked and joined before the snapshot is read: no delta of this centre is skipped after it.
         self.marked_at = 0.0
         await self.mark_watched()
-        self.outbox = asyncio.Queue(maxsize=OUTBOX_LIMIT)
-        self.group = self.group_name()
-        if not await hub.join(self.group, self):
-            del self.group
+        if not await self.hub_follow(self.group_name()):
             await self.close(code=TRY_AGAIN_LATER)
             return
         await self.accept()
@@ -59,8 +103,7 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
             center_id=self.center_id, zone_id=self.zone_id, supervisor=self.staff_only
         )
         await self.send_json(snapshot)
-        # Deltas that came while the snapshot was read follow it, in order.
-        self.writer = asyncio.create_task(self._write())
+        self.start_writing()
 
     def group_name(self) -> str:
         return center_group(self.center_id)
@@ -73,30 +116,6 @@ class CenterScreenConsumer(AsyncJsonWebsocketConsumer):
         if not self.staff_only:
             return True
         return center_access(self.scope.get("user")).sees(self.center_id)
-
-    def hub_deliver(self, event: dict) -> None:
-        try:
-            self.outbox.put_nowait(event["text"])
-        except asyncio.QueueFull:
-            # Far behind (a stalled network): stop queueing; it reconnects and starts again from a snapshot.
-            self._leave_hub()
-            asyncio.get_running_loop().create_task(self.close(code=TRY_AGAIN_LATER))
-
-    async def _write(self) -> None:
-        while True:
-            text = await self.outbox.get()
-            await self.send(text_data=text)
-
-    def _leave_hub(self) -> None:
-        if hasattr(self, "group"):
-            hub.leave(self.group, self)
-            del self.group
-
-    async def disconnect(self, code):
-        self._leave_hub()
-        writer = getattr(self, "writer", None)
-        if writer is not None:
-            writer.cancel()
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         # Screens only ever send pings; anything else, malformed or binary, is ignored rather than fatal.
@@ -129,45 +148,31 @@ class SupervisorScreenConsumer(CenterScreenConsumer):
         return supervisor_group(self.center_id)
 
 
-class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
+class CitizenTicketConsumer(HubSocket):
     """A citizen's phone following one ticket (`/ws/tickets/<token>/`; the signed token is the only key).
 
-    It joins the group of its ticket's queue and day, gets a snapshot of its ticket on connect, then relays the
+    It follows the group of its ticket's queue and day, gets a snapshot of its ticket on connect, then relays the
     queue's messages as they are: the phone finds its own place in them. Thousands of phones may follow one queue,
     so a group message costs no database work here; only the phone whose ticket was transferred reads it again.
     """
 
-    async def dispatch(self, message):
-        # Group messages skip the per-message database clean-up Channels does by default (docs/decisions.md).
-        if message["type"] == "queue.message":
-            await self.queue_message(message)
-            return
-        if message["type"] == "queue.alive":
-            await self.send(text_data='{"type":"alive"}')
-            return
-        await super().dispatch(message)
-
     async def connect(self):
         self.ticket_id = citizen_ticket_id(self.scope["url_route"]["kwargs"]["token"])
-        self.group = None
         if self.ticket_id is None or not await self._follow(self.ticket_id):
             await self.close(code=NOT_FOUND)
             return
         await self.accept()
         await self.send_json(self.snapshot)
+        self.start_writing()
 
     async def _follow(self, ticket_id: int) -> bool:
-        """Join the group of `ticket_id`'s current ticket, then read the snapshot, so no event falls in between."""
+        """Follow the group of `ticket_id`'s current ticket, then read the snapshot, so no event falls in between."""
         for _attempt in range(3):
             ticket = await database_sync_to_async(citizen.current_ticket)(ticket_id)
             if ticket is None:
                 return False
-            group = queue_group(ticket.queue_id, ticket.service_date)
-            if group != self.group:
-                if self.group is not None:
-                    await self.channel_layer.group_discard(self.group, self.channel_name)
-                await self.channel_layer.group_add(group, self.channel_name)
-                self.group = group
+            if not await self.hub_follow(queue_group(ticket.queue_id, ticket.service_date)):
+                return False
             ticket = await database_sync_to_async(citizen.current_ticket)(ticket.pk)
             if ticket is not None and queue_group(ticket.queue_id, ticket.service_date) == self.group:
                 self.ticket_id = ticket.pk
@@ -176,21 +181,17 @@ class CitizenTicketConsumer(AsyncJsonWebsocketConsumer):
             # transferred to another queue while joining: follow it once more
         return False
 
-    async def disconnect(self, code):
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
             content = json.loads(text_data) if text_data else None
         except ValueError:
             return
-        if isinstance(content, dict) and content.get("type") == "ping":
-            # Answered through the channel layer: the reply proves the layer still delivers to this phone, and it
-            # counts as a message for live.js, so a quiet queue is not taken for a dead connection.
-            await self.channel_layer.send(self.channel_name, {"type": "queue.alive"})
+        # A ping is answered only while this process hears the hub: the reply counts as a message for live.js, so a
+        # quiet queue is not taken for a dead connection, and its absence makes the phone reconnect.
+        if isinstance(content, dict) and content.get("type") == "ping" and hub.listening():
+            await self.send(text_data='{"type":"alive"}')
 
-    async def queue_message(self, event):
+    async def hub_message(self, event: dict) -> None:
         for old_id, onward_id in event.get("moved") or ():
             if old_id == self.ticket_id:
                 # This phone's ticket moved on (transfer): follow the onward ticket and start again from a snapshot.

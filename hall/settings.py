@@ -247,6 +247,8 @@ HALL_FANOUT = os.environ.get("HALL_FANOUT", "redis" if REDIS_URL else "inprocess
 if HALL_FANOUT not in ("redis", "inprocess", "inline") or (HALL_FANOUT == "redis" and not REDIS_URL):
     raise ImproperlyConfigured("HALL_FANOUT is one of redis (with REDIS_URL), inprocess or inline")
 HALL_FANOUT_KEY = os.environ.get("HALL_CHANNEL_PREFIX", "hall") + ":fanout"
+# A centre's screens get at most one delta per this many seconds; the events of the interval go out together.
+HALL_FANOUT_MIN_INTERVAL = float(os.environ.get("HALL_FANOUT_MIN_INTERVAL", "0.1"))
 # The screens' hub (dashboards/services/hub.py) publishes on these Redis channels. Pub/sub ignores database numbers,
 # so the database is part of the name: two halls (or test runs) on one Redis server on different databases never hear
 # each other.

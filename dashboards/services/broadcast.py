@@ -12,13 +12,10 @@ from dashboards.services import hub, presence
 logger = logging.getLogger(__name__)
 
 
-SCREEN_MESSAGE = "hall.message"
-
-
 def screen_event(message: dict) -> dict:
     """The hub's envelope of a message for screens: encoded once here, relayed as text by every socket (a thousand
     displays of a centre do not encode the same delta a thousand times)."""
-    return {"type": SCREEN_MESSAGE, "text": json.dumps(message, ensure_ascii=False, separators=(",", ":"))}
+    return {"type": "hall.message", "text": json.dumps(message, ensure_ascii=False, separators=(",", ":"))}
 
 
 def center_groups(*, center_id: int, message: dict) -> list[str]:

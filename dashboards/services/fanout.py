@@ -16,19 +16,19 @@ Where items go (`settings.HALL_FANOUT`):
 import asyncio
 import json
 import logging
+import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 
 from dashboards.selectors.deltas import Happened, center_delta, phone_messages
 from dashboards.selectors.groups import queue_group
 from dashboards.services import hub, presence
-from dashboards.services.broadcast import SCREEN_MESSAGE, center_groups, screen_event
+from dashboards.services.broadcast import center_groups, screen_event
 
 logger = logging.getLogger(__name__)
 
@@ -84,21 +84,12 @@ def build_batch(batch: list[Happened]) -> list[Outgoing]:
 
 
 async def send_all(outgoing: list[Outgoing]) -> None:
-    """Screens' messages through the hub (one delivery per socket server process), phones' through the channel
-    layer."""
-    layer = get_channel_layer()
+    """Through the hub: one delivery per socket server process for each group."""
     for item in outgoing:
-        if item.event["type"] == SCREEN_MESSAGE:
-            try:
-                hub.publish(item.groups, item.event)
-            except Exception:
-                logger.exception("fan-out: sending to %s failed", ", ".join(item.groups))
-            continue
-        for group in item.groups if layer is not None else ():
-            try:
-                await layer.group_send(group, item.event)
-            except Exception:
-                logger.exception("fan-out: sending to %s failed", group)
+        try:
+            hub.publish(item.groups, item.event)
+        except Exception:
+            logger.exception("fan-out: sending to %s failed", ", ".join(item.groups))
 
 
 def deliver_batch(batch: list[Happened]) -> None:
@@ -120,23 +111,40 @@ def _build_in_thread(batch: list[Happened]) -> list[Outgoing]:
     return build_batch(batch)
 
 
-async def run(take_batch) -> None:
-    """Send batches until `take_batch()` says stop (None); it waits for the next items (an empty list when it timed
-    out)."""
+async def run(take_batch, *, min_interval: float | None = None) -> None:
+    """Send batches until `take_batch(timeout)` says stop (None); it waits up to `timeout` seconds (None: as long as
+    it takes) for the next items, and gives an empty list when the time ran out.
+
+    A centre's screens get at most one delta per `min_interval` (HALL_FANOUT_MIN_INTERVAL): the first event after a
+    quiet moment goes out at once, and the events that come in the interval after it wait for its end and go out
+    together, so at the peak a socket server writes a few deltas a second to each screen, not one per event."""
+    interval = settings.HALL_FANOUT_MIN_INTERVAL if min_interval is None else min_interval
     loop = asyncio.get_running_loop()
+    held: dict[int, list[Happened]] = {}  # centre → items waiting for the end of its interval
+    last_sent: dict[int, float] = {}
     while True:
+        now = loop.time()
+        timeout = max(0.0, min(last_sent[c] + interval for c in held) - now) if held else None
         try:
-            batch = await take_batch()
+            batch = await take_batch(timeout)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("fan-out: reading the next batch failed; trying again in 1 s")
             await asyncio.sleep(1)
             continue
-        if batch is None:  # asked to stop, after everything published before
+        stopping = batch is None
+        for item in batch or ():
+            held.setdefault(item.center_id, []).append(item)
+        now = loop.time()
+        due = [c for c in held if stopping or now - last_sent.get(c, -math.inf) >= interval]
+        if due:
+            for center_id in due:
+                last_sent[center_id] = now
+            items = [item for center_id in due for item in held.pop(center_id)]
+            await send_all(await loop.run_in_executor(_builder, _build_in_thread, items))
+        if stopping:  # asked to stop, after everything published before
             return
-        if batch:
-            await send_all(await loop.run_in_executor(_builder, _build_in_thread, batch))
 
 
 class _Inbox:
@@ -171,11 +179,17 @@ class _Inbox:
         if loop is not None and queue is not None and not loop.is_closed():
             loop.call_soon_threadsafe(queue.put_nowait, _STOP)
 
-    async def take_batch(self) -> list[Happened] | None:
+    async def take_batch(self, timeout: float | None = None) -> list[Happened] | None:
         queue = self._queue
         batch = []
         while not batch or (len(batch) < MAX_BATCH and not queue.empty()):
-            item = await queue.get() if not batch else queue.get_nowait()
+            if not batch:
+                try:
+                    item = await asyncio.wait_for(queue.get(), timeout)
+                except TimeoutError:
+                    return []
+            else:
+                item = queue.get_nowait()
             if item is _STOP:
                 if batch:  # send these first; stop on the next call
                     queue.put_nowait(_STOP)
@@ -209,10 +223,10 @@ async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
     key = settings.HALL_FANOUT_KEY
     away = False
 
-    async def take_batch() -> list[Happened]:
+    async def take_batch(timeout: float | None = None) -> list[Happened]:
         nonlocal away
         try:
-            first = await client.blpop([key], timeout=idle_timeout)
+            first = await client.blpop([key], timeout=idle_timeout if timeout is None else min(timeout, idle_timeout))
             if first is None:
                 return []
             raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]

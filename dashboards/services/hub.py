@@ -125,6 +125,11 @@ async def join(group: str, member: Member) -> bool:
     return True
 
 
+def listening() -> bool:
+    """Whether this process hears what is published (always, embedded)."""
+    return _hub().listening.is_set()
+
+
 def leave(group: str, member: Member) -> None:
     hub = _hub()
     members = hub.members.get(group)

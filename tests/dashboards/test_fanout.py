@@ -25,14 +25,11 @@ from tests.dashboards.test_consumers import connect
 from tests.factories import QueueFactory, WindowFactory, clerk_of
 
 
-class RecordingLayer:
+class RecordingHub:
     def __init__(self):
         self.sent = []
 
-    async def group_send(self, group, message):
-        self.sent.append((group, message))
-
-    def publish(self, groups, message):  # the screens' hub
+    def publish(self, groups, message):
         self.sent.extend((group, message) for group in groups)
 
     def to(self, group):
@@ -81,8 +78,7 @@ def test_a_burst_of_50_events_is_one_delta_and_one_queue_message_with_the_last_s
         morning(queue, window, clerk)
     assert len(burst) == 50
 
-    layer = RecordingLayer()
-    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
     fanout.deliver_batch(burst)
 
@@ -160,8 +156,7 @@ async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_publ
     await sync_to_async(presence.mark_watched)(queue.center_id)  # a display of the centre is open
     settings.HALL_FANOUT = "redis"
     settings.HALL_FANOUT_KEY = f"hall-test-{os.getpid()}:fanout"
-    layer = RecordingLayer()
-    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
 
     await database_sync_to_async(morning)(queue, window, clerk)  # published to Redis: nobody has sent anything yet
@@ -188,8 +183,7 @@ def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phon
     cache.clear()
     watched, unwatched = build_hall(), build_hall()
     presence.mark_watched(watched[0].center_id)
-    layer = RecordingLayer()
-    monkeypatch.setattr(fanout, "get_channel_layer", lambda: layer)
+    layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
     batch = []
     for queue, _window, _clerk in (watched, unwatched):
@@ -205,3 +199,30 @@ def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phon
         center_group(watched[0].center_id),
         supervisor_group(watched[0].center_id),
     ]
+
+
+async def test_a_centre_gets_its_first_event_at_once_and_the_next_ones_together_after_its_interval(monkeypatch):
+    def item(center_id, ticket_id):
+        return Happened(event="ticket_called", center_id=center_id, ticket_id=ticket_id)
+
+    script = [[item(1, 1)], [item(1, 2)], [item(2, 3)], [item(1, 4)], "wait", None]
+    timeouts, sent = [], []
+
+    async def take_batch(timeout):
+        timeouts.append(timeout)
+        step = script.pop(0)
+        if step == "wait":  # nothing more comes: the interval of centre 1 runs out
+            await asyncio.sleep(timeout)
+            return []
+        return step
+
+    async def record(outgoing):
+        sent.append([(happened.center_id, happened.ticket_id) for happened in outgoing])
+
+    monkeypatch.setattr(fanout, "_build_in_thread", lambda batch: batch)
+    monkeypatch.setattr(fanout, "send_all", record)
+    await fanout.run(take_batch, min_interval=0.3)
+
+    # Centre 1's first call at once; centre 2 is not held back by centre 1; centre 1's next two together, later.
+    assert sent == [[(1, 1)], [(2, 3)], [(1, 2), (1, 4)]]
+    assert timeouts[0] is None and 0 < timeouts[-2] <= 0.3

@@ -59,4 +59,4 @@ async def test_a_display_that_falls_far_behind_is_closed_to_start_again_from_a_s
     await asyncio.sleep(0)
     assert closed == [TRY_AGAIN_LATER]
     assert screen.outbox.qsize() == 2
-    assert not hasattr(screen, "group")  # it takes no more messages
+    assert screen.group is None  # it takes no more messages

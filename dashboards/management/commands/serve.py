@@ -32,6 +32,8 @@ class Command(BaseCommand):
             lifespan="on",
             log_level=settings.LOG_LEVEL.lower(),
             proxy_headers=True,
+            # A delta compressed once per socket costs CPU per screen; on the hall's own network bytes are cheap.
+            ws_per_message_deflate=False,
         )
 
     def _print_guide(self, *, host, port, demo):
