@@ -95,9 +95,17 @@ async def fanout(
             receipts.setdefault(call["number"], []).append(now)
 
     async def display(index: int) -> None:
-        protocol, closed = await open_display(ws_url, origin=socket_url, on_text=received)
+        shown = asyncio.get_running_loop().create_future()
+
+        def on_text(message: bytes) -> None:
+            if not shown.done():
+                shown.set_result(True)  # its first message is the snapshot: the screen shows the hall
+            received(message)
+
+        protocol, closed = await open_display(ws_url, origin=socket_url, on_text=on_text)
         open_sockets.append(protocol)
-        ready.release()
+        await shown
+        ready.release()  # the calls begin once every screen shows the hall
         await closed  # until closed when the run is over
 
     ready = asyncio.Semaphore(0)

@@ -99,11 +99,14 @@ class CenterScreenConsumer(HubSocket):
             await self.close(code=TRY_AGAIN_LATER)
             return
         await self.accept()
+        await self.send(text_data=await hub.shared_snapshot(self.group, self._snapshot_text))
+        self.start_writing()
+
+    async def _snapshot_text(self) -> str:
         snapshot = await database_sync_to_async(selectors.hall_snapshot)(
             center_id=self.center_id, zone_id=self.zone_id, supervisor=self.staff_only
         )
-        await self.send_json(snapshot)
-        self.start_writing()
+        return await self.encode_json(snapshot)
 
     def group_name(self) -> str:
         return center_group(self.center_id)

@@ -16,6 +16,7 @@ import json
 import logging
 import threading
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from django.conf import settings
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # How long a socket waits for its process to listen before it is refused (the screen then reconnects by itself).
 LISTEN_WAIT_SECONDS = 5.0
+# How long one build of a group's snapshot may serve the sockets that join after it, when no message came between.
+SNAPSHOT_SHARED_SECONDS = 2.0
 
 
 class Member(Protocol):
@@ -48,8 +51,11 @@ class _LoopHub:
         self.members: dict[str, set[Member]] = {}
         self.listening = asyncio.Event()
         self.listener: asyncio.Task | None = None
+        self.deliveries: dict[str, int] = {}  # group → messages delivered so far: what a shared snapshot predates
+        self.snapshots: dict[str, tuple[asyncio.Task, int, float]] = {}  # group → (build, deliveries, started)
 
     def deliver(self, group: str, event: dict) -> None:
+        self.deliveries[group] = self.deliveries.get(group, 0) + 1
         for member in tuple(self.members.get(group, ())):
             try:
                 member.hub_deliver(event)
@@ -123,6 +129,24 @@ async def join(group: str, member: Member) -> bool:
         return False
     hub.members.setdefault(group, set()).add(member)
     return True
+
+
+def shared_snapshot(group: str, build: Callable[[], Awaitable[str]]) -> Awaitable[str]:
+    """The snapshot of `group` for a socket that has just joined it: one build for all the sockets that join while
+    it runs and until the group's next message (a hall's screens reconnecting together after a restart read the
+    database once, not once each). A build that predates a message of the group is never handed out again; nor one
+    older than `SNAPSHOT_SHARED_SECONDS`, as waits and elapsed times move without messages."""
+    hub = _hub()
+    now, delivered = hub.loop.time(), hub.deliveries.get(group, 0)
+    entry = hub.snapshots.get(group)
+    if entry is not None:
+        task, delivered_then, started = entry
+        fresh = delivered_then == delivered and now - started < SNAPSHOT_SHARED_SECONDS
+        if fresh and not (task.done() and task.exception() is not None):
+            return asyncio.shield(task)
+    task = hub.loop.create_task(build())
+    hub.snapshots[group] = (task, delivered, now)
+    return asyncio.shield(task)
 
 
 def listening() -> bool:

@@ -60,3 +60,28 @@ async def test_a_display_that_falls_far_behind_is_closed_to_start_again_from_a_s
     assert closed == [TRY_AGAIN_LATER]
     assert screen.outbox.qsize() == 2
     assert screen.group is None  # it takes no more messages
+
+
+async def test_screens_connecting_together_share_one_snapshot_until_the_next_message(monkeypatch):
+    from dashboards import consumers
+
+    queue = await database_sync_to_async(QueueFactory)()
+    builds = []
+    build = consumers.selectors.hall_snapshot
+    monkeypatch.setattr(consumers.selectors, "hall_snapshot", lambda **kwargs: builds.append(kwargs) or build(**kwargs))
+    path = f"/ws/centers/{queue.center_id}/display/"
+    together = [connect(path) for _ in range(10)]
+    await asyncio.gather(*(display.connect() for display in together))
+    snapshots = [await display.receive_json_from(timeout=5) for display in together]
+    assert len(builds) == 1 and all(snapshot == snapshots[0] for snapshot in snapshots)
+
+    # A message of the group since: the next screen to connect reads the hall again.
+    hub.publish([center_group(queue.center_id)], screen_event({"type": "delta", "events": []}))
+    for display in together:
+        assert (await display.receive_json_from(timeout=5))["type"] == "delta"
+    later = connect(path)
+    assert (await later.connect())[0]
+    assert (await later.receive_json_from(timeout=5))["type"] == "snapshot"
+    assert len(builds) == 2
+    for display in [*together, later]:
+        await display.disconnect()
