@@ -362,13 +362,17 @@ class Ticket(models.Model):
     def __str__(self):
         return self.number
 
-    def save(self, *args, **kwargs):
-        # Today's figures are counters kept with every write of a ticket (queueing/counters.py), in the same
-        # transaction, so the screens never re-count the day's tickets.
+    def save(self, *args, share_before: counters.Share | None = None, **kwargs):
+        """Today's figures are counters kept with every write of a ticket (queueing/counters.py), in the same
+        transaction, so the screens never re-count the day's tickets. `share_before`: the row's share as read under
+        its lock in this transaction (`share()` before the change), which spares reading it again."""
         update_fields = kwargs.get("update_fields")
         counted = self._state.adding or update_fields is None or not counters.FIELDS.isdisjoint(update_fields)
         with transaction.atomic(savepoint=False):
-            before = stored_share(self.pk) if counted and not self._state.adding else {}
+            if not counted or self._state.adding:
+                before = {}
+            else:
+                before = share_before if share_before is not None else stored_share(self.pk)
             super().save(*args, **kwargs)
             if counted:
                 counters.apply(before=before, after=self.share(), window_id=self.window_id)

@@ -15,7 +15,7 @@ from queueing import events, selectors
 from queueing.errors import NotSignedIn, QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
 from queueing.models import Queue, Ticket, TicketEvent, Window, WindowSession
 from queueing.services import notify
-from queueing.services.common import center_settings, ensure_signed_in, locked_ticket, record
+from queueing.services.common import center_settings, locked_ticket, record
 
 
 def _ready_window(*, window: Window, clerk) -> Window:
@@ -40,6 +40,7 @@ def _ready_window(*, window: Window, clerk) -> Window:
 def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> Ticket:
     """Give the waiting `ticket`, locked by the caller, to `window`. The first call ends the citizen's wait; later
     calls keep it."""
+    before = ticket.share()  # read under its lock in this transaction: nothing to read again
     ticket.status = Ticket.Status.CALLED
     ticket.window = window
     ticket.clerk = clerk
@@ -47,7 +48,10 @@ def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> 
     ticket.first_called_at = ticket.first_called_at or now
     ticket.started_at = None
     ticket.call_count = 1
-    ticket.save(update_fields=["status", "window", "clerk", "called_at", "first_called_at", "started_at", "call_count"])
+    ticket.save(
+        update_fields=["status", "window", "clerk", "called_at", "first_called_at", "started_at", "call_count"],
+        share_before=before,
+    )
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
     _announce_call(ticket=ticket, window=window, event=events.ticket_called)
     return ticket
@@ -125,7 +129,14 @@ def window_call_ticket(*, window: Window, clerk, ticket: Ticket, reason: str = "
 
 
 def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
-    ticket = locked_ticket(ticket)
+    """Lock `ticket` and check, in the same statement, that `clerk` is signed in to its window."""
+    signed_in = WindowSession.objects.filter(window=OuterRef("window"), clerk=clerk, ended_at__isnull=True)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("queue", "window")
+        .annotate(clerk_signed_in=Exists(signed_in))
+        .get(pk=ticket.pk)
+    )
     if ticket.status not in statuses:
         if ticket.status == Ticket.Status.FINISHED:
             raise TicketNotActive(_("Ticket %(number)s is already finished.") % {"number": ticket.number})
@@ -133,7 +144,8 @@ def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
             _("Ticket %(number)s is %(status)s; this cannot be done now.")
             % {"number": ticket.number, "status": ticket.get_status_display()}
         )
-    ensure_signed_in(window=ticket.window, clerk=clerk)
+    if not ticket.clerk_signed_in:
+        raise NotSignedIn()
     return ticket
 
 
@@ -148,9 +160,10 @@ def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
             % {"number": ticket.number, "limit": limit}
         )
     now = timezone.now()
+    before = ticket.share()
     ticket.call_count += 1
     ticket.called_at = now
-    ticket.save(update_fields=["call_count", "called_at"])
+    ticket.save(update_fields=["call_count", "called_at"], share_before=before)
     record(ticket, TicketEvent.Kind.RECALLED, at=now, window=ticket.window, actor=clerk, call=ticket.call_count)
     _announce_call(ticket=ticket, window=ticket.window, event=events.ticket_recalled)
     return ticket
@@ -162,10 +175,11 @@ NOW = object()  # stands for "the time of the action" in _move_at_window's field
 def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, event: events.Event, **fields) -> Ticket:
     """Put the clerk's ticket in `status`, log it as `kind` and announce `event`."""
     now = timezone.now()
+    before = ticket.share()  # the ticket was read under its lock (_at_clerks_window) and not written since
     ticket.status = status
     for name, value in fields.items():
         setattr(ticket, name, now if value is NOW else value)
-    ticket.save(update_fields=["status", *fields])
+    ticket.save(update_fields=["status", *fields], share_before=before)
     record(ticket, kind, at=now, window=ticket.window, actor=clerk)
     events.announce_ticket(event, ticket)
     return ticket
