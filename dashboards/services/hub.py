@@ -159,8 +159,10 @@ def leave(group: str, member: Member) -> None:
     members = hub.members.get(group)
     if members is not None:
         members.discard(member)
-        if not members:
+        if not members:  # a phone's group lives a day: forget it with its last socket
             del hub.members[group]
+            hub.deliveries.pop(group, None)
+            hub.snapshots.pop(group, None)
 
 
 def publish(groups, event: dict) -> None:
