@@ -30,3 +30,4 @@ urlpatterns = [
 # The API's own not-found answer (JSON) for paths under /api/ that match no route.
 handler400 = "hall.views.bad_request"
 handler404 = "hall.views.page_not_found"
+handler500 = "hall.views.server_error"

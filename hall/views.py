@@ -1,7 +1,10 @@
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -55,6 +58,26 @@ def bad_request(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("The request cannot be read."), "code": "bad_request"}, status=400)
     return render(request, "400.html", status=400)
+
+
+def server_error(request):
+    """An error no view handled (Django's handler500, called while the error is being handled). A database that
+    went away in the middle of the request (a failover, a restart) is said as such: a 503 the browser may retry,
+    not "something went wrong". Rendered without the request's context, which could need the database again."""
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if unavailable else 500
+    if request.path.startswith("/api/"):
+        detail = (
+            _("The hall is briefly unavailable; please try again in a moment.")
+            if unavailable
+            else _("The hall could not answer this request. Nothing was changed; please try again in a moment.")
+        )
+        response = JsonResponse({"detail": detail, "code": "unavailable" if unavailable else "error"}, status=status)
+    else:
+        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
 
 
 def page_not_found(request, exception=None):
