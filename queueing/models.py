@@ -94,7 +94,7 @@ class Queue(models.Model):
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True)
     mean_service_minutes = models.PositiveSmallIntegerField(_("mean service minutes"), default=10)
     wait_timeout_minutes = models.PositiveSmallIntegerField(
-        _("wait timeout (min)"), null=True, blank=True, help_text=_("Empty: the centre's setting.")
+        _("wait timeout (min)"), null=True, blank=True, help_text=_("Empty: the centre's setting. 0: no wait alert.")
     )
     pause_reason = models.CharField(_("why intake is paused"), max_length=100, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -45,7 +45,9 @@ def alerts_scan_wait_timeouts() -> str:
     settings = _settings_by_center(t.center_id for t in candidates)
     raised = 0
     for ticket in candidates:
-        limit = ticket.queue.wait_timeout_minutes or settings[ticket.center_id].wait_timeout_minutes
+        limit = ticket.queue.wait_timeout_minutes
+        if limit is None:  # 0 is the queue's own choice: no wait alert
+            limit = settings[ticket.center_id].wait_timeout_minutes
         waited = _minutes_since(ticket.queued_at, now)
         if not limit or waited < limit:
             continue

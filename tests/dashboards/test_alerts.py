@@ -107,6 +107,23 @@ def test_a_queue_may_set_its_own_timeout(queue):
     assert Alert.objects.get().threshold == 5
 
 
+def test_a_queue_may_turn_the_wait_alert_off_with_zero_and_the_centre_for_all_its_queues(queue):
+    queue.wait_timeout_minutes = 0
+    queue.save()
+    with at(0):
+        issue(queue)
+    with at(120):
+        services.alerts_scan_wait_timeouts()
+    assert not Alert.objects.exists()  # the centre's 15 minutes do not apply to a queue that said 0
+
+    queue.wait_timeout_minutes = None  # back to the centre's setting, which the centre turns off
+    queue.save()
+    QueueingSettings.objects.update_or_create(center=queue.center, defaults={"wait_timeout_minutes": 0})
+    with at(121):
+        services.alerts_scan_wait_timeouts()
+    assert not Alert.objects.exists()
+
+
 def test_a_long_service_raises_once_and_clears_when_the_ticket_is_finished(queue, window, clerk):
     QueueingSettings.objects.create(center=queue.center, long_service_minutes=30)
     with at(0):
