@@ -30,6 +30,22 @@ def _minutes_since(moment, now) -> int:
     return int((now - moment).total_seconds() // 60)
 
 
+def _first_rows(tickets) -> dict[int, int]:
+    """Ticket id → the first row of its chain of transfers, for the tickets that were transferred to (few): one step
+    up the chains per statement, until no row has an earlier one."""
+    first = {ticket.pk: ticket.transferred_from_id for ticket in tickets if ticket.transferred_from_id}
+    while first:
+        earlier = dict(
+            Ticket.objects.filter(pk__in=set(first.values()), transferred_from__isnull=False).values_list(
+                "pk", "transferred_from_id"
+            )
+        )
+        if not earlier:
+            break
+        first = {ticket: earlier.get(row, row) for ticket, row in first.items()}
+    return first
+
+
 @transaction.atomic
 def alerts_scan_wait_timeouts() -> str:
     """A ticket waiting longer than its queue's (or centre's) timeout raises one alert, once per ticket, to the
@@ -43,6 +59,7 @@ def alerts_scan_wait_timeouts() -> str:
         .order_by("queued_at")
     )
     settings = _settings_by_center(t.center_id for t in candidates)
+    first_rows = _first_rows(candidates)
     raised = 0
     for ticket in candidates:
         limit = ticket.queue.wait_timeout_minutes
@@ -54,7 +71,9 @@ def alerts_scan_wait_timeouts() -> str:
         alert = alert_raise(
             center_id=ticket.center_id,
             kind=Alert.Kind.WAIT_TIMEOUT,
-            subject_key=f"ticket:{ticket.pk}",
+            # Once per number: a transfer carries the number and its queue time on in a new row, which must not
+            # raise the citizen's wait alert again.
+            subject_key=f"ticket:{first_rows.get(ticket.pk, ticket.pk)}",
             subject_params={"number": ticket.number, "queue": ticket.queue.name},
             notify=True,
             ticket=ticket,

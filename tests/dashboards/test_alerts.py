@@ -16,7 +16,7 @@ from hall.models import AuditEntry
 from hall.notifications.models import Notification
 from queueing import services as queue_services
 from queueing.models import QueueingSettings, Ticket
-from tests.factories import CenterFactory, MatterFactory, QueueFactory, UserFactory
+from tests.factories import CenterFactory, MatterFactory, QueueFactory, UserFactory, WindowFactory, clerk_of
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -122,6 +122,29 @@ def test_a_queue_may_turn_the_wait_alert_off_with_zero_and_the_centre_for_all_it
     with at(121):
         services.alerts_scan_wait_timeouts()
     assert not Alert.objects.exists()
+
+
+def test_a_number_transferred_on_does_not_raise_its_wait_alert_again(queue, window, clerk):
+    second = QueueFactory(center=queue.center, zone=queue.zone, prefix="B")
+    third = QueueFactory(center=queue.center, zone=queue.zone, prefix="C")
+    other_window = WindowFactory(center=queue.center, zone=queue.zone, number=6, serves=[second])
+    with at(0):
+        issue(queue)
+    with at(20):
+        services.alerts_scan_wait_timeouts()
+        queue_services.window_sign_in(window=window, clerk=clerk)
+        called = queue_services.window_call_next(window=window, clerk=clerk)
+        onward = queue_services.ticket_transfer(ticket=called, clerk=clerk, to_queue=second)
+    with at(25):
+        services.alerts_scan_wait_timeouts()  # the first row left the line: its alert resolves itself
+        colleague = clerk_of(queue.center, "clerk2")
+        queue_services.window_sign_in(window=other_window, clerk=colleague)
+        assert queue_services.window_call_next(window=other_window, clerk=colleague) == onward
+        queue_services.ticket_transfer(ticket=onward, clerk=colleague, to_queue=third)
+    with at(60):
+        services.alerts_scan_wait_timeouts()  # the number waits again, in its third queue, an hour after it came
+    alert = Alert.objects.get()
+    assert alert.subject_params["number"] == "A001" and alert.state == Alert.State.RESOLVED
 
 
 def test_a_long_service_raises_once_and_clears_when_the_ticket_is_finished(queue, window, clerk):
