@@ -250,7 +250,7 @@ def stored_share(ticket_id: int) -> counters.Share:
     if connection.vendor != "postgresql":  # SQLite gives dates back as text; the ORM converts them
         return Ticket.objects.filter(pk=ticket_id).shares()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counters.COLUMNS)} FROM queueing_ticket WHERE id = %s", [ticket_id])
+        cursor.execute(f"SELECT {', '.join(counters.COLUMNS)} FROM {Ticket._meta.db_table} WHERE id = %s", [ticket_id])
         row = cursor.fetchone()
     return counters.share_of_row(row) if row is not None else {}
 

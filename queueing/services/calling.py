@@ -13,16 +13,16 @@ from hall.fields import NOTE_MAX_LENGTH
 from hall.parsing import reason_text
 from queueing import events, selectors
 from queueing.errors import NotSignedIn, QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
-from queueing.models import Queue, Ticket, TicketEvent, Window, WindowSession
+from queueing.models import Queue, Ticket, TicketEvent, Window
 from queueing.services import notify
-from queueing.services.common import center_settings, locked_ticket, record
+from queueing.services.common import center_settings, locked_ticket, open_sessions, record
 
 
 def _ready_window(*, window: Window, clerk) -> Window:
     """Lock `window` (every action on one window goes through this row lock, so two tabs of one clerk cannot race
     each other) and check, in the same statement, that `clerk` is signed in to it and that it is free."""
     current = Ticket.objects.filter(window=OuterRef("pk"), status__in=Ticket.ACTIVE_AT_WINDOW)
-    signed_in = WindowSession.objects.filter(window=OuterRef("pk"), clerk=clerk, ended_at__isnull=True)
+    signed_in = open_sessions(window=OuterRef("pk"), clerk=clerk)
     window = (
         Window.objects.select_for_update(of=("self",))
         .annotate(clerk_signed_in=Exists(signed_in), busy=Exists(current))
@@ -130,7 +130,7 @@ def window_call_ticket(*, window: Window, clerk, ticket: Ticket, reason: str = "
 
 def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
     """Lock `ticket` and check, in the same statement, that `clerk` is signed in to its window."""
-    signed_in = WindowSession.objects.filter(window=OuterRef("window"), clerk=clerk, ended_at__isnull=True)
+    signed_in = open_sessions(window=OuterRef("window"), clerk=clerk)
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("queue", "window")

@@ -1,5 +1,7 @@
 """What every queue service needs: row locks, the sign-in check, the per-centre settings, the event log."""
 
+from django.db.models import QuerySet
+
 from hall.audit import audit_record
 from hall.locks import lock_for_transaction
 from queueing.errors import NotSignedIn
@@ -20,8 +22,14 @@ def locked_ticket(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update(of=("self",)).select_related("queue", "window").get(pk=ticket.pk)
 
 
+def open_sessions(*, window, clerk) -> QuerySet[WindowSession]:
+    """`clerk`'s sign-in at `window` (a window, or an `OuterRef` to one inside a statement that locks it): the one
+    definition of "signed in to the window"."""
+    return WindowSession.objects.filter(window=window, clerk=clerk, ended_at__isnull=True)
+
+
 def ensure_signed_in(*, window: Window, clerk) -> None:
-    if not WindowSession.objects.filter(window=window, clerk=clerk, ended_at__isnull=True).exists():
+    if not open_sessions(window=window, clerk=clerk).exists():
         raise NotSignedIn()
 
 
