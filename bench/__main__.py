@@ -122,6 +122,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
     from django.db import connection
 
     from bench import checks, floor, scenarios, snapshot, world
+    from bench.cpu import CpuMeter
     from bench.topology import Topology
 
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
@@ -137,7 +138,9 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
         for queues in (1, 20) if "issue" in parts else ():
             for clients in size["issue_clients"]:
                 world.clear_tickets(hall)
-                measured = asyncio.run(scenarios.issue(base, hall, clients=clients, queues=queues, seconds=seconds))
+                with CpuMeter(topology.groups()) as cpu:
+                    measured = asyncio.run(scenarios.issue(base, hall, clients=clients, queues=queues, seconds=seconds))
+                measured["cores"] = cpu.cores
                 issued = measured.pop("ids")
                 results["checks"][f"issue {clients} clients {queues} queues"] = checks.database_check(
                     center_id=hall.center_id, issued_ids=issued
@@ -148,7 +151,11 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
         if "call" in parts:
             world.clear_tickets(hall)
             world.fill_backlog(hall, tickets=size["call_backlog"], queues=20)
-            measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["call_clerks"], seconds=seconds))
+            with CpuMeter(topology.groups()) as cpu:
+                measured = asyncio.run(
+                    scenarios.call_and_finish(base, hall, clerks=size["call_clerks"], seconds=seconds)
+                )
+            measured["cores"] = cpu.cores
             served = measured.pop("served_ids")
             results["checks"][f"call + finish {size['call_clerks']} clerks"] = checks.database_check(
                 center_id=hall.center_id, served_ids=served
@@ -159,7 +166,9 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
         if "drain" in parts:
             world.clear_tickets(hall)
             world.fill_backlog(hall, tickets=size["drain_backlog"], queues=20)
-            measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["drain_clerks"], seconds=900))
+            with CpuMeter(topology.groups()) as cpu:
+                measured = asyncio.run(scenarios.call_and_finish(base, hall, clerks=size["drain_clerks"], seconds=900))
+            measured["cores"] = cpu.cores
             served = measured.pop("served_ids")
             check = checks.database_check(center_id=hall.center_id, served_ids=served, drained=True)
             check["served"] = len(served) == size["drain_backlog"]
@@ -171,8 +180,8 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
         for sockets in size["sockets"] if "fanout" in parts else ():
             world.clear_tickets(hall)
             world.fill_backlog(hall, tickets=int(size["calls_per_second"] * size["fanout_seconds"] * 2) + 50, queues=20)
-            results["fanout"].append(
-                asyncio.run(
+            with CpuMeter(topology.groups()) as cpu:
+                measured = asyncio.run(
                     scenarios.fanout(
                         base,
                         hall,
@@ -182,7 +191,8 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                         seconds=size["fanout_seconds"],
                     )
                 )
-            )
+            measured["cores"] = cpu.cores
+            results["fanout"].append(measured)
     finally:
         topology.stop()
         connection.close()

@@ -55,6 +55,7 @@ def markdown(results: dict) -> str:
             f"| big-screen snapshot, {row['windows']} windows, {row['tickets']:,} tickets | {row['queries']} queries "
             f"| median {row['median_ms']}, p95 {row['p95_ms']} | – | – | – |"
         )
+    lines += _cores(results)
     lines += [
         "",
         "| database check after | duplicate numbers | gaps | double calls | lost | counter drift |",
@@ -66,3 +67,23 @@ def markdown(results: dict) -> str:
             f"| {check['counter_drift']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _cores(results: dict) -> list[str]:
+    """Where the two cores went during each load scenario (1.0 = one core all the time)."""
+    rows = []
+    for row in results["issue"]:
+        rows.append((f"take a number, {row['clients']} clients, {row['queues']} queues", row.get("cores")))
+    for row in results["call_and_finish"]:
+        rows.append((f"call next + finish, {row['clerks']} clerks", row.get("cores")))
+    for row in results["fanout"]:
+        rows.append((f"{row['sockets']:,} display sockets", row.get("cores")))
+    rows = [(label, cores) for label, cores in rows if cores]
+    if not rows:
+        return []
+    parts = sorted({part for _label, cores in rows for part in cores})
+    lines = ["", f"| cores used during | {' | '.join(parts)} | total |", "|---|" + "---|" * (len(parts) + 1)]
+    for label, cores in rows:
+        figures = " | ".join(f"{cores.get(part, 0):.2f}" for part in parts)
+        lines.append(f"| {label} | {figures} | {sum(cores.values()):.2f} |")
+    return lines

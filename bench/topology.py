@@ -112,6 +112,10 @@ class Topology:
                     continue
             time.sleep(0.3)
 
+    def groups(self) -> dict[int, str]:
+        """Process group → part: each part starts a session of its own, so its workers share its group."""
+        return {proc.pid: name for name, proc in self.procs.items()}
+
     def stop(self) -> None:
         for proc in self.procs.values():
             with suppress(ProcessLookupError):

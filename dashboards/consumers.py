@@ -174,6 +174,8 @@ class CitizenTicketConsumer(HubSocket):
             ticket = await database_sync_to_async(citizen.current_ticket)(ticket_id)
             if ticket is None:
                 return False
+            # Marked before the snapshot is read: the fan-out writes this queue's messages from now on.
+            await self.mark_followed(ticket.queue_id)
             if not await self.hub_follow(queue_group(ticket.queue_id, ticket.service_date)):
                 return False
             ticket = await database_sync_to_async(citizen.current_ticket)(ticket.pk)
@@ -193,6 +195,13 @@ class CitizenTicketConsumer(HubSocket):
         # quiet queue is not taken for a dead connection, and its absence makes the phone reconnect.
         if isinstance(content, dict) and content.get("type") == "ping" and hub.listening():
             await self.send(text_data='{"type":"alive"}')
+            if time.monotonic() - self.marked_at >= presence.RENEW_SECONDS:
+                await self.mark_followed(self.queue_id)
+
+    async def mark_followed(self, queue_id: int) -> None:
+        """A phone follows this queue: the fan-out writes its messages (dashboards/services/presence.py)."""
+        self.queue_id, self.marked_at = queue_id, time.monotonic()
+        await sync_to_async(presence.mark_followed, thread_sensitive=False)(queue_id)
 
     async def hub_message(self, event: dict) -> None:
         for old_id, onward_id in event.get("moved") or ():

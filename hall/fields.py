@@ -97,6 +97,25 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(pk)
 
 
+class IdApiField(serializers.IntegerField):
+    """An id read with `parse_id`, not looked up: for a service that reads the row itself, in a statement it runs
+    anyway. The service's "no such row" is the caller's to turn into `missing_id_error`."""
+
+    default_error_messages = {"invalid": IdRelatedField.default_error_messages["incorrect_type"]}
+
+    def to_internal_value(self, data):
+        try:
+            return parsing.parse_id(data)
+        except ValidationError:
+            self.fail("invalid")
+
+
+def missing_id_error(field: str, pk: int) -> serializers.ValidationError:
+    """The 400 an `IdRelatedField` gives for an id with no row, for an `IdApiField` whose service found none."""
+    message = IdRelatedField.default_error_messages["does_not_exist"].format(pk_value=pk)
+    return serializers.ValidationError({field: [message]})
+
+
 class TextApiField(serializers.CharField):
     """Free text in the API, cleaned exactly as `TextField` cleans it in forms."""
 

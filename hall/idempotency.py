@@ -21,6 +21,7 @@ from hall.audit import client_address
 from hall.errors import DomainError
 from hall.models import IdempotencyRecord
 from hall.parsing import parse_code
+from hall.prepared import Prepared, insert_row
 
 KEY_RE = re.compile(r"\A[A-Za-z0-9._:-]{8,64}\Z")
 KEPT_FOR = datetime.timedelta(hours=24)
@@ -71,7 +72,8 @@ def idempotent(*, scope: str, request, key: str | None, body: dict, action: Call
             if first is not None:
                 return first
             result = action()
-            IdempotencyRecord.objects.create(
+            insert_row(
+                IdempotencyRecord,
                 scope=scope,
                 client=client,
                 key=key,
@@ -89,8 +91,17 @@ def idempotent(*, scope: str, request, key: str | None, body: dict, action: Call
         return first
 
 
+# Compiled once: every device request that carries a key looks it up.
+_RECORD = Prepared(
+    lambda scope, client, key: IdempotencyRecord.objects.filter(scope=scope, client=client, key=key)[:1],
+    scope=str,
+    client=str,
+    key=str,
+)
+
+
 def _first_result(*, scope: str, client: str, key: str, digest: str):
-    record = IdempotencyRecord.objects.filter(scope=scope, client=client, key=key).first()
+    record = _RECORD.first(scope=scope, client=client, key=key)
     if record is None:
         return None
     if record.created_at < timezone.now() - KEPT_FOR:

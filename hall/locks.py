@@ -10,6 +10,12 @@ def lock_for_transaction(name: str, *, shared: bool = False) -> None:
     exclusive holder."""
     if connection.vendor != "postgresql":
         return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))", [name])
+        cursor.execute(f"SELECT {lock_expression(shared=shared)}", [name])
+
+
+def lock_expression(*, shared: bool) -> str:
+    """The SQL that takes the lock named by its one parameter: a statement that must run under the lock anyway can
+    take it in its FROM clause (`SELECT … FROM <this>`) and save a round trip (PostgreSQL only)."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    return f"{function}(hashtextextended(%s, 0))"

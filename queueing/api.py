@@ -1,6 +1,7 @@
 """REST API of the queue: thin views that validate, call one service and serialize."""
 
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -13,12 +14,12 @@ from rest_framework.views import APIView
 
 from accounts.selectors import center_access
 from centers.models import Center
-from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, IdRelatedField, TextApiField
+from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, IdApiField, IdRelatedField, TextApiField, missing_id_error
 from hall.idempotency import idempotent, parse_key
 from hall.parsing import parse_date
 from hall.throttling import ClientRateThrottle
 from queueing import selectors, services
-from queueing.device_auth import SignedInOrDevice, ensure_device_scope
+from queueing.device_auth import SignedInOrDevice, device_of, ensure_device_scope
 from queueing.models import Appointment, AppointmentSlot, Device, Queue, Ticket, Window
 
 CALL = Device.Capability.CALL
@@ -130,7 +131,7 @@ PUBLIC_ISSUE_CHANNELS = [(c.value, c.label) for c in (Ticket.Channel.KIOSK, Tick
 
 
 class TicketIssueSerializer(serializers.Serializer):
-    queue = IdRelatedField(queryset=Queue.objects.all())
+    queue = IdApiField(help_text="The queue's id (the service reads it, with its centre's settings, in one statement).")
     channel = serializers.ChoiceField(choices=PUBLIC_ISSUE_CHANNELS, default=Ticket.Channel.KIOSK)
     id_number = serializers.CharField(
         required=False, allow_blank=True, max_length=30, help_text="Optional: for the per-person limits and priority."
@@ -190,21 +191,25 @@ class TicketIssueView(APIView):
         payload = TicketIssueSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        ensure_device_scope(request, center_id=data["queue"].center_id)
-        ticket = idempotent(
-            scope="api-ticket-issue",
-            request=request,
-            key=key,
-            body={name: getattr(value, "pk", value) for name, value in data.items()},
-            action=lambda: services.ticket_issue(
-                queue=data["queue"],
-                channel=data["channel"],
-                actor=request.user,
-                id_number=data.get("id_number", ""),
-                mobile=data.get("mobile", ""),
-                citizen=request.user,
-            ),
-        )
+        device = device_of(request)
+        try:
+            ticket = idempotent(
+                scope="api-ticket-issue",
+                request=request,
+                key=key,
+                body=data,
+                action=lambda: services.ticket_issue(
+                    queue=data["queue"],
+                    channel=data["channel"],
+                    actor=request.user,
+                    id_number=data.get("id_number", ""),
+                    mobile=data.get("mobile", ""),
+                    citizen=request.user,
+                    device_center=device.center_id if device is not None else None,
+                ),
+            )
+        except Queue.DoesNotExist as missing:
+            raise missing_id_error("queue", data["queue"]) from missing
         return Response(issued_ticket_data(ticket), status=status.HTTP_201_CREATED)
 
 
@@ -273,34 +278,45 @@ class WindowCallNextView(APIView):
         summary="Call the next ticket to this window (204 when nobody is waiting)",
     )
     def post(self, request, window_id: int):
-        window = get_object_or_404(Window, pk=window_id)
-        ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
-        ticket = services.window_call_next(window=window, clerk=request.user)
+        device = device_of(request)
+        if device is not None and device.window_id is not None:
+            # A window terminal calls to its own window (in its own centre): nothing to read before the call.
+            ensure_device_scope(request, center_id=device.center_id, window_id=window_id)
+            window = window_id
+        else:
+            window = get_object_or_404(Window, pk=window_id)
+            ensure_device_scope(request, center_id=window.center_id, window_id=window.pk)
+        try:
+            ticket = services.window_call_next(window=window, clerk=request.user)
+        except Window.DoesNotExist as missing:
+            raise Http404 from missing
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ticket_data(ticket))
 
 
-class TicketFinishView(APIView):
-    device_capability = CALL
-
-    @extend_schema(request=None, responses=TicketSerializer, summary="Finish serving a ticket")
-    def post(self, request, ticket_id: int):
-        ticket = get_object_or_404(Ticket, pk=ticket_id)
-        ticket = services.ticket_finish(ticket=ticket, clerk=request.user)
-        return Response(ticket_data(ticket))
-
-
 class _TicketActionView(APIView):
-    """One action on the ticket at the caller's window."""
+    """One action on the ticket at the caller's window. The service reads the ticket under its lock, and checks
+    there that the caller is signed in to the ticket's window: nothing to read before it."""
 
     device_capability = CALL
 
     service = staticmethod(services.ticket_finish)  # each subclass names its own
 
     def respond(self, request, ticket_id: int):
-        ticket = get_object_or_404(Ticket, pk=ticket_id)
-        return Response(ticket_data(self.service(ticket=ticket, clerk=request.user)))
+        try:
+            ticket = self.service(ticket=ticket_id, clerk=request.user)
+        except Ticket.DoesNotExist as missing:
+            raise Http404 from missing
+        return Response(ticket_data(ticket))
+
+
+class TicketFinishView(_TicketActionView):
+    service = staticmethod(services.ticket_finish)
+
+    @extend_schema(request=None, responses=TicketSerializer, summary="Finish serving a ticket")
+    def post(self, request, ticket_id: int):
+        return self.respond(request, ticket_id)
 
 
 class TicketRecallView(_TicketActionView):

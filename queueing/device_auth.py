@@ -12,7 +12,7 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from queueing.models import Device
-from queueing.selectors import window_clerk_session
+from queueing.selectors import window_clerk
 from queueing.selectors.devices import device_for_token
 from queueing.services.devices import device_note_use
 
@@ -42,10 +42,10 @@ class DeviceTokenAuthentication(BaseAuthentication):
         if not device.may(capability):
             raise PermissionDenied(_("This device may not do this."))
         if capability == Device.Capability.CALL:
-            session = window_clerk_session(window=device.window_id)
-            if session is None:
+            clerk = window_clerk(window_id=device.window_id)
+            if clerk is None:
                 raise PermissionDenied(_("Nobody is signed in to this device's window."))
-            return session.clerk, device
+            return clerk, device
         return AnonymousUser(), device
 
     def authenticate_header(self, request):

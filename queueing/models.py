@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Department, Zone
 from hall.pii import EncryptedField
+from hall.prepared import insert_instance, update_row
 from matters.models import Matter
 from queueing import counters
 from queueing.counters import QueueHourFlow, WindowDayFlow  # noqa: F401 (models of this app)
@@ -373,7 +374,14 @@ class Ticket(models.Model):
                 before = {}
             else:
                 before = share_before if share_before is not None else stored_share(self.pk)
-            super().save(*args, **kwargs)
+            # The hot paths (a number given, a call, a finish) write with statements compiled once.
+            plain = not args and kwargs.keys() <= {"force_insert", "using", "update_fields"}
+            if plain and self._state.adding and update_fields is None:
+                insert_instance(self, using=kwargs.get("using") or "default")
+            elif plain and not self._state.adding and update_fields is not None and "using" not in kwargs:
+                update_row(self, update_fields)
+            else:
+                super().save(*args, **kwargs)
             if counted:
                 counters.apply(before=before, after=self.share(), window_id=self.window_id)
 

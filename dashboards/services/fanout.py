@@ -60,21 +60,23 @@ class Outgoing:
 
 
 def build_batch(batch: list[Happened]) -> list[Outgoing]:
-    """What one batch sends: per centre with a screen open one delta for its screens, per queue one message for its
-    phones. A failure
-    for one centre is logged and the others still get theirs; screens that miss a delta catch up with the next
-    snapshot."""
+    """What one batch sends: per centre with a screen open one delta for its screens, per queue a phone follows one
+    message for its phones. A failure for one centre is logged and the others still get theirs; screens that miss a
+    delta catch up with the next snapshot."""
     by_center: dict[int, list[Happened]] = {}
     for item in batch:
         by_center.setdefault(item.center_id, []).append(item)
     outgoing = []
     watched = set(presence.watched_center_ids(by_center))
+    followed = set(presence.followed_queue_ids({q for item in batch for q in (item.queue_id, item.to_queue_id) if q}))
     for center_id, items in by_center.items():
         try:
             if center_id in watched:
                 delta = center_delta(center_id=center_id, batch=items)
                 outgoing.append(Outgoing(tuple(center_groups(center_id=center_id, message=delta)), screen_event(delta)))
-            for queue_id, service_date, message, moved in phone_messages(items):
+            # A window's events name no queue: its queues' phones hear of it (it changes their estimate) all the same.
+            for_phones = [i for i in items if i.queue_id is None or followed & {i.queue_id, i.to_queue_id}]
+            for queue_id, service_date, message, moved in phone_messages(for_phones) if for_phones else ():
                 text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))  # once for every phone
                 event = {"type": "queue.message", "text": text, "moved": moved}
                 outgoing.append(Outgoing((queue_group(queue_id, service_date),), event))

@@ -1,6 +1,7 @@
-"""Which centres have a screen open: the periodic snapshots and the fan-out's deltas are built for those only (a
-city's community stations mostly have none). Screens mark their centre on connect and with their pings; the mark
-lapses a minute after the last screen went quiet."""
+"""Which centres have a screen open, and which queues a citizen's phone follows: the periodic snapshots and the
+fan-out's deltas are built for those centres only (a city's community stations mostly have none), and the phones'
+queue messages for those queues only (most numbers are taken with no phone following them). Sockets mark what they
+watch on connect and with their pings; the mark lapses a minute after the last one went quiet."""
 
 import logging
 
@@ -17,19 +18,42 @@ def _key(center_id: int) -> str:
     return f"screens:watching:{center_id}"
 
 
-def mark_watched(center_id: int) -> None:
+def _queue_key(queue_id: int) -> str:
+    return f"phones:following:{queue_id}"
+
+
+def _mark(key: str) -> None:
     try:
-        cache.set(_key(center_id), 1, timeout=WATCH_SECONDS)
-    except Exception:  # the cache is away: the jobs then build for every centre, so nothing goes dark
-        logger.warning("screen presence not recorded: the cache is unavailable")
+        cache.set(key, 1, timeout=WATCH_SECONDS)
+    except Exception:  # the cache is away: the jobs then build for everything, so nothing goes dark
+        logger.warning("socket presence not recorded: the cache is unavailable")
+
+
+def _marked(ids, key) -> list[int]:
+    """The ids of `ids` whose mark is set; all of them when the cache cannot tell."""
+    ids = list(ids)
+    try:
+        marked = cache.get_many([key(pk) for pk in ids])
+    except Exception:
+        logger.warning("socket presence unknown: the cache is unavailable; building for every one")
+        return ids
+    return [pk for pk in ids if key(pk) in marked]
+
+
+def mark_watched(center_id: int) -> None:
+    _mark(_key(center_id))
 
 
 def watched_center_ids(center_ids) -> list[int]:
-    """The centres of `center_ids` with a screen open; all of them when the cache cannot tell."""
-    center_ids = list(center_ids)
-    try:
-        marked = cache.get_many([_key(center_id) for center_id in center_ids])
-    except Exception:
-        logger.warning("screen presence unknown: the cache is unavailable; building for every centre")
-        return center_ids
-    return [center_id for center_id in center_ids if _key(center_id) in marked]
+    """The centres of `center_ids` with a screen open."""
+    return _marked(center_ids, _key)
+
+
+def mark_followed(queue_id: int) -> None:
+    """A phone follows a ticket of `queue_id`."""
+    _mark(_queue_key(queue_id))
+
+
+def followed_queue_ids(queue_ids) -> list[int]:
+    """The queues of `queue_ids` that a phone follows."""
+    return _marked(queue_ids, _queue_key)

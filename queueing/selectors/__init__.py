@@ -2,12 +2,14 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.selectors import center_access
+from hall.prepared import Prepared
 from queueing.models import (
     Appointment,
     AppointmentSlot,
@@ -43,14 +45,32 @@ def queue_intake(queue: Queue, *, now=None) -> str:
     return INTAKE_OPEN
 
 
-def served_queue_weights(*, window: Window) -> dict[int, int]:
-    """Queue id → weight for the queues `window` calls from. A general window serves every queue of its centre (at
-    weight 1 unless the window names a weight for it). One statement."""
+def _served_queues(*, window: int, center: int, general: bool):
     named = WindowQueue.objects.filter(window=window, queue_id=OuterRef("pk")).values("weight")[:1]
-    queues = Queue.objects.filter(center_id=window.center_id)
-    if window.kind != Window.Kind.GENERAL:
+    queues = Queue.objects.filter(center_id=center)
+    if not general:
         queues = queues.filter(window_links__window=window)
-    return dict(queues.annotate(weight=Coalesce(Subquery(named), Value(1))).values_list("id", "weight"))
+    return queues.annotate(weight=Coalesce(Subquery(named), Value(1)))
+
+
+_SERVED_BY_GENERAL = Prepared(
+    lambda window, center: _served_queues(window=window, center=center, general=True), window=int, center=int
+)
+_SERVED_BY_NAMED = Prepared(
+    lambda window, center: _served_queues(window=window, center=center, general=False), window=int, center=int
+)
+
+
+def served_queues(*, window: Window) -> dict[int, Queue]:
+    """Queue id → queue (with its `weight` at this window) for the queues `window` calls from. A general window
+    serves every queue of its centre (at weight 1 unless the window names a weight for it). One statement."""
+    statement = _SERVED_BY_GENERAL if window.kind == Window.Kind.GENERAL else _SERVED_BY_NAMED
+    return {queue.pk: queue for queue in statement.instances(window=window.pk, center=window.center_id)}
+
+
+def served_queue_weights(*, window: Window) -> dict[int, int]:
+    """Queue id → weight for the queues `window` calls from (`served_queues`)."""
+    return {queue_id: queue.weight for queue_id, queue in served_queues(window=window).items()}
 
 
 def waiting_tickets_for_window(*, window: Window) -> QuerySet[Ticket]:
@@ -133,6 +153,17 @@ def open_session(*, clerk) -> WindowSession | None:
         .select_related("window", "window__center", "window__zone")
         .first()
     )
+
+
+_CLERK_AT_WINDOW = Prepared(
+    lambda window: get_user_model().objects.filter(window_sessions__window=window, window_sessions__ended_at=None)[:1],
+    window=int,
+)
+
+
+def window_clerk(*, window_id: int):
+    """The clerk signed in to the window `window_id` now, or None: in every request of a window terminal."""
+    return _CLERK_AT_WINDOW.first(window=window_id)
 
 
 def window_clerk_session(*, window: Window | int) -> WindowSession | None:

@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from hall.parsing import ascii_form
+from hall.prepared import Prepared
 from queueing.models import Device
 
 TOKEN_PREFIX = "hdt_"
@@ -23,6 +24,8 @@ def device_for_token(raw: str) -> Device | None:
     token = ascii_form(raw).strip()
     if not looks_like_token(token):
         return None
-    # Written out: this runs in every device's request, and the ORM's compiling costs more than the lookup.
-    found = Device.objects.raw(f"SELECT * FROM {Device._meta.db_table} WHERE token_hash = %s", [token_digest(token)])
-    return next(iter(found), None)
+    return _BY_TOKEN_HASH.first(token_hash=token_digest(token))
+
+
+# Compiled once: this runs in every device's request, and compiling costs more than the lookup.
+_BY_TOKEN_HASH = Prepared(lambda token_hash: Device.objects.filter(token_hash=token_hash)[:1], token_hash=str)

@@ -11,23 +11,36 @@ from hall.audit import Action, audit_record
 from hall.errors import DomainError, NotAllowed
 from hall.fields import NOTE_MAX_LENGTH
 from hall.parsing import reason_text
+from hall.prepared import Prepared
 from queueing import events, selectors
 from queueing.errors import NotSignedIn, QueueClosed, TicketNotActive, WindowBusy, WindowNotOpen
-from queueing.models import Queue, Ticket, TicketEvent, Window
+from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.services import notify
-from queueing.services.common import center_settings, locked_ticket, open_sessions, record
+from queueing.services.common import center_settings, locked_ticket, open_sessions, record, settings_of
 
 
-def _ready_window(*, window: Window, clerk) -> Window:
-    """Lock `window` (every action on one window goes through this row lock, so two tabs of one clerk cannot race
-    each other) and check, in the same statement, that `clerk` is signed in to it and that it is free."""
+def _window_checked_under_lock(window: int, clerk: int):
     current = Ticket.objects.filter(window=OuterRef("pk"), status__in=Ticket.ACTIVE_AT_WINDOW)
     signed_in = open_sessions(window=OuterRef("pk"), clerk=clerk)
-    window = (
+    return (
         Window.objects.select_for_update(of=("self",))
+        .select_related("center__queueing_settings")  # for the call's "nearly your turn" message
         .annotate(clerk_signed_in=Exists(signed_in), busy=Exists(current))
-        .get(pk=window.pk)
+        .filter(pk=window)
     )
+
+
+_READY_WINDOW = Prepared(_window_checked_under_lock, window=int, clerk=int)
+
+
+def _ready_window(*, window: Window | int, clerk) -> Window:
+    """Lock `window` (every action on one window goes through this row lock, so two tabs of one clerk cannot race
+    each other) and check, in the same statement, that `clerk` is signed in to it and that it is free."""
+    if clerk.pk is None:
+        raise NotSignedIn()
+    window = _READY_WINDOW.first(window=getattr(window, "pk", window), clerk=clerk.pk)
+    if window is None:
+        raise Window.DoesNotExist
     if not window.clerk_signed_in:
         raise NotSignedIn()
     if window.state != Window.State.OPEN:
@@ -53,11 +66,11 @@ def _hand_to_window(*, ticket: Ticket, window: Window, clerk, now, **detail) -> 
         share_before=before,
     )
     record(ticket, TicketEvent.Kind.CALLED, at=now, window=window, actor=clerk, **detail)
-    _announce_call(ticket=ticket, window=window, event=events.ticket_called)
+    _announce_call(ticket=ticket, window=window, event=events.ticket_called, settings=settings_of(window.center))
     return ticket
 
 
-def _announce_call(*, ticket: Ticket, window: Window, event: events.Event) -> None:
+def _announce_call(*, ticket: Ticket, window: Window, event: events.Event, settings: QueueingSettings) -> None:
     events.announce_ticket(event, ticket)
     notify.ticket_sms(
         template="ticket_called",
@@ -65,18 +78,29 @@ def _announce_call(*, ticket: Ticket, window: Window, event: events.Event) -> No
         event=f"called:{ticket.call_count}",
         context={"number": ticket.number, "window": window.number},
     )
-    _tell_the_next_in_line(queue_id=ticket.queue_id, service_date=ticket.service_date, center_id=ticket.center_id)
+    _tell_the_next_in_line(queue_id=ticket.queue_id, service_date=ticket.service_date, settings=settings)
 
 
-def _tell_the_next_in_line(*, queue_id: int, service_date, center_id: int) -> None:
+def _nth_waiting(queue: int, service_date: datetime.date, *, position: int):
+    waiting = Ticket.objects.filter(queue_id=queue, service_date=service_date, status=Ticket.Status.WAITING)
+    return waiting.order_by("priority_rank", "queued_at", "id").select_related("center")[position : position + 1]
+
+
+_NTH_WAITING: dict[int, Prepared] = {}  # by the centre's setting: the slice is written into the statement
+
+
+def _tell_the_next_in_line(*, queue_id: int, service_date, settings: QueueingSettings) -> None:
     """The person who is now N-th in line gets the "nearly your turn" SMS (once: its event key is the ticket)."""
-    position = center_settings(center_id).sms_near_position
+    position = settings.sms_near_position
     if not position:
         return
-    waiting = Ticket.objects.filter(queue_id=queue_id, service_date=service_date, status=Ticket.Status.WAITING)
-    ticket = (
-        waiting.order_by("priority_rank", "queued_at", "id").select_related("center")[position : position + 1].first()
-    )
+    if position not in _NTH_WAITING:
+        _NTH_WAITING[position] = Prepared(
+            lambda queue, service_date: _nth_waiting(queue, service_date, position=position),
+            queue=int,
+            service_date=datetime.date,
+        )
+    ticket = _NTH_WAITING[position].first(queue=queue_id, service_date=service_date)
     if ticket is not None:
         notify.ticket_sms(
             template="ticket_near",
@@ -87,8 +111,8 @@ def _tell_the_next_in_line(*, queue_id: int, service_date, center_id: int) -> No
 
 
 @transaction.atomic
-def window_call_next(*, window: Window, clerk) -> Ticket | None:
-    """Give `window` the next eligible ticket, or None when nobody it serves is waiting."""
+def window_call_next(*, window: Window | int, clerk) -> Ticket | None:
+    """Give `window` (a window or its id) the next eligible ticket, or None when nobody it serves is waiting."""
     window = _ready_window(window=window, clerk=clerk)
     ticket = _take_next(window)
     if ticket is None:
@@ -99,10 +123,14 @@ def window_call_next(*, window: Window, clerk) -> Ticket | None:
 def _take_next(window: Window) -> Ticket | None:
     """Lock the window's next ticket: from the heads of its queues, or, only when other windows hold every one of
     them, from the whole line in calling order (skip_locked: never handed out twice)."""
-    weights = selectors.served_queue_weights(window=window)
+    queues = selectors.served_queues(window=window)
+    weights = {queue_id: queue.weight for queue_id, queue in queues.items()}
     ticket = selectors.lock_next_ticket(window=window, weights=weights)
-    if ticket is not None or not weights:
+    if ticket is not None:
+        ticket.queue = queues[ticket.queue_id]  # read in this transaction: the answer names it
         return ticket
+    if not weights:
+        return None
     return selectors.waiting_tickets_for_window(window=window).select_for_update(skip_locked=True).first()
 
 
@@ -128,15 +156,27 @@ def window_call_ticket(*, window: Window, clerk, ticket: Ticket, reason: str = "
     return ticket
 
 
-def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
-    """Lock `ticket` and check, in the same statement, that `clerk` is signed in to its window."""
+def _ticket_checked_under_lock(ticket: int, clerk: int):
     signed_in = open_sessions(window=OuterRef("window"), clerk=clerk)
-    ticket = (
+    return (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("queue", "window")
         .annotate(clerk_signed_in=Exists(signed_in))
-        .get(pk=ticket.pk)
+        .filter(pk=ticket)
     )
+
+
+_TICKET_AT_WINDOW = Prepared(_ticket_checked_under_lock, ticket=int, clerk=int)
+
+
+def _at_clerks_window(*, ticket: Ticket | int, clerk, statuses) -> Ticket:
+    """Lock `ticket` (a ticket or its id) and check, in the same statement, that `clerk` is signed in to its
+    window."""
+    if clerk.pk is None:
+        raise NotSignedIn()
+    ticket = _TICKET_AT_WINDOW.first(ticket=getattr(ticket, "pk", ticket), clerk=clerk.pk)
+    if ticket is None:
+        raise Ticket.DoesNotExist
     if ticket.status not in statuses:
         if ticket.status == Ticket.Status.FINISHED:
             raise TicketNotActive(_("Ticket %(number)s is already finished.") % {"number": ticket.number})
@@ -150,10 +190,11 @@ def _at_clerks_window(*, ticket: Ticket, clerk, statuses) -> Ticket:
 
 
 @transaction.atomic
-def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
+def ticket_recall(*, ticket: Ticket | int, clerk) -> Ticket:
     """Call the same number again; after the centre's number of recalls, it is a no-show instead."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
-    limit = center_settings(ticket.center_id).recall_limit
+    settings = center_settings(ticket.center_id)
+    limit = settings.recall_limit
     if ticket.call_count > limit:
         raise DomainError(
             _("Ticket %(number)s has been recalled %(limit)d times; mark it as a no-show.")
@@ -165,7 +206,7 @@ def ticket_recall(*, ticket: Ticket, clerk) -> Ticket:
     ticket.called_at = now
     ticket.save(update_fields=["call_count", "called_at"], share_before=before)
     record(ticket, TicketEvent.Kind.RECALLED, at=now, window=ticket.window, actor=clerk, call=ticket.call_count)
-    _announce_call(ticket=ticket, window=ticket.window, event=events.ticket_recalled)
+    _announce_call(ticket=ticket, window=ticket.window, event=events.ticket_recalled, settings=settings)
     return ticket
 
 
@@ -186,7 +227,7 @@ def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, event: eve
 
 
 @transaction.atomic
-def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
+def ticket_start(*, ticket: Ticket | int, clerk) -> Ticket:
     """The citizen has arrived at the window: service begins."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(
@@ -200,7 +241,7 @@ def ticket_start(*, ticket: Ticket, clerk) -> Ticket:
 
 
 @transaction.atomic
-def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
+def ticket_finish(*, ticket: Ticket | int, clerk) -> Ticket:
     """Conclude the service of `ticket` at the clerk's window."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
     return _move_at_window(
@@ -214,7 +255,7 @@ def ticket_finish(*, ticket: Ticket, clerk) -> Ticket:
 
 
 @transaction.atomic
-def ticket_no_show(*, ticket: Ticket, clerk) -> Ticket:
+def ticket_no_show(*, ticket: Ticket | int, clerk) -> Ticket:
     """Nobody came: the window is free again; the ticket may be reactivated for a while."""
     ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(

@@ -2,15 +2,39 @@
 
 from django.db.models import QuerySet
 
+from centers.models import Center
 from hall.audit import audit_record
 from hall.locks import lock_for_transaction
+from hall.prepared import Prepared, insert_row
 from queueing.errors import NotSignedIn
-from queueing.models import QueueingSettings, Ticket, TicketEvent, Window, WindowSession
+from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window, WindowSession
 
 
 def center_settings(center_id: int) -> QueueingSettings:
     settings, _created = QueueingSettings.objects.get_or_create(center_id=center_id)
     return settings
+
+
+def settings_of(center: Center) -> QueueingSettings:
+    """The settings of `center`: already at hand when it was read with `select_related("queueing_settings")`."""
+    try:
+        return center.queueing_settings
+    except QueueingSettings.DoesNotExist:
+        return center_settings(center.pk)
+
+
+_QUEUE_FOR_ISSUE = Prepared(
+    lambda queue: Queue.objects.select_related("center__queueing_settings").filter(pk=queue), queue=int
+)
+
+
+def queue_for_issue(queue_id: int) -> Queue:
+    """The queue as it is now (a supervisor may have paused it a moment ago), with its centre's settings, in one
+    statement."""
+    queue = _QUEUE_FOR_ISSUE.first(queue=queue_id)
+    if queue is None:
+        raise Queue.DoesNotExist
+    return queue
 
 
 def locked_window(window: Window) -> Window:
@@ -35,7 +59,15 @@ def ensure_signed_in(*, window: Window, clerk) -> None:
 
 def record(ticket: Ticket, kind: str, *, at, window=None, actor=None, **detail) -> TicketEvent:
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, at=at, window=window, actor=actor, detail=detail)
+    return insert_row(
+        TicketEvent,
+        ticket_id=ticket.pk,
+        kind=kind,
+        at=at,
+        window_id=getattr(window, "pk", None),
+        actor_id=getattr(actor, "pk", None),
+        detail=detail,
+    )
 
 
 def audit_window(action: str, *, window: Window, actor, request=None, **detail) -> None:

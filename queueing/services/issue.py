@@ -14,7 +14,7 @@ from queueing import events, selectors
 from queueing.errors import DailyCapReached, QueueClosed, TicketNotActive
 from queueing.models import DailyCounter, Queue, Ticket, TicketEvent
 from queueing.services import notify
-from queueing.services.common import center_settings, lock_identity, locked_ticket, record
+from queueing.services.common import lock_identity, locked_ticket, queue_for_issue, record, settings_of
 
 # Channels on which staff vouch for a priority group (disabled, military, pregnant, green channel).
 STAFF_CHANNELS = (Ticket.Channel.DESK, Ticket.Channel.COMMUNITY)
@@ -100,7 +100,7 @@ def _ensure_within_person_limits(*, queue: Queue, identity_hash: str, service_da
 @transaction.atomic
 def ticket_issue(
     *,
-    queue: Queue,
+    queue: Queue | int,
     channel: str,
     matter: Matter | None = None,
     actor=None,
@@ -110,19 +110,22 @@ def ticket_issue(
     citizen=None,
     priority_rank: int | None = None,
     within_appointment: bool = False,
+    device_center: int | None = None,
 ) -> Ticket:
-    """Give a new number in `queue` for today. (A device's retry is answered by its idempotency key, at the
-    endpoint: hall/idempotency.py.)"""
+    """Give a new number in `queue` (a queue or its id: it is read again, as it is now) for today. `device_center`:
+    the centre of the device that asks, which takes numbers in its own centre only. (A device's retry is answered by
+    its idempotency key, at the endpoint: hall/idempotency.py.)"""
     now = timezone.now()
     service_date = timezone.localdate(now)
-    # A supervisor may have paused intake since the caller read the queue (a kiosk page open all morning).
-    queue.refresh_from_db(fields=["is_accepting", "pause_reason", "opens_at", "closes_at", "daily_cap"])
+    queue = queue_for_issue(getattr(queue, "pk", queue))
+    if device_center is not None and queue.center_id != device_center:
+        raise NotAllowed(_("This device belongs to another centre."))
+    settings = settings_of(queue.center)
     ensure_queue_accepting(queue=queue, now=now)
     if channel not in Ticket.Channel.values:
         raise QueueClosed(_("Unknown channel."))
     if matter is not None and not queue.matters.filter(pk=matter.pk).exists():
         raise QueueClosed(_("This matter is not handled in this queue."))
-    settings = center_settings(queue.center_id)
     number, identity_hash = _identity_of(id_number=id_number, citizen=citizen)
     mobile = identity.validate_mobile(mobile) if mobile else ""
     group = _priority_group(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from dashboards.selectors import citizen, deltas
 from dashboards.selectors.deltas import Happened
 from dashboards.selectors.groups import queue_group
-from dashboards.services import hub
+from dashboards.services import hub, presence
 from hall.asgi import router
 from queueing import selectors, services
 from queueing.links import CITIZEN_TICKET_SALT, KIOSK_TICKET_SALT, citizen_ticket_token, live_ticket_path
@@ -122,6 +122,7 @@ def test_one_message_per_event_to_the_queue_group_whatever_the_number_of_tickets
 ):
     layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
+    presence.mark_followed(queue.pk)  # a phone follows a ticket of the queue
     issue(queue, 30)
     services.window_sign_in(window=window, clerk=clerk)
     layer.sent.clear()
@@ -179,6 +180,7 @@ def test_a_window_opening_halves_the_estimate_per_person(
 ):
     layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
+    presence.mark_followed(queue.pk)  # a phone follows a ticket of the queue
     issue(queue, 2)
     services.window_sign_in(window=window, clerk=clerk)
     second = WindowFactory(center=queue.center, zone=queue.zone, number=6, serves=[queue])

@@ -72,6 +72,7 @@ def test_a_burst_of_50_events_is_one_delta_and_one_queue_message_with_the_last_s
 ):
     queue, window, clerk = build_hall()
     presence.mark_watched(queue.center_id)  # a display of the centre is open
+    presence.mark_followed(queue.pk)  # and a citizen's phone follows a ticket of the queue
     settings.HALL_FANOUT = "inprocess"
     burst = []
     monkeypatch.setattr(fanout._inbox, "put_threadsafe", lambda item: burst.append(item) or True)
@@ -178,12 +179,13 @@ async def test_through_redis_the_fan_out_process_sends_what_the_web_workers_publ
 
 
 @pytest.mark.django_db
-def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phones_still_hear(
+def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_and_only_followed_queues_get_phone_news(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     cache.clear()
     watched, unwatched = build_hall(), build_hall()
     presence.mark_watched(watched[0].center_id)
+    presence.mark_followed(unwatched[0].pk)  # a phone follows a ticket of the other centre's queue
     layer = RecordingHub()
     monkeypatch.setattr(hub, "publish", layer.publish)
     batch = []
@@ -195,6 +197,8 @@ def test_a_centre_with_no_screen_open_gets_no_delta_and_no_snapshot_but_its_phon
     assert len(layer.to(center_group(watched[0].center_id))) == 1
     assert layer.to(center_group(unwatched[0].center_id)) == []
     assert len(layer.to(queue_group(unwatched[0].pk, ticket.service_date))) == 1
+    # No phone follows the first centre's queue: no message is built for it.
+    assert layer.to(queue_group(watched[0].pk, ticket.service_date)) == []
     assert push_hall_snapshots() == "1 centres with a screen open"
     assert [group for group, _message in layer.sent[-2:]] == [
         center_group(watched[0].center_id),
