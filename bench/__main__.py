@@ -123,7 +123,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
 
     from bench import checks, floor, scenarios, snapshot, world
     from bench.cpu import CpuMeter
-    from bench.topology import Topology
+    from bench.topology import FanoutFloorServer, Topology
 
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
     floor.prepare(dsn, backlog=size["floor_backlog"])
@@ -192,6 +192,15 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                     )
                 )
             measured["cores"] = cpu.cores
+            with FanoutFloorServer(env=env, logs=args.out / "logs") as floor_server:
+                measured["floor"] = asyncio.run(
+                    scenarios.fanout_floor(
+                        floor_url=floor_server.url,
+                        sockets=sockets,
+                        calls_per_second=size["calls_per_second"],
+                        seconds=size["fanout_seconds"],
+                    )
+                )
             results["fanout"].append(measured)
     finally:
         topology.stop()

@@ -45,10 +45,13 @@ def markdown(results: dict) -> str:
         else:
             lines.append(f"| {label} | {row['cycles_per_second']} cycles/s | {latency} | – | – | – |")
     for row in results["fanout"]:
+        floor = row.get("floor") or {}
         lines.append(
             f"| {row['sockets']:,} display sockets, calls at {row['calls_per_second']}/s | event → screen, "
             f"{row['missing']:,} of {row['calls'] * row['sockets']:,} missing | {_ms(row['p50_ms'])} / "
-            f"{_ms(row['p99_ms'])} | – | – | – |"
+            f"{_ms(row['p99_ms'])} | sockets alone: {floor.get('missing', '–')} missing "
+            f"| {_ms(floor.get('p50_ms'))} / {_ms(floor.get('p99_ms'))} "
+            f"| {_ratio(floor.get('p99_ms'), row['p99_ms'])} (p99) |"
         )
     for row in results["snapshot"]:
         lines.append(

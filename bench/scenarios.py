@@ -79,9 +79,46 @@ async def fanout(
     """`sockets` calling displays of the centre; window terminals call at `calls_per_second`. Latency is from the
     clerk's call request leaving to a display receiving the delta that names the call (the call's own time in)."""
     ws_url = socket_url.replace("http://", "ws://", 1) + f"/ws/centers/{world.center_id}/display/"
-    requested: dict[str, float] = {}  # ticket number → when its call request left
-    receipts: dict[str, list[float]] = {}  # ticket number → when each display got its call
 
+    async def call(client, worker: int, timings: Timings):
+        """A window terminal's call and finish; the called number, or None."""
+        headers = {"Authorization": f"Bearer {world.terminal_tokens[worker % len(world.terminal_tokens)]}"}
+        window_id = world.window_ids[worker % len(world.terminal_tokens)]
+        base = f"{base_url}/api/v1"
+        status, ticket = await timed_request(
+            client, timings, "POST", f"{base}/windows/{window_id}/call-next/", headers=headers
+        )
+        if status != 200:
+            return None
+        await timed_request(client, Timings(), "POST", f"{base}/tickets/{ticket['id']}/finish/", headers=headers)
+        return ticket["number"]
+
+    return await displays_while_calling(
+        ws_url, origin=socket_url, sockets=sockets, calls_per_second=calls_per_second, seconds=seconds, call=call
+    )
+
+
+async def fanout_floor(*, floor_url: str, sockets: int, calls_per_second: float, seconds: float) -> dict:
+    """The same displays and calls against bench/fanout_floor.py: the sockets alone, nothing built."""
+
+    async def call(client, worker: int, timings: Timings):
+        status, body = await timed_request(client, timings, "POST", f"{floor_url}/call")
+        return body["number"] if status == 200 else None
+
+    ws_url = floor_url.replace("http://", "ws://", 1) + "/ws/display/"
+    return await displays_while_calling(
+        ws_url, origin=floor_url, sockets=sockets, calls_per_second=calls_per_second, seconds=seconds, call=call
+    )
+
+
+async def displays_while_calling(
+    ws_url: str, *, origin: str, sockets: int, calls_per_second: float, seconds: float, call
+) -> dict:
+    """`sockets` displays on `ws_url`; once each shows its snapshot, `call(client, turn, timings)` at
+    `calls_per_second`, each returning the number it called. Latency: from the call leaving to each display
+    receiving a message that names the number."""
+    requested: dict[str, float] = {}  # number → when its call request left
+    receipts: dict[str, list[float]] = {}  # number → when each display got its call
     open_sockets = []
 
     def received(message: bytes) -> None:
@@ -91,8 +128,8 @@ async def fanout(
             return
         now = time.perf_counter()
         calls, _end = CALLS.raw_decode(message[start + len(b'"calls":') :].decode())
-        for call in calls:
-            receipts.setdefault(call["number"], []).append(now)
+        for called in calls:
+            receipts.setdefault(called["number"], []).append(now)
 
     async def display(index: int) -> None:
         shown = asyncio.get_running_loop().create_future()
@@ -102,7 +139,7 @@ async def fanout(
                 shown.set_result(True)  # its first message is the snapshot: the screen shows the hall
             received(message)
 
-        protocol, closed = await open_display(ws_url, origin=socket_url, on_text=on_text)
+        protocol, closed = await open_display(ws_url, origin=origin, on_text=on_text)
         open_sockets.append(protocol)
         await shown
         ready.release()  # the calls begin once every screen shows the hall
@@ -120,26 +157,18 @@ async def fanout(
 
     timings = Timings()
     period = 1 / calls_per_second
-    async with session(connections=len(world.terminal_tokens)) as client:
+    async with session(connections=128) as client:  # never a call waiting for a connection
         started, turn = time.perf_counter(), 0
         pending = []
 
-        async def call(worker: int) -> None:
-            headers = {"Authorization": f"Bearer {world.terminal_tokens[worker]}"}
-            window_id = world.window_ids[worker]
-            base = f"{base_url}/api/v1"
+        async def one(worker: int) -> None:
             leaving = time.perf_counter()
-            status, ticket = await timed_request(
-                client, timings, "POST", f"{base}/windows/{window_id}/call-next/", headers=headers
-            )
-            if status == 200:
-                requested[ticket["number"]] = leaving
-                await timed_request(
-                    client, Timings(), "POST", f"{base}/tickets/{ticket['id']}/finish/", headers=headers
-                )
+            number = await call(client, worker, timings)
+            if number is not None:
+                requested[number] = leaving
 
         while time.perf_counter() - started < seconds:
-            pending.append(asyncio.create_task(call(turn % len(world.terminal_tokens))))
+            pending.append(asyncio.create_task(one(turn)))
             turn += 1
             await asyncio.sleep(max(0.0, started + turn * period - time.perf_counter()))
         await asyncio.gather(*pending)

@@ -65,10 +65,11 @@ class Topology:
             "beat": ["celery", "-A", "hall", "beat", "-l", "warning", "--schedule", str(self.logs / "beat-schedule")],
         }
 
-    def uvicorn(self, port: int, *, workers: int) -> list[str]:
+    @staticmethod
+    def uvicorn(port: int, *, workers: int, app: str = "hall.asgi:application") -> list[str]:
         return [
             "uvicorn",
-            "hall.asgi:application",
+            app,
             "--host",
             "127.0.0.1",
             "--port",
@@ -128,3 +129,39 @@ class Topology:
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         self.procs.clear()
+
+
+class FanoutFloorServer:
+    """bench/fanout_floor.py under the same uvicorn as the hall's sockets (one process, no compression)."""
+
+    def __init__(self, *, env: dict[str, str], logs: Path):
+        self.env, self.logs, self.port = env, logs, free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        command = Topology.uvicorn(self.port, workers=1, app="bench.fanout_floor:app")
+        with (self.logs / "fanout-floor.log").open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", *command], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            with suppress(OSError), urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return self
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"the fan-out floor did not start; see {self.logs}")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc_info):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return False

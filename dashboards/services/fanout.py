@@ -216,6 +216,19 @@ async def run_inprocess() -> None:
         _inbox.close()
 
 
+# While a centre is held, the list is read this often: Redis wakes a blocked BLPOP only at its own timer (10 times a
+# second by default), so a wait shorter than that is timed here and the list read without blocking.
+HELD_POLL_SECONDS = 0.02
+
+
+def redis_wait(timeout: float | None, *, idle_timeout: float) -> tuple[str, float]:
+    """How to wait `timeout` seconds (None: until something comes) for the next items: ("block", seconds) for a
+    BLPOP, or ("poll", seconds) to sleep that long and then read what came without blocking."""
+    if timeout is None or timeout >= idle_timeout:
+        return "block", idle_timeout
+    return "poll", max(0.0, min(timeout, HELD_POLL_SECONDS))
+
+
 async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
     """The `run_fanout` process: takes the items the web workers pushed to the Redis list."""
     import redis.asyncio
@@ -228,10 +241,15 @@ async def run_from_redis(*, idle_timeout: float = 5.0) -> None:
     async def take_batch(timeout: float | None = None) -> list[Happened]:
         nonlocal away
         try:
-            first = await client.blpop([key], timeout=idle_timeout if timeout is None else min(timeout, idle_timeout))
-            if first is None:
-                return []
-            raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]
+            how, seconds = redis_wait(timeout, idle_timeout=idle_timeout)
+            if how == "poll":
+                await asyncio.sleep(seconds)
+                raw = await client.lpop(key, MAX_BATCH) or []
+            else:
+                first = await client.blpop([key], timeout=seconds)
+                if first is None:
+                    return []
+                raw = [first[1], *(await client.lpop(key, MAX_BATCH - 1) or [])]
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
             # Redis restarts: wait for it. Events of the outage were not published; screens catch up from the
             # snapshot they get when they reconnect.

@@ -234,3 +234,12 @@ def test_a_centre_gets_its_first_event_at_once_and_the_next_ones_together_after_
     # Centre 1's first call at once; centre 2 is not held back by centre 1; centre 1's next two together, later.
     assert sent == [[(1, 1)], [(2, 3)], [(1, 2), (1, 4)]]
     assert timeouts[0] is None and 0 < timeouts[-2] <= 0.3
+
+
+def test_through_redis_a_held_centre_is_timed_here_not_by_a_blocking_read():
+    # Redis wakes a blocked BLPOP at its own timer (every 100 ms), and a timeout under a millisecond blocks for
+    # ever: the rest of a held centre's interval is slept here, then the list read without blocking.
+    for held_for, slept in ((0.0, 0.0), (0.0004, 0.0004), (0.015, 0.015), (0.09, fanout.HELD_POLL_SECONDS)):
+        assert fanout.redis_wait(held_for, idle_timeout=5) == ("poll", slept)
+    assert fanout.redis_wait(None, idle_timeout=5) == ("block", 5)
+    assert fanout.redis_wait(30, idle_timeout=5) == ("block", 5)
