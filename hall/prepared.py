@@ -22,6 +22,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.models.sql.constants import MULTI
+from django.db.models.utils import create_namedtuple_class
 
 # Values no real id or date of the hall takes, one per parameter: found again in the compiled parameters. The ints
 # stay under 2**31, so that an integer column's lookup does not turn them into "matches nothing".
@@ -52,6 +53,8 @@ class _Compiled:
     compiler: object
     sql: str
     slots: tuple[_Slot, ...]
+    names: tuple[str, ...]  # of a named values_list() row's fields
+    columns: tuple[str, ...]  # of the compiled row's columns, in their order (the keys of a values() row)
 
 
 class Prepared:
@@ -91,7 +94,22 @@ class Prepared:
     def tuples(self, *, using: str = "default", **values) -> list[tuple]:
         """The rows of a `values_list()` query."""
         compiler, results = self._execute(using, values)
-        return list(compiler.results_iter(results, tuple_expected=True))
+        return [tuple(row) for row in compiler.results_iter(results, tuple_expected=True)]
+
+    def rows(self, *, using: str = "default", **values) -> list:
+        """The rows of a `values_list(..., named=True)` query: named tuples, as the ORM gives them."""
+        rows = self.tuples(using=using, **values)
+        row_class = create_namedtuple_class(*self._compiled_for(using).names)
+        return [tuple.__new__(row_class, row) for row in rows]
+
+    def dicts(self, *, using: str = "default", **values) -> list[dict]:
+        """The rows of a `values()` query: dicts, as the ORM gives them."""
+        compiler, results = self._execute(using, values)
+        columns = self._compiled_for(using).columns
+        return [dict(zip(columns, row, strict=True)) for row in compiler.results_iter(results, tuple_expected=True)]
+
+    def _compiled_for(self, using: str) -> _Compiled:
+        return self._compiled[(using, connections[using].vendor)]
 
     def _execute(self, using: str, values: dict):
         if values.keys() != self._kinds.keys():
@@ -115,7 +133,8 @@ class Prepared:
                 markers[name] = _TEXT_MARKER % step
             else:
                 markers[name] = _DATE_MARKER + datetime.timedelta(days=step)
-        compiler = self._build(**markers).query.get_compiler(using=using)
+        queryset = self._build(**markers)
+        compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         names = {marker: name for name, marker in markers.items()}
         names.update({str(marker): name for name, marker in markers.items() if not isinstance(marker, int)})
@@ -129,7 +148,19 @@ class Prepared:
                 slots.append(_Slot(name=name, as_text=isinstance(param, str) and self._kinds[name] is not str))
         if seen != set(markers):
             raise ValueError(f"The statement does not take {sorted(set(markers) - seen)} as plain values.")
-        compiled = _Compiled(compiler=compiler, sql=sql, slots=tuple(slots))
+        # As the ORM's values() and values_list() name the columns of a row (Django 5.2 keeps the order asked).
+        query = compiler.query
+        if query.selected:
+            columns = list(query.selected)
+        else:
+            columns = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compiled = _Compiled(
+            compiler=compiler,
+            sql=sql,
+            slots=tuple(slots),
+            names=tuple(queryset._fields or columns),
+            columns=tuple(columns),
+        )
         self._compiled[(using, vendor)] = compiled
         return compiled
 

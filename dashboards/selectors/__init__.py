@@ -11,6 +11,7 @@ from dashboards.models import Alert
 from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
 from hall.notifications.models import MessageTemplate
+from hall.prepared import Prepared
 from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.selectors import center_settings_or_default
 
@@ -63,19 +64,26 @@ def window_tiles_and_levels(
     return tiles, levels
 
 
+_CENTRE_WINDOWS = Prepared(
+    lambda center: Window.objects.filter(center_id=center).order_by("number").values_list(*_WINDOW_FIELDS, named=True),
+    center=int,
+)
+_AT_WINDOWS = Prepared(
+    lambda center: (
+        Ticket.objects.filter(center_id=center, status__in=Ticket.ACTIVE_AT_WINDOW, window__isnull=False)
+        .order_by()  # the ticket's default ordering would join its queue
+        .values_list(*_CURRENT_FIELDS, named=True)
+    ),
+    center=int,
+)
+
+
 def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple[list[dict], dict[str, list], list]:
     """Tiles, compact levels and the status of each ticket at the centre's windows."""
     now = timezone.now()
-    windows = list(
-        Window.objects.filter(center_id=center_id).order_by("number").values_list(*_WINDOW_FIELDS, named=True)
-    )
-    current = {
-        row.window_id: row
-        # The partial index of tickets at windows holds one row per busy window, whatever the day's size.
-        for row in Ticket.objects.filter(center_id=center_id, status__in=Ticket.ACTIVE_AT_WINDOW, window__isnull=False)
-        .order_by()  # the ticket's default ordering would join its queue
-        .values_list(*_CURRENT_FIELDS, named=True)
-    }
+    windows = _CENTRE_WINDOWS.rows(center=center_id)
+    # The partial index of tickets at windows holds one row per busy window, whatever the day's size.
+    current = {row.window_id: row for row in _AT_WINDOWS.rows(center=center_id)}
     loads = busyness.window_loads(
         center_id=center_id, windows=windows, serving_window_ids=set(current), settings=settings, waiting=waiting
     )
@@ -133,13 +141,15 @@ def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple
 def load_levels(*, center_id: int) -> dict[str, str]:
     """The yellow / red warnings live now, by subject ("queue:<id>", "zone:<id>"): the alert scan's hysteresis
     decides them (dashboards/services/scans.py), the screens only show them."""
-    return dict(
-        Alert.objects.filter(
-            center_id=center_id,
-            kind__in=[Alert.Kind.QUEUE_LOAD, Alert.Kind.ZONE_LOAD],
-            state__in=Alert.LIVE_STATES,
-        ).values_list("subject_key", "severity")
-    )
+    return dict(_LOAD_WARNINGS.tuples(center=center_id))
+
+
+_LOAD_WARNINGS = Prepared(
+    lambda center: Alert.objects.filter(
+        center_id=center, kind__in=[Alert.Kind.QUEUE_LOAD, Alert.Kind.ZONE_LOAD], state__in=Alert.LIVE_STATES
+    ).values_list("subject_key", "severity"),
+    center=int,
+)
 
 
 _QUEUE_FIELDS = ("id", "prefix", "name", "zone_id", "zone__name", "is_accepting", "pause_reason")

@@ -14,11 +14,12 @@ A threshold of 0 is switched off. A closed window has no level.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from hall.prepared import Prepared
 from queueing.models import QueueingSettings, Ticket, Window, WindowQueue
 from queueing.selectors import center_settings_or_default
 
@@ -144,23 +145,36 @@ def compute_window_loads(
     return loads
 
 
+_LINKS = Prepared(
+    lambda center: WindowQueue.objects.filter(window__center_id=center, queue__center_id=center).values_list(
+        "window_id", "queue_id"
+    ),
+    center=int,
+)
+
+
 def served_queues(*, center_id: int, windows: list[Window]) -> dict[int, frozenset | None]:
     """Window id → the queue ids it serves (EVERY_QUEUE for a general window), in one query."""
     links: dict[int, set[int]] = {}
-    for window_id, queue_id in WindowQueue.objects.filter(
-        window__center_id=center_id, queue__center_id=center_id
-    ).values_list("window_id", "queue_id"):
+    for window_id, queue_id in _LINKS.tuples(center=center_id):
         links.setdefault(window_id, set()).add(queue_id)
     return {w.id: EVERY_QUEUE if w.kind == Window.Kind.GENERAL else frozenset(links.get(w.id, ())) for w in windows}
 
 
-def waiting_groups(*, center_id: int) -> list[WaitingGroup]:
-    rows = (
-        Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate(), status=Ticket.Status.WAITING)
+_WAITING_GROUPS = Prepared(
+    lambda center, day: (
+        Ticket.objects.filter(center_id=center, service_date=day, status=Ticket.Status.WAITING)
         .values("queue_id", "target_window_id")
         .annotate(count=Count("id"), oldest=Min("queued_at"))
         .order_by()
-    )
+    ),
+    center=int,
+    day=date,
+)
+
+
+def waiting_groups(*, center_id: int) -> list[WaitingGroup]:
+    rows = _WAITING_GROUPS.dicts(center=center_id, day=timezone.localdate())
     return [WaitingGroup(r["queue_id"], r["target_window_id"], r["count"], r["oldest"]) for r in rows]
 
 

@@ -207,7 +207,10 @@ def missed_tickets(*, center_id: int, limit: int = 10) -> list[Ticket]:
 
 def center_settings_or_default(*, center_id: int) -> QueueingSettings:
     """The centre's settings, or the defaults of docs/domain.md when none were saved (a read never writes)."""
-    return QueueingSettings.objects.filter(center_id=center_id).first() or QueueingSettings(center_id=center_id)
+    return _SETTINGS.first(center=center_id) or QueueingSettings(center_id=center_id)
+
+
+_SETTINGS = Prepared(lambda center: QueueingSettings.objects.filter(center_id=center)[:1], center=int)
 
 
 def open_slots(*, queue: Queue, date) -> QuerySet[AppointmentSlot]:

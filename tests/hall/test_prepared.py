@@ -92,3 +92,25 @@ def test_update_row_and_insert_row_write_what_save_and_create_write():
     gone = Ticket(pk=ticket.pk + 1000)
     with pytest.raises(Ticket.DoesNotExist):
         update_row(gone, ["status"])
+
+
+@pytest.mark.django_db
+def test_values_rows_come_as_the_orm_gives_them_named_or_as_dicts_in_the_order_asked():
+    queue = QueueFactory(prefix="E")
+    for _ in range(3):
+        services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    today = timezone.localdate()
+
+    def per_queue(center: int, day: datetime.date):
+        return Ticket.objects.filter(center_id=center, service_date=day).values("queue_id").annotate(n=Count("id"))
+
+    # An annotation named before a field: the ORM gives the columns in the order the query names them.
+    def named(center: int):
+        queues = Queue.objects.filter(center_id=center).annotate(n=Count("tickets"))
+        return queues.values_list("n", "prefix", named=True)
+
+    assert Prepared(per_queue, center=int, day=datetime.date).dicts(center=queue.center_id, day=today) == list(
+        per_queue(queue.center_id, today).order_by()
+    )
+    (row,) = Prepared(named, center=int).rows(center=queue.center_id)
+    assert (row.n, row.prefix) == (3, "E") == tuple(named(queue.center_id)[0])
