@@ -120,8 +120,11 @@ def lock_next_ticket(*, window: Window, weights: dict[int, int]) -> Ticket | Non
             f"SELECT id FROM {TICKETS} WHERE queue_id = served.queue_id AND service_date = %s AND status = %s "
             "AND (target_window_id IS NULL OR target_window_id = %s) "
             f"ORDER BY priority_rank, queued_at, id LIMIT {CANDIDATES_PER_QUEUE}) AS head)) "
-            # Tested again on the row itself: PostgreSQL re-reads a row changed since the statement began.
-            "AND t.status = %s "
+            # Tested again on the row itself: PostgreSQL re-reads a row changed since the statement began. Written as
+            # an expression so that it cannot match the predicate of the partial index of waiting tickets: with the
+            # statistics of a morning's empty line the planner would walk that whole index (5.6 ms at 12,000
+            # waiting) instead of fetching the heads by key (0.6 ms).
+            "AND (t.status || '') = %s "
             "ORDER BY t.priority_rank, served.weight DESC, t.queued_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED"
         )
         queues, queue_weights = list(weights), list(weights.values())
