@@ -123,7 +123,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
 
     from bench import checks, floor, scenarios, snapshot, world
     from bench.cpu import CpuMeter
-    from bench.topology import FanoutFloorServer, Topology
+    from bench.topology import FanoutFloorServer, FrameworkFloorServer, Topology
 
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
     floor.prepare(dsn, backlog=size["floor_backlog"])
@@ -147,6 +147,14 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                 )
                 measured["floor"] = floor.issue_floor(dsn, clients=clients, queues=queues, seconds=seconds)
                 results["issue"].append(measured)
+
+        if "issue" in parts:
+            clients = max(size["issue_clients"])
+            with FrameworkFloorServer(env=env, logs=args.out / "logs", workers=args.web_workers) as server:
+                cpu = CpuMeter({server.proc.pid: "web"})
+                with cpu:
+                    measured = asyncio.run(scenarios.empty_view(server.url, clients=clients, seconds=seconds))
+            results["empty_view"] = {**measured, "cores": cpu.cores}
 
         if "call" in parts:
             world.clear_tickets(hall)

@@ -28,6 +28,12 @@ def markdown(results: dict) -> str:
             f"| {row['per_second']}/s | {_ms(row['p50_ms'])} / {_ms(row['p99_ms'])} | {floor['per_second']} tps "
             f"| {_ms(floor['p50_ms'])} / {_ms(floor['p99_ms'])} | {_ratio(row['per_second'], floor['per_second'])} |"
         )
+    empty = results.get("empty_view")
+    if empty:
+        lines.append(
+            f"| an empty API view (the framework's floor), {empty['clients']} clients | {empty['per_second']}/s "
+            f"| {_ms(empty['p50_ms'])} / {_ms(empty['p99_ms'])} | – | – | – |"
+        )
     for row in results["call_and_finish"]:
         floor = row.get("floor")
         label = f"call next + finish, {row['clerks']} clerks"
@@ -81,6 +87,8 @@ def _cores(results: dict) -> list[str]:
         rows.append((f"call next + finish, {row['clerks']} clerks", row.get("cores")))
     for row in results["fanout"]:
         rows.append((f"{row['sockets']:,} display sockets", row.get("cores")))
+    if results.get("empty_view"):
+        rows.append(("an empty API view", results["empty_view"]["cores"]))
     rows = [(label, cores) for label, cores in rows if cores]
     if not rows:
         return []

@@ -73,6 +73,18 @@ async def call_and_finish(base_url: str, world: World, *, clerks: int, seconds: 
     }
 
 
+async def empty_view(base_url: str, *, clients: int, seconds: float) -> dict:
+    """The framework's floor: `clients` asking bench/framework_floor.py's empty view as fast as it answers."""
+    timings = Timings()
+
+    async def step(worker: int, client) -> bool:
+        await timed_request(client, timings, "GET", f"{base_url}/empty/")
+        return True
+
+    elapsed = await closed_loop(clients, seconds, step)
+    return {"clients": clients, "seconds": round(elapsed, 1), **timings.summary(elapsed)}
+
+
 async def fanout(
     base_url: str, world: World, *, socket_url: str, sockets: int, calls_per_second: float, seconds: float
 ) -> dict:

@@ -131,6 +131,59 @@ class Topology:
         self.procs.clear()
 
 
+class FrameworkFloorServer:
+    """bench/framework_floor.py (the hall's settings and middleware, an empty view) under the hall's gunicorn."""
+
+    def __init__(self, *, env: dict[str, str], logs: Path, workers: int):
+        self.env, self.logs, self.workers, self.port = env, logs, workers, free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        command = ["gunicorn", "hall.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(self.workers), "--preload", "--log-level", "warning"]
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "bench.framework_floor"}
+        return _start(self, command, env=env, log="framework-floor.log")
+
+    def __exit__(self, *exc_info):
+        _stop(self.proc)
+        return False
+
+
+def _start(server, command: list[str], *, env: dict[str, str], log: str):
+    with (server.logs / log).open("wb") as output:
+        server.proc = subprocess.Popen(
+            [sys.executable, "-m", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a process group of its own: its CPU time is told apart
+        )
+    deadline = time.monotonic() + 30
+    while True:
+        with suppress(OSError), urllib.request.urlopen(f"{server.url}/readyz", timeout=2) as answer:
+            if answer.status == 200:
+                return server
+        if time.monotonic() > deadline or server.proc.poll() is not None:
+            raise RuntimeError(f"{log} did not start; see {server.logs}")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and its workers
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 class FanoutFloorServer:
     """bench/fanout_floor.py under the same uvicorn as the hall's sockets (one process, no compression)."""
 
@@ -144,24 +197,8 @@ class FanoutFloorServer:
 
     def __enter__(self):
         command = Topology.uvicorn(self.port, workers=1, app="bench.fanout_floor:app")
-        with (self.logs / "fanout-floor.log").open("wb") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", *command], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + 30
-        while True:
-            with suppress(OSError), urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:
-                if answer.status == 200:
-                    return self
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError(f"the fan-out floor did not start; see {self.logs}")
-            time.sleep(0.2)
+        return _start(self, command, env=self.env, log="fanout-floor.log")
 
     def __exit__(self, *exc_info):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        _stop(self.proc)
         return False
