@@ -33,8 +33,10 @@ def test_a_page_whose_database_went_away_is_a_503_in_the_readers_language(browse
     chinese = browser_client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert chinese.status_code == 503 and chinese["Retry-After"] == "5"
     assert "系统暂时不可用，请稍后再试。" in chinese.content.decode()
+    assert '<html lang="zh-hans">' in chinese.content.decode()
     english = browser_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert "The hall is briefly unavailable; please try again in a moment." in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()  # so a screen reader reads it in English
 
 
 @pytest.mark.django_db
