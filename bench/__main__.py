@@ -123,7 +123,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
 
     from bench import checks, floor, scenarios, snapshot, world
     from bench.cpu import CpuMeter
-    from bench.topology import FanoutFloorServer, FrameworkFloorServer, Topology
+    from bench.topology import FloorServer, Topology
 
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
     floor.prepare(dsn, backlog=size["floor_backlog"])
@@ -150,7 +150,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
 
         if "issue" in parts:
             clients = max(size["issue_clients"])
-            with FrameworkFloorServer(env=env, logs=args.out / "logs", workers=args.web_workers) as server:
+            with FloorServer.framework(env=env, logs=args.out / "logs", workers=args.web_workers) as server:
                 cpu = CpuMeter({server.proc.pid: "web"})
                 with cpu:
                     measured = asyncio.run(scenarios.empty_view(server.url, clients=clients, seconds=seconds))
@@ -200,7 +200,7 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                     )
                 )
             measured["cores"] = cpu.cores
-            with FanoutFloorServer(env=env, logs=args.out / "logs") as floor_server:
+            with FloorServer.fanout(env=env, logs=args.out / "logs") as floor_server:
                 measured["floor"] = asyncio.run(
                     scenarios.fanout_floor(
                         floor_url=floor_server.url,

@@ -118,87 +118,70 @@ class Topology:
         return {proc.pid: name for name, proc in self.procs.items()}
 
     def stop(self) -> None:
-        for proc in self.procs.values():
-            with suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_groups(list(self.procs.values()), timeout=15)
         self.procs.clear()
 
 
-class FrameworkFloorServer:
-    """bench/framework_floor.py (the hall's settings and middleware, an empty view) under the hall's gunicorn."""
-
-    def __init__(self, *, env: dict[str, str], logs: Path, workers: int):
-        self.env, self.logs, self.workers, self.port = env, logs, workers, free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        command = ["gunicorn", "hall.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(self.workers), "--preload", "--log-level", "warning"]
-        env = {**self.env, "DJANGO_SETTINGS_MODULE": "bench.framework_floor"}
-        return _start(self, command, env=env, log="framework-floor.log")
-
-    def __exit__(self, *exc_info):
-        _stop(self.proc)
-        return False
-
-
-def _start(server, command: list[str], *, env: dict[str, str], log: str):
-    with (server.logs / log).open("wb") as output:
-        server.proc = subprocess.Popen(
-            [sys.executable, "-m", *command],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a process group of its own: its CPU time is told apart
-        )
-    deadline = time.monotonic() + 30
-    while True:
-        with suppress(OSError), urllib.request.urlopen(f"{server.url}/readyz", timeout=2) as answer:
-            if answer.status == 200:
-                return server
-        if time.monotonic() > deadline or server.proc.poll() is not None:
-            raise RuntimeError(f"{log} did not start; see {server.logs}")
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    with suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)  # the server and its workers
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+def stop_groups(procs: list[subprocess.Popen], *, timeout: float) -> None:
+    """Ask each process group to end (the server and its workers), all at once; kill what is left after `timeout`."""
+    for proc in procs:
         with suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
-class FanoutFloorServer:
-    """bench/fanout_floor.py under the same uvicorn as the hall's sockets (one process, no compression)."""
+class FloorServer:
+    """One server of a floor, beside the topology: `with FloorServer.framework(...) as server:`
+    (bench/framework_floor.py: the hall's settings and middleware with an empty view, under the hall's gunicorn) or
+    `FloorServer.fanout(...)` (bench/fanout_floor.py under the same uvicorn as the hall's sockets)."""
 
-    def __init__(self, *, env: dict[str, str], logs: Path):
-        self.env, self.logs, self.port = env, logs, free_port()
+    def __init__(self, *, command: list[str], env: dict[str, str], logs: Path, log: str, port: int):
+        self.command, self.env, self.logs, self.log, self.port = command, env, logs, log, port
         self.proc: subprocess.Popen | None = None
+
+    @classmethod
+    def framework(cls, *, env: dict[str, str], logs: Path, workers: int) -> "FloorServer":
+        port = free_port()
+        command = ["gunicorn", "hall.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        command += ["--preload", "--log-level", "warning"]
+        env = {**env, "DJANGO_SETTINGS_MODULE": "bench.framework_floor"}
+        return cls(command=command, env=env, logs=logs, log="framework-floor.log", port=port)
+
+    @classmethod
+    def fanout(cls, *, env: dict[str, str], logs: Path) -> "FloorServer":
+        port = free_port()
+        command = Topology.uvicorn(port, workers=1, app="bench.fanout_floor:app")
+        return cls(command=command, env=env, logs=logs, log="fanout-floor.log", port=port)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        command = Topology.uvicorn(self.port, workers=1, app="bench.fanout_floor:app")
-        return _start(self, command, env=self.env, log="fanout-floor.log")
+        with (self.logs / self.log).open("wb") as output:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", *self.command],
+                cwd=ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a process group of its own: its CPU time is told apart
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            with suppress(OSError), urllib.request.urlopen(f"{self.url}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return self
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"{self.log} did not start; see {self.logs}")
+            time.sleep(0.2)
 
     def __exit__(self, *exc_info):
-        _stop(self.proc)
+        stop_groups([self.proc], timeout=10)
         return False
