@@ -108,3 +108,15 @@ def with_sites_below(center_ids: set[int]) -> set[int]:
         frontier = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - scope
         scope |= frontier
     return scope
+
+
+def department_heads(*, center_id: int, department_id: int) -> list[User]:
+    """The active heads of a department at a centre: whom a department's overdue work is reported to."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__center_id=center_id,
+            memberships__role=StaffRole.DEPARTMENT_HEAD,
+            memberships__department_id=department_id,
+        ).distinct()
+    )

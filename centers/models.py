@@ -1,6 +1,6 @@
 """The organisation every other app stands on: the tree of centres, their zones, and the departments."""
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +76,46 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class WorkdayOverride(models.Model):
+    """One day whose status the State Council's schedule sets against the `holidays` package's guess: a holiday the
+    package does not know, or a make-up working day (调休上班, often a weekend). It always wins."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"), help_text=_("Ticked: a working day (for example a make-up Saturday). Unticked: a day off.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True, help_text=_("For example 国庆节 or 国庆节调休上班."))
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holiday schedule an administrator has checked against the published one. Deadlines that fall
+    after the last confirmed year rest on a guess and are shown as provisional."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2099)]
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("The notice the schedule comes from, for example 国办发明电."),
+    )
+
+    class Meta:
+        verbose_name = _("confirmed calendar year")
+        verbose_name_plural = _("confirmed calendar years")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)

@@ -49,6 +49,9 @@ class AuditEntry(models.Model):
         PROFILE_CHANGED = "profile_changed", _("Real-name profile changed")
         DEVICE_REGISTERED = "device_registered", _("Device registered")
         DEVICE_REVOKED = "device_revoked", _("Device token revoked")
+        CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
+        CASE_MATERIAL_OVERRIDE = "case_material_override", _("Case accepted without a required material")
+        CASE_EXTENSION_DECIDED = "case_extension_decided", _("Case extension decided")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)

@@ -94,6 +94,32 @@ def parse_date(value, *, earliest=datetime.date(2000, 1, 1), latest=datetime.dat
     return day
 
 
+def parse_count(value, *, low: int, high: int, message) -> int:
+    """A whole number from `low` to `high` written in decimal digits (full-width digits count); anything else,
+    signs and fractions included, is refused with `message`."""
+    if isinstance(value, bool):
+        raise ParseError(message, code="invalid_number")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = ascii_form(value).strip() if isinstance(value, str) else ""
+        if not text or len(text) > 6 or not _ASCII_DIGITS.fullmatch(text):
+            raise ParseError(message, code="invalid_number")
+        number = int(text)
+    if not low <= number <= high:
+        raise ParseError(message, code="number_out_of_range")
+    return number
+
+
+MAX_WORKING_DAYS = 400  # a year and a half of working days: the longest time limit a deadline may count
+
+
+def parse_working_days(value) -> int:
+    """A count of working days, 0 to MAX_WORKING_DAYS."""
+    message = _("Enter a number of working days from 0 to %(max)d.") % {"max": MAX_WORKING_DAYS}
+    return parse_count(value, low=0, high=MAX_WORKING_DAYS, message=message)
+
+
 def clean_text(value, *, max_length: int, required: bool = False, multiline: bool = False, label=None) -> str:
     """Free text as people type it: NUL and control characters are refused; bidi overrides and zero-width
     characters, which only hide or reorder what is shown, are removed; surrounding spaces go. A required text

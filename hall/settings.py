@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "channels",
     "axes",
+    "import_export",
     "hall",
     "hall.notifications",
     "centers",
@@ -222,6 +223,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 
+# The catalogue's spreadsheets (django-import-export): CSV and Excel, each import in one transaction.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
 # Periodic jobs: one static schedule, used by Celery beat in production and by the in-process runner when embedded.
 # Each entry: task name, period in seconds. `expires` is set just under the period so a backlog never piles up.
 HALL_PERIODIC_JOBS = {
@@ -233,6 +238,7 @@ HALL_PERIODIC_JOBS = {
     "queueing.release_missed_appointments": 300.0,
     "queueing.check_flow_counters": 600.0,
     "dashboards.daily_rollups": 1800.0,
+    "matters.supervise_cases": 900.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -350,6 +356,9 @@ SPECTACULAR_SETTINGS = {
         "PublicIssueChannelEnum": "queueing.api.PUBLIC_ISSUE_CHANNELS",
         "TicketStatusEnum": "queueing.models.Ticket.Status",
         "AppointmentStatusEnum": "queueing.models.Appointment.Status",
+        "CaseStatusEnum": "matters.models.Case.Status",
+        "CaseChannelEnum": "matters.models.Case.Channel",
+        "ServiceObjectEnum": "matters.models.ServiceObject",
     },
 }
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("portal/", include("accounts.urls")),
+    path("api/v1/", include("centers.api_urls")),
+    path("api/v1/", include("matters.api_urls")),
     path("api/v1/", include("queueing.api_urls")),
     path("api/v1/", include("dashboards.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

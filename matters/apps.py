@@ -8,6 +8,7 @@ class MattersConfig(AppConfig):
 
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
+        from matters import receivers  # noqa: F401  (connects the calendar receiver)
 
         # Not open yet: the portal shows them as coming.
         register_entry(

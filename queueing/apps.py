@@ -7,6 +7,7 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Queueing")
 
     def ready(self):
-        from queueing import registrations
+        from queueing import receivers, registrations
 
         registrations.register()
+        receivers.connect()

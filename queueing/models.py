@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from centers.models import Center, Department, Zone
 from hall.pii import EncryptedField
 from hall.prepared import insert_instance, update_row
-from matters.models import Matter
+from matters.models import Case, Matter
 from queueing import counters
 from queueing.counters import QueueHourFlow, WindowDayFlow  # noqa: F401 (models of this app)
 
@@ -579,3 +579,31 @@ class Device(models.Model):
             raise ValidationError({"window": _("A device that calls at a window needs its window.")})
         if self.window_id is not None and self.center_id is not None and self.window.center_id != self.center_id:
             raise ValidationError({"window": _("The window is not in the device's centre.")})
+
+
+class CaseTicket(models.Model):
+    """The link between a ticket served at a window and the case it opened, advanced or delivered: the queue's side
+    of a case (matters knows nothing of tickets), and where the per-window figures of cases come from."""
+
+    class Role(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted at the window")
+        RESUBMITTED = "resubmitted", _("Corrections handed in at the window")
+        PICKUP = "pickup", _("Pickup number")
+        DELIVERED = "delivered", _("Handed over at the pickup window")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="ticket_links")
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="case_links")
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="case_links"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case at a window")
+        verbose_name_plural = _("cases at windows")
+        constraints = [models.UniqueConstraint(fields=["case", "ticket", "role"], name="case_ticket_role_once")]
+        indexes = [models.Index(fields=["window", "role"], name="case_ticket_window_role")]
+
+    def __str__(self):
+        return f"{self.case} · {self.ticket.number}"

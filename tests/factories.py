@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import StaffMembership, StaffRole
 from centers.models import Center, Department, Zone
+from hall.identity import uscc_check_char
 from matters.models import CaseType, Matter, MatterType, ServiceObject, ServiceScope
 from queueing.models import Device, Queue, Ticket, Window, WindowQueue
 from queueing.services.devices import device_register
@@ -31,12 +32,18 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"部门{n}")
 
 
+def implementation_code_for(basic_code: str, n: int = 0) -> str:
+    """A well-formed 实施编码: a valid unified social credit code of an implementing body, "3", the basic code."""
+    body = f"11330105{n:09d}"
+    return f"{body}{uscc_check_char(body)}3{basic_code}"
+
+
 class MatterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Matter
 
     basic_code = factory.Sequence(lambda n: f"{n:012d}")
-    implementation_code = factory.Sequence(lambda n: f"IMPL{n:08d}")
+    implementation_code = factory.LazyAttributeSequence(lambda o, n: implementation_code_for(o.basic_code, n))
     name = factory.Sequence(lambda n: f"事项{n}")
     department = factory.SubFactory(DepartmentFactory)
     matter_type = MatterType.LICENSING

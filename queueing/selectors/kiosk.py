@@ -1,23 +1,21 @@
 """What the kiosk (取号机) shows: the queues by zone with their state now, the pinyin search index over queues and
 matters, Reads only; issuing goes through `services.ticket_issue`."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from centers.models import Center, Zone
 from matters.models import Matter
+from matters.pinyin import pinyin_keys
 from queueing.models import Queue
 from queueing.selectors import INTAKE_CLOSED, INTAKE_NOT_YET, INTAKE_OPEN, INTAKE_PAUSED, queue_intake
 
 OPEN, PAUSED, NOT_YET, CLOSED = INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED
 # The on-screen letter keyboard, laid out as on the phones people type pinyin on.
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
-_PINYIN_TOKEN = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -85,19 +83,6 @@ def kiosk_zones(*, center: Center, now: datetime | None = None) -> list[ZoneChoi
         if queues:
             result.append(ZoneChoice(zone, queues))
     return result
-
-
-def pinyin_keys(text: str) -> tuple[str, list[str]]:
-    """(initials, syllables) of `text`: `不动产登记` → ("bdcdj", ["bu", "dong", "chan", "deng", "ji"]).
-    Latin letters and digits in the text are kept as they are (lower-cased); punctuation is dropped."""
-    initials, syllables = [], []
-    for first, full in zip(
-        lazy_pinyin(text, style=Style.FIRST_LETTER), lazy_pinyin(text, style=Style.NORMAL), strict=False
-    ):
-        for token in _PINYIN_TOKEN.findall(full.lower()):
-            syllables.append(token)
-        initials.extend(_PINYIN_TOKEN.findall(first.lower()))
-    return "".join(initials), syllables
 
 
 def search_index(*, zones: list[ZoneChoice]) -> list[SearchEntry]:

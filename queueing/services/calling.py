@@ -169,7 +169,7 @@ def _ticket_checked_under_lock(ticket: int, clerk: int):
 _TICKET_AT_WINDOW = Prepared(_ticket_checked_under_lock, ticket=int, clerk=int)
 
 
-def _at_clerks_window(*, ticket: Ticket | int, clerk, statuses) -> Ticket:
+def ticket_at_clerks_window(*, ticket: Ticket | int, clerk, statuses) -> Ticket:
     """Lock `ticket` (a ticket or its id) and check, in the same statement, that `clerk` is signed in to its
     window."""
     if clerk.pk is None:
@@ -192,7 +192,7 @@ def _at_clerks_window(*, ticket: Ticket | int, clerk, statuses) -> Ticket:
 @transaction.atomic
 def ticket_recall(*, ticket: Ticket | int, clerk) -> Ticket:
     """Call the same number again; after the centre's number of recalls, it is a no-show instead."""
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    ticket = ticket_at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     settings = center_settings(ticket.center_id)
     limit = settings.recall_limit
     if ticket.call_count > limit:
@@ -216,7 +216,7 @@ NOW = object()  # stands for "the time of the action" in _move_at_window's field
 def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, event: events.Event, **fields) -> Ticket:
     """Put the clerk's ticket in `status`, log it as `kind` and announce `event`."""
     now = timezone.now()
-    before = ticket.share()  # the ticket was read under its lock (_at_clerks_window) and not written since
+    before = ticket.share()  # the ticket was read under its lock (ticket_at_clerks_window) and not written since
     ticket.status = status
     for name, value in fields.items():
         setattr(ticket, name, now if value is NOW else value)
@@ -229,7 +229,7 @@ def _move_at_window(*, ticket: Ticket, clerk, status: str, kind: str, event: eve
 @transaction.atomic
 def ticket_start(*, ticket: Ticket | int, clerk) -> Ticket:
     """The citizen has arrived at the window: service begins."""
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    ticket = ticket_at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(
         ticket=ticket,
         clerk=clerk,
@@ -243,7 +243,7 @@ def ticket_start(*, ticket: Ticket | int, clerk) -> Ticket:
 @transaction.atomic
 def ticket_finish(*, ticket: Ticket | int, clerk) -> Ticket:
     """Conclude the service of `ticket` at the clerk's window."""
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
+    ticket = ticket_at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
     return _move_at_window(
         ticket=ticket,
         clerk=clerk,
@@ -257,7 +257,7 @@ def ticket_finish(*, ticket: Ticket | int, clerk) -> Ticket:
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket | int, clerk) -> Ticket:
     """Nobody came: the window is free again; the ticket may be reactivated for a while."""
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
+    ticket = ticket_at_clerks_window(ticket=ticket, clerk=clerk, statuses=(Ticket.Status.CALLED,))
     return _move_at_window(
         ticket=ticket,
         clerk=clerk,
@@ -329,7 +329,7 @@ def ticket_transfer(*, ticket: Ticket, clerk, to_queue: Queue | None = None, to_
     citizen does not start again at the back; the old ticket keeps the record of the first window."""
     if (to_queue is None) == (to_window is None):
         raise DomainError(_("Choose either a queue or a window to transfer to."))
-    ticket = _at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
+    ticket = ticket_at_clerks_window(ticket=ticket, clerk=clerk, statuses=Ticket.ACTIVE_AT_WINDOW)
     if to_window is not None:
         to_window = Window.objects.get(pk=to_window.pk)  # its state as it is now
         if to_window.center_id != ticket.center_id:

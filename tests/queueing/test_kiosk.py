@@ -12,9 +12,10 @@ import time_machine
 from django.utils import translation
 
 from hall.models import IdempotencyRecord
+from matters.pinyin import pinyin_keys
 from queueing.links import live_ticket_url
 from queueing.models import Ticket
-from queueing.selectors.kiosk import kiosk_zones, pinyin_keys, search_index
+from queueing.selectors.kiosk import kiosk_zones, search_index
 from queueing.views.slips import qr_svg
 from tests.factories import MatterFactory, QueueFactory
 

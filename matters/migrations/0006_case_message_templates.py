@@ -1,0 +1,34 @@
+"""The SMS of cases: to the applicant when corrections (补正) are requested, and to the department head when a case
+turns yellow or red. Editable afterwards in the admin like the others."""
+
+from django.db import migrations
+
+TEMPLATES = {
+    "case_correction": {
+        "channel": "sms",
+        "description": "办件补正通知（发给申请人）",
+        "text": "您的办件{number}（{matter}）需要补正：{items}。补正材料提交后继续办理，办理时限顺延。",
+        "placeholders": "number,matter,items",
+    },
+    "case_light": {
+        "channel": "sms",
+        "description": "办件红黄灯预警（发给部门负责人）",
+        "text": "办件{number}（{matter}）已亮{light}，办结期限{due}，{remaining}，请督促办理。",
+        "placeholders": "number,matter,light,due,remaining",
+    },
+}
+
+
+def create_templates(apps, schema_editor):
+    MessageTemplate = apps.get_model("notifications", "MessageTemplate")
+    for code, fields in TEMPLATES.items():
+        MessageTemplate.objects.get_or_create(code=code, defaults=fields)
+
+
+def remove_templates(apps, schema_editor):
+    apps.get_model("notifications", "MessageTemplate").objects.filter(code__in=TEMPLATES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("matters", "0005_matter_pinyin"), ("notifications", "0003_station_ticket_issued_template")]
+    operations = [migrations.RunPython(create_templates, remove_templates)]

@@ -1,0 +1,43 @@
+from matters.models.cases import (
+    Case,
+    CaseCorrection,
+    CaseEvent,
+    CaseExtension,
+    CaseMaterial,
+    CaseSequence,
+    CaseSettings,
+)
+from matters.models.catalogue import (
+    Bundle,
+    BundleItem,
+    CaseType,
+    Fee,
+    Material,
+    Matter,
+    MatterType,
+    OnlineDepth,
+    ServiceObject,
+    ServiceScope,
+    Theme,
+)
+
+__all__ = [
+    "Bundle",
+    "BundleItem",
+    "Case",
+    "CaseCorrection",
+    "CaseEvent",
+    "CaseExtension",
+    "CaseMaterial",
+    "CaseSequence",
+    "CaseSettings",
+    "CaseType",
+    "Fee",
+    "Material",
+    "Matter",
+    "MatterType",
+    "OnlineDepth",
+    "ServiceObject",
+    "ServiceScope",
+    "Theme",
+]

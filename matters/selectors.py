@@ -1,0 +1,139 @@
+"""Reads of the catalogue and of cases that more than one screen needs: the guide's search, a bundle's one list of
+materials, whose cases a user sees, and the time a case has left."""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.selectors import center_access
+from centers.workdays import WorkCalendar
+from matters import clock
+from matters.models import Bundle, Case, Material, Matter
+
+_LATIN = re.compile(r"[a-z0-9]+")
+MAX_QUERY_LENGTH = 50
+
+
+# --- the guide ------------------------------------------------------------------------------------------------------
+
+
+def active_matters() -> QuerySet[Matter]:
+    return Matter.objects.filter(is_active=True).select_related("department")
+
+
+def matter_search(query: str, *, department_id: int | None = None, theme_id: int | None = None) -> QuerySet[Matter]:
+    """Active matters whose name contains `query`, or whose pinyin starts with it or has it as initials
+    (`bdc`, `budongchan` and `不动产` all find 不动产登记). An empty query lists them all."""
+    matters = active_matters()
+    if department_id is not None:
+        matters = matters.filter(department_id=department_id)
+    if theme_id is not None:
+        matters = matters.filter(themes__id=theme_id)
+    text = unicodedata.normalize("NFKC", query or "").strip()[:MAX_QUERY_LENGTH]
+    if not text:
+        return matters.order_by("department__code", "name")
+    latin = "".join(_LATIN.findall(text.lower()))
+    condition = Q(name__icontains=text) | Q(basic_code=text.upper())
+    if latin and latin == text.lower().replace(" ", ""):
+        condition |= Q(pinyin_initials__contains=latin) | Q(pinyin_full__contains=latin)
+    return matters.filter(condition).distinct().order_by("name")
+
+
+@dataclass
+class BundleMaterial:
+    """One material of a bundle, asked for once however many of its matters need it."""
+
+    name: str
+    is_required: bool
+    condition: str
+    license_type_id: int | None
+    materials: list[Material] = field(default_factory=list)
+    matter_names: list[str] = field(default_factory=list)
+
+
+def _material_key(material: Material) -> tuple:
+    if material.license_type_id is not None:
+        return ("licence", material.license_type_id)
+    return ("name", re.sub(r"\s+", "", unicodedata.normalize("NFKC", material.name)))
+
+
+def bundle_materials(bundle: Bundle) -> list[BundleMaterial]:
+    """The bundle's materials de-duplicated: the same licence type, or the same name, once; required when any of
+    its matters requires it, in the order they first appear."""
+    merged: dict[tuple, BundleMaterial] = {}
+    items = bundle.items.select_related("matter").order_by("sort_order", "id")
+    for item in items:
+        for material in item.matter.materials.select_related("license_type").order_by("sort_order", "id"):
+            key = _material_key(material)
+            entry = merged.get(key)
+            if entry is None:
+                entry = merged[key] = BundleMaterial(
+                    material.name, material.is_required, material.condition, material.license_type_id
+                )
+            elif material.is_required and not entry.is_required:
+                entry.is_required, entry.condition = True, ""
+            entry.materials.append(material)
+            if item.matter.name not in entry.matter_names:
+                entry.matter_names.append(item.matter.name)
+    return list(merged.values())
+
+
+# --- cases ----------------------------------------------------------------------------------------------------------
+
+
+def cases_seen_by(user) -> QuerySet[Case]:
+    """Cases a member of staff may see: a supervisor the centre's, a department head the department's, a clerk
+    the ones they accepted or concluded."""
+    access = center_access(user)
+    cases = Case.objects.select_related("matter", "center", "department")
+    if access.everywhere:
+        return cases
+    condition = Q(center_id__in=access.supervised) | Q(accepted_by=user) | Q(concluded_by=user)
+    for center_id, departments in access.departments.items():
+        condition |= Q(center_id=center_id, department_id__in=departments)
+    return cases.filter(condition)
+
+
+def open_cases_of_clerk(user) -> QuerySet[Case]:
+    return cases_seen_by(user).filter(accepted_by=user, status__in=Case.OPEN_STATUSES).order_by("due_on", "number")
+
+
+def open_cases_of_departments(user) -> QuerySet[Case]:
+    """The open cases of the departments `user` heads, soonest due first (paused ones last)."""
+    access = center_access(user)
+    condition = Q(pk__in=[])
+    for center_id, departments in access.departments.items():
+        condition |= Q(center_id=center_id, department_id__in=departments)
+    return (
+        Case.objects.filter(condition, status__in=Case.OPEN_STATUSES)
+        .select_related("matter", "center")
+        .order_by("due_on", "number")
+    )
+
+
+def cases_of_citizen(user) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(citizen=user).select_related("matter", "center").order_by("-submitted_at")
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    days: int | None  # working days left after today (negative: overdue); None before acceptance or once concluded
+    paused: bool
+    provisional: bool
+
+
+def case_time_left(case: Case, calendar: WorkCalendar, *, today: datetime.date | None = None) -> TimeLeft:
+    """What every screen shows as the time a case has left, from the deadline stored on it."""
+    if not case.is_open:
+        return TimeLeft(None, False, False)
+    if case.status == Case.Status.CORRECTION:
+        return TimeLeft(case.days_left_when_paused, True, False)
+    deadline = clock.Deadline(due=case.due_on, provisional=case.due_provisional)
+    days = clock.days_left(calendar, deadline=deadline, today=today or timezone.localdate())
+    return TimeLeft(days, False, case.due_provisional)
