@@ -12,6 +12,7 @@ from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
 from hall.notifications.models import MessageTemplate
 from hall.prepared import Prepared
+from matters.statistics import case_figures_today
 from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.selectors import center_settings_or_default
 
@@ -240,10 +241,18 @@ def zone_waiting(
 
 
 def other_app_figures(*, center_id: int) -> dict:
-    """Today's figures that belong to later capabilities: 办件量 (matters' cases), licence calls (licences' access
-    log) and satisfaction (evaluations' reviews). Each comes from its app's selector once the app provides one; until
-    then it is None, which the screens show as an empty figure, "not connected yet"."""
-    return {"cases_today": None, "licence_calls_today": None, "satisfaction_today": None}
+    """Today's figures of the other apps: 办件量 and 办结 with the open cases on yellow and red (matters' cases),
+    licence calls (licences' access log) and satisfaction (evaluations' reviews). A figure whose app does not provide
+    it yet is None, which the screens show as an empty figure, "not connected yet"."""
+    cases = case_figures_today(center_id=center_id, today=timezone.localdate())
+    return {
+        "cases_today": cases.received,
+        "cases_concluded_today": cases.concluded,
+        "cases_yellow": cases.yellow,
+        "cases_red": cases.red,
+        "licence_calls_today": None,
+        "satisfaction_today": None,
+    }
 
 
 def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | None = None) -> list[dict]:

@@ -107,6 +107,7 @@ class Case(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     visits = models.PositiveSmallIntegerField(_("visits to the hall"), default=0)
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -126,6 +127,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    def count_visit(self, day) -> None:
+        """The applicant came to the hall on `day`: one more visit, unless they were already here that day (a
+        即办件 handed over at the window it was accepted at is one trip)."""
+        if self.last_visit_on != day:
+            self.visits += 1
+            self.last_visit_on = day
 
 
 class CaseMaterial(models.Model):

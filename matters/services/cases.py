@@ -278,7 +278,8 @@ def case_accept(
     case.limit_days = matter.promised_limit_days if matter.case_type == CaseType.PROMISED else 0
     case.missing_material_reason = reason if missing else ""
     case.delivery, case.post_address = delivery, address
-    case.visits += 1 if at_window else 0
+    if at_window:
+        case.count_visit(today)
     case_clock_set(case, work_calendar(), today=today)
     case.save()
     for line in lines:
@@ -352,7 +353,8 @@ def case_resubmit(*, case: Case, actor, at_window: bool = True) -> Case:
     correction.resubmitted_at, correction.resubmitted_on = now, timezone.localdate(now)
     correction.save(update_fields=["resubmitted_at", "resubmitted_on"])
     case.status = Status.ACCEPTED
-    case.visits += 1 if at_window else 0
+    if at_window:
+        case.count_visit(timezone.localdate(now))
     case_clock_set(case, work_calendar(), today=timezone.localdate(now))
     case.save()
     case_event_record(case, Kind.RESUBMITTED, actor=actor, due_on=case.due_on.isoformat())
@@ -455,8 +457,9 @@ def case_deliver(*, case: Case, clerk, tracking_number: str = "") -> Case:
     if case.delivery == Case.Delivery.POST and not tracking:
         raise DomainError(_("Enter the tracking number of the post."), code="tracking_number")
     case.status, case.delivered_at, case.tracking_number = Status.DELIVERED, timezone.now(), tracking
-    case.visits += 1 if case.delivery == Case.Delivery.PICKUP else 0
-    case.save(update_fields=["status", "delivered_at", "tracking_number", "visits"])
+    if case.delivery == Case.Delivery.PICKUP:
+        case.count_visit(timezone.localdate(case.delivered_at))
+    case.save(update_fields=["status", "delivered_at", "tracking_number", "visits", "last_visit_on"])
     kind = Kind.POSTED if case.delivery == Case.Delivery.POST else Kind.DELIVERED
     case_event_record(case, kind, actor=clerk, note=tracking)
     events.announce_case(events.case_delivered, case)

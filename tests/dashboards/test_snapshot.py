@@ -131,7 +131,14 @@ def test_snapshot_carries_busyness_zones_queue_levels_and_empty_figures_of_other
     center = build_hall(windows=4, tickets_per_queue=2)
     queue = add_warnings(center)
     snapshot = hall_snapshot(center_id=center.pk)
-    assert snapshot["figures"] == {"cases_today": None, "licence_calls_today": None, "satisfaction_today": None}
+    assert snapshot["figures"] == {
+        "cases_today": 0,
+        "cases_concluded_today": 0,
+        "cases_yellow": 0,
+        "cases_red": 0,
+        "licence_calls_today": None,
+        "satisfaction_today": None,
+    }
     assert snapshot["busyness"] == {"busy_from_waiting": 4, "congested_from_waiting": 8}
 
     tile = next(w for w in snapshot["windows"] if w["number"] == 1)

@@ -178,18 +178,21 @@ def test_refusing_needs_a_reason_and_conclusion_records_on_time(matter, center, 
     assert list(case.events.values_list("kind", flat=True)) == ["accepted", "concluded", "ready_for_pickup"]
 
 
-def test_pickup_and_post_delivery(matter, center, clerk):
+def test_pickup_and_post_delivery_and_the_visits_they_cost(matter, center, clerk):
     with on("2026-09-30"):
         picked = accept(matter, center, clerk)
         posted = accept(matter, center, clerk, delivery="post", post_address="示范区人民路1号")
-        for case in (picked, posted):
+        same_day = accept(matter, center, clerk)
+        for case in (picked, posted, same_day):
             services.case_conclude(case=case, clerk=clerk, outcome="approved")
-        picked = services.case_deliver(case=picked, clerk=clerk)
+        same_day = services.case_deliver(case=same_day, clerk=clerk)  # handed over on the visit it was accepted
         with pytest.raises(DomainError):
             services.case_deliver(case=posted, clerk=clerk)  # no tracking number
         posted = services.case_deliver(case=posted, clerk=clerk, tracking_number="SF1234567890")
-    assert picked.status == posted.status == Case.Status.DELIVERED
-    assert picked.visits == 2 and posted.visits == 1
+    with on("2026-10-08"):
+        picked = services.case_deliver(case=picked, clerk=clerk)  # a second trip to the hall
+    assert picked.status == posted.status == same_day.status == Case.Status.DELIVERED
+    assert (picked.visits, posted.visits, same_day.visits) == (2, 1, 1)
 
 
 def test_an_online_application_is_accepted_or_declined(matter, center, clerk):

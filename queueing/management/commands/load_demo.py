@@ -6,7 +6,6 @@ a window's state and a queue's `is_accepting` are only set when the row is creat
 """
 
 import datetime
-import re
 from collections import Counter
 
 from django.contrib.auth import get_user_model
@@ -18,59 +17,20 @@ from django.utils import timezone
 from accounts.models import CitizenProfile, StaffMembership
 from centers.models import Center, Department, Zone
 from hall import identity
-from matters.models import CaseType, Fee, Material, Matter, MatterType, OnlineDepth
+from matters.demo_catalogue import MATTERS
+from matters.models import Matter
+from matters.services.demo import DemoCatalogueLoader, DemoDepartment, demo_cases_load, demo_catalogue_errors
 from queueing import services
 from queueing.management import demo_data as data
 from queueing.models import Queue, Window, WindowQueue
 
-BASIC_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
-
-
-def implementation_code(department: dict, basic_code: str) -> str:
-    """统一社会信用代码 of the implementing department + "3" + 基本编码 (31 characters)."""
-    return f"{department['credit_code']}3{basic_code}"
-
 
 def check_tables() -> list[str]:
     """The mistakes in the demo tables, as messages; empty when they are consistent."""
-    errors = []
     departments = {d["code"]: d for d in data.DEPARTMENTS}
+    errors = demo_catalogue_errors(credit_codes={code: d["credit_code"] for code, d in departments.items()})
     zones = {(center, code) for center, code, _name, _floor in data.ZONES}
-    names = Counter(m["name"] for m in data.MATTERS)
-    errors += [f"matter name {name!r} appears {n} times" for name, n in names.items() if n > 1]
-    codes = Counter(
-        implementation_code(departments[m["department"]], m["basic_code"])
-        for m in data.MATTERS
-        if m["department"] in departments
-    )
-    errors += [f"implementation code {code} appears {n} times" for code, n in codes.items() if n > 1]
-    for m in data.MATTERS:
-        where = m["name"]
-        if m["department"] not in departments:
-            errors.append(f"{where}: unknown department {m['department']}")
-        if not BASIC_CODE_RE.match(m["basic_code"]):
-            errors.append(f"{where}: bad basic code {m['basic_code']!r}")
-        if not m["basic_code"].startswith(m["matter_type"]):
-            errors.append(f"{where}: the basic code does not start with the matter type")
-        if m["matter_type"] not in MatterType.values:
-            errors.append(f"{where}: unknown matter type {m['matter_type']}")
-        if m["case_type"] not in CaseType.values:
-            errors.append(f"{where}: unknown case type {m['case_type']}")
-        if m["case_type"] == CaseType.INSTANT and m["promised_limit_days"]:
-            errors.append(f"{where}: an instant matter has no promised time limit")
-        if m["case_type"] == CaseType.PROMISED and not m["promised_limit_days"]:
-            errors.append(f"{where}: a promised matter needs a promised time limit")
-        if m["promised_limit_days"] > m["legal_limit_days"]:
-            errors.append(f"{where}: promised time limit exceeds the legal one")
-        if m["online_depth"] == OnlineDepth.IV and m["visits"] != 0:
-            errors.append(f"{where}: a fully online matter needs no visit")
-        if not 5 <= m["mean_service_minutes"] <= 40:
-            errors.append(f"{where}: mean service minutes out of 5-40")
-        if not 2 <= len(m["materials"]) <= 5:
-            errors.append(f"{where}: {len(m['materials'])} materials, expected 2 to 5")
-        for name, required, condition, _form, _copies, _source in m["materials"]:
-            if required == bool(condition):
-                errors.append(f"{where}: material {name!r} must be required or have a condition, not both")
+    names = {m["name"] for m in MATTERS}
     queued = set()
     prefixes = Counter((q["center"], q["prefix"]) for q in data.QUEUES)
     errors += [f"queue {key} appears {n} times" for key, n in prefixes.items() if n > 1]
@@ -81,9 +41,9 @@ def check_tables() -> list[str]:
             if name not in names:
                 errors.append(f"queue {q['prefix']}: unknown matter {name!r}")
         if q["center"] == data.DEMO_CENTER_CODE:
-            queued.update(m["name"] for m in data.MATTERS if m["department"] in q["departments"])
+            queued.update(m["name"] for m in MATTERS if m["department"] in q["departments"])
             queued.update(q["matters"])
-    errors += [f"{m['name']}: in no queue of {data.DEMO_CENTER_CODE}" for m in data.MATTERS if m["name"] not in queued]
+    errors += [f"{m['name']}: in no queue of {data.DEMO_CENTER_CODE}" for m in MATTERS if m["name"] not in queued]
     numbers = Counter((w[0], w[1]) for w in data.WINDOWS)
     errors += [f"window {key} appears {n} times" for key, n in numbers.items() if n > 1]
     for center, number, zone, _name, kind, department, links in data.WINDOWS:
@@ -150,6 +110,7 @@ class Loader:
         self.load_users()
         self.load_citizens()
         self.load_slots()
+        self.load_cases()
         return {label: (total, created) for label, (total, created) in self.counts.items()}
 
     def load_centers(self):
@@ -187,71 +148,27 @@ class Loader:
 
     def load_matters(self):
         hall = self.centers[data.DEMO_CENTER_CODE]
-        department_rows = {row["code"]: row for row in data.DEPARTMENTS}
-        for row in data.MATTERS:
-            department_row = department_rows[row["department"]]
-            zone = self.zones[data.DEMO_CENTER_CODE, department_row["zone"]]
-            fields = {
-                key: value for key, value in row.items() if key not in {"name", "department", "materials", "fees"}
-            }
-            matter, created = Matter.objects.update_or_create(
-                implementation_code=implementation_code(department_row, row["basic_code"]),
-                defaults={
-                    **fields,
-                    "name": row["name"],
-                    "department": self.departments[row["department"]],
-                    "location": f"{hall.name}{data.FLOOR_LABELS[zone.floor]}{zone.name}区",
-                    "office_hours": data.OFFICE_HOURS,
-                    "consult_phone": department_row["phone"],
-                    "complaint_phone": data.COMPLAINT_PHONE,
-                    "is_active": True,
-                },
+        departments = {}
+        for row in data.DEPARTMENTS:
+            zone = self.zones[data.DEMO_CENTER_CODE, row["zone"]]
+            departments[row["code"]] = DemoDepartment(
+                department=self.departments[row["code"]],
+                credit_code=row["credit_code"],
+                phone=row["phone"],
+                location=f"{hall.name}{data.FLOOR_LABELS[zone.floor]}{zone.name}区",
             )
-            self.matters[row["name"]] = matter
-            self._count("matters", created)
-            self.replace_materials(matter, row["materials"])
-            self.replace_fees(matter, row.get("fees", []))
+        loader = DemoCatalogueLoader(departments=departments, count=self._count)
+        self.matters = loader.load(office_hours=data.OFFICE_HOURS, complaint_phone=data.COMPLAINT_PHONE)
 
-    def replace_materials(self, matter: Matter, rows):
-        wanted = [
-            (name, required, condition, form, copies, source, order)
-            for order, (name, required, condition, form, copies, source) in enumerate(rows, start=1)
-        ]
-        current = list(
-            matter.materials.order_by("sort_order", "id").values_list(
-                "name", "is_required", "condition", "form", "copies", "source", "sort_order"
-            )
+    def load_cases(self):
+        hall = self.centers[data.DEMO_CENTER_CODE]
+        clerks: dict[int, list] = {}
+        for membership in StaffMembership.objects.filter(center=hall, role="clerk", department__isnull=False):
+            clerks.setdefault(membership.department_id, []).append(membership.user)
+        citizens = list(get_user_model().objects.filter(username__in=[row[0] for row in data.CITIZENS]))
+        demo_cases_load(
+            center=hall, clerks_by_department=clerks, citizens=citizens, today=timezone.localdate(), count=self._count
         )
-        # Untouched when already right, so that the ids stay put on a second run.
-        changed = current != wanted
-        if changed:
-            matter.materials.all().delete()
-            Material.objects.bulk_create(
-                Material(
-                    matter=matter,
-                    name=name,
-                    is_required=required,
-                    condition=condition,
-                    form=form,
-                    copies=copies,
-                    source=source,
-                    sort_order=order,
-                )
-                for name, required, condition, form, copies, source, order in wanted
-            )
-        self._count("materials", changed and not current, len(wanted))
-
-    def replace_fees(self, matter: Matter, rows):
-        wanted = [tuple(row) for row in rows]
-        current = list(matter.fees.order_by("id").values_list("name", "standard", "basis", "waivable"))
-        changed = current != wanted
-        if changed:
-            matter.fees.all().delete()
-            Fee.objects.bulk_create(
-                Fee(matter=matter, name=name, standard=standard, basis=basis, waivable=waivable)
-                for name, standard, basis, waivable in wanted
-            )
-        self._count("fees", changed and not current, len(wanted))
 
     def load_queues(self):
         sort_orders = Counter()
@@ -273,7 +190,7 @@ class Loader:
                 defaults=defaults,
                 create_defaults={**defaults, "is_accepting": True},
             )
-            matters = [m for m in data.MATTERS if m["department"] in row["departments"]]
+            matters = [m for m in MATTERS if m["department"] in row["departments"]]
             names = [m["name"] for m in matters] + [n for n in row["matters"] if n not in {m["name"] for m in matters}]
             queue.matters.set([self.matters[name] for name in names])
             self.queues[row["center"], row["prefix"]] = queue
