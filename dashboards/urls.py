@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboards.views import console, screens
+from dashboards.views.case_stats import case_stats, case_stats_csv, case_stats_xlsx
 from dashboards.views.history import history, history_export_csv, history_export_xlsx
 from dashboards.views.overview import overview, overview_data
 
@@ -27,6 +28,9 @@ urlpatterns = [
     path("console/<id:center_id>/queues/<id:queue_id>/pause/", console.queue_pause, name="queue_pause"),
     path("console/<id:center_id>/queues/<id:queue_id>/resume/", console.queue_resume, name="queue_resume"),
     path("stats/", history, name="history"),
+    path("stats/cases/", case_stats, name="case_stats"),
+    path("stats/cases/export.csv", case_stats_csv, name="case_stats_csv"),
+    path("stats/cases/export.xlsx", case_stats_xlsx, name="case_stats_xlsx"),
     path("stats/export.csv", history_export_csv, name="history_csv"),
     path("stats/export.xlsx", history_export_xlsx, name="history_xlsx"),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("dashboards.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("matters.urls")),
     path("", include("queueing.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -4,13 +4,15 @@ from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from centers.models import Center
 from centers.workdays import work_calendar
 from hall.fields import IdApiField, IdRelatedField, TextApiField, missing_id_error
@@ -340,22 +342,22 @@ class _CaseActionView(APIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class: type[serializers.Serializer]
-    action: Callable[[object, Case, dict], Case]  # (request, case, validated data) → the case after the service
+    perform: Callable[[object, Case, dict], Case]  # (request, case, validated data) → the case after the service
 
     def post(self, request, case_id: int):
         case = _staff_case(request, case_id)
         serializer = self.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = type(self).action(request, case, serializer.validated_data)
-        case = selectors.cases_seen_by(request.user).get(pk=case.pk)
-        return Response(CaseDetailSerializer(case).data)
+        case = type(self).perform(request, case, serializer.validated_data)
+        # Read again as it is now (whoever acted on it may show it, whatever it became).
+        return Response(CaseDetailSerializer(Case.objects.select_related("matter", "center").get(pk=case.pk)).data)
 
 
 def _action(summary: str, serializer, act):
     view = type(
         f"{act.__name__.title().replace('_', '')}View",
         (_CaseActionView,),
-        {"serializer_class": serializer, "action": staticmethod(act)},
+        {"serializer_class": serializer, "perform": staticmethod(act)},
     )
     view.post = extend_schema(summary=summary, request=serializer, responses=CaseDetailSerializer)(view.post)
     return view
@@ -420,7 +422,7 @@ class ExtensionDecideView(APIView):
             note=serializer.validated_data.get("note", ""),
             request=request,
         )
-        return Response(CaseDetailSerializer(selectors.cases_seen_by(request.user).get(pk=case.pk)).data)
+        return Response(CaseDetailSerializer(Case.objects.select_related("matter", "center").get(pk=case.pk)).data)
 
 
 # --- the citizen's own ----------------------------------------------------------------------------------------------
@@ -434,8 +436,15 @@ class SubmitSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
 
+class IsCitizen(BasePermission):
+    message = _("Only citizen accounts apply and follow their cases here.")
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.kind == User.Kind.CITIZEN)
+
+
 class MyCaseListView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCitizen]
 
     @extend_schema(summary="The signed-in citizen's cases, with the time left", responses=CaseSerializer(many=True))
     def get(self, request):
@@ -455,7 +464,7 @@ class MyCaseListView(APIView):
 
 
 class MyCaseDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCitizen]
 
     @extend_schema(summary="One of the citizen's own cases", responses=CaseDetailSerializer)
     def get(self, request, case_id: int):

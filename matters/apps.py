@@ -8,14 +8,22 @@ class MattersConfig(AppConfig):
 
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
+        from hall.navigation import register_link
         from matters import receivers  # noqa: F401  (connects the calendar receiver)
 
-        # Not open yet: the portal shows them as coming.
         register_entry(
             PortalEntry(
-                _("Service guides"), _("What to bring and how long it takes, for every matter."), None, order=10
+                _("Service guides"),
+                _("What to bring and how long it takes, for every matter."),
+                "matters:guide",
+                order=10,
             )
         )
         register_entry(
-            PortalEntry(_("My cases"), _("Where your applications stand."), None, needs_login=True, order=50)
+            PortalEntry(
+                _("My cases"), _("Where your applications stand."), "matters:my_cases", needs_login=True, order=50
+            )
+        )
+        register_link(
+            label=_("Cases"), url_name="matters:case_desk", order=15, shown_to=lambda user: user.is_authenticated
         )

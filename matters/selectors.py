@@ -87,12 +87,13 @@ def bundle_materials(bundle: Bundle) -> list[BundleMaterial]:
 
 def cases_seen_by(user) -> QuerySet[Case]:
     """Cases a member of staff may see: a supervisor the centre's, a department head the department's, a clerk
-    the ones they accepted or concluded."""
+    the ones they accepted or concluded and the online applications waiting at the centres they staff."""
     access = center_access(user)
     cases = Case.objects.select_related("matter", "center", "department")
     if access.everywhere:
         return cases
     condition = Q(center_id__in=access.supervised) | Q(accepted_by=user) | Q(concluded_by=user)
+    condition |= Q(status=Case.Status.SUBMITTED, center_id__in=access.staffed_ids or set())
     for center_id, departments in access.departments.items():
         condition |= Q(center_id=center_id, department_id__in=departments)
     return cases.filter(condition)
@@ -126,6 +127,10 @@ class TimeLeft:
     days: int | None  # working days left after today (negative: overdue); None before acceptance or once concluded
     paused: bool
     provisional: bool
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days if self.days is not None and self.days < 0 and not self.paused else 0
 
 
 def case_time_left(case: Case, calendar: WorkCalendar, *, today: datetime.date | None = None) -> TimeLeft:

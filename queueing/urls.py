@@ -1,6 +1,6 @@
 from django.urls import path
 
-from queueing.views import check_in, clerk, kiosk, portal, station
+from queueing.views import cases, check_in, clerk, kiosk, portal, station
 
 app_name = "queueing"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("clerk/call-next/", clerk.workstation_call_next, name="call_next"),
     path("clerk/finish/", clerk.workstation_finish, name="finish"),
     path("clerk/pause/", clerk.workstation_pause, name="pause"),
+    path("clerk/tickets/<id:ticket_id>/case/", cases.ticket_case, name="ticket_case"),
+    path(
+        "clerk/tickets/<id:ticket_id>/case/corrections/", cases.ticket_case_corrections, name="ticket_case_corrections"
+    ),
+    path(
+        "clerk/tickets/<id:ticket_id>/case/<id:case_id>/handover/",
+        cases.ticket_case_handover,
+        name="ticket_case_handover",
+    ),
     path("clerk/tickets/<id:ticket_id>/<slug:action>/", clerk.workstation_ticket_action, name="ticket_action"),
     path("portal/take/", portal.take_number, name="portal_take"),
     path("portal/tickets/", portal.my_tickets, name="portal_tickets"),

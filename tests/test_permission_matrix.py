@@ -74,10 +74,12 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
 from centers.models import Center
 from dashboards.models import Alert
+from matters import services as case_services
+from matters.models import Bundle, BundleItem, Case, CaseType, Material
 from queueing import services
 from queueing.links import KIOSK_TICKET_SALT, citizen_ticket_token, kiosk_ticket_token
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
-from tests.factories import CenterFactory, DepartmentFactory, QueueFactory, UserFactory, WindowFactory
+from tests.factories import CenterFactory, DepartmentFactory, MatterFactory, QueueFactory, UserFactory, WindowFactory
 
 ALLOW, HIDDEN, LOGIN, DENY = "allow", "hidden", "login", "deny"
 ANONYMOUS, CITIZEN, CLERK, SUPERVISOR = "anonymous", "citizen", "clerk", "supervisor"
@@ -186,6 +188,10 @@ WATCHES_CENTER = E(
 )
 # The sub-site: the centre's clerk and department head are not its staff; the centre's supervisors oversee it.
 WATCHES_SUB_SITE = {**WATCHES_CENTER, CLERK: DENY, DEPARTMENT_HEAD: DENY}
+# Any member of staff (the case desk lists what each sees); citizens are refused.
+STAFF_ANY = {**dict.fromkeys(ROLES, ALLOW), ANONYMOUS: LOGIN, CITIZEN: DENY}
+# Extensions are decided by the case's department head and those supervising its centre.
+DECIDES_EXTENSIONS = {**SUPERVISES, DEPARTMENT_HEAD: ALLOW}
 ADMIN_INDEX = E(
     anonymous=LOGIN,
     citizen=LOGIN,
@@ -241,6 +247,18 @@ def pause_the_queue(world: World) -> None:
 def miss_the_called_ticket(world: World) -> None:
     """The clerk's called ticket becomes a no-show, which may be brought back."""
     services.ticket_no_show(ticket=Ticket.objects.get(pk=world.ids["t1"]), clerk=world.users[CLERK])
+
+
+def put_the_case_in_correction(world: World) -> None:
+    case_services.case_request_correction(
+        case=Case.objects.get(pk=world.ids["case"]), clerk=world.users[CLERK], items="补交"
+    )
+
+
+def conclude_the_case(world: World) -> None:
+    case_services.case_conclude(
+        case=Case.objects.get(pk=world.ids["case"]), clerk=world.users[CLERK], outcome="approved"
+    )
 
 
 PROFILE_FORM = {"real_name": "张三丰", "id_number": "11010519491231002X"}
@@ -335,6 +353,39 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "dashboards:history": (P("GET", "/stats/?center={center}", WATCHES_CENTER),),
     "dashboards:history_csv": (P("GET", "/stats/export.csv?center={center}", WATCHES_CENTER),),
     "dashboards:history_xlsx": (P("GET", "/stats/export.xlsx?center={center}", WATCHES_CENTER),),
+    "dashboards:case_stats": (P("GET", "/stats/cases/?center={center}", WATCHES_CENTER),),
+    "dashboards:case_stats_csv": (P("GET", "/stats/cases/export.csv?center={center}", WATCHES_CENTER),),
+    "dashboards:case_stats_xlsx": (P("GET", "/stats/cases/export.xlsx?center={center}", WATCHES_CENTER),),
+    # --- The guide (public), the citizen's cases, the case desk ---
+    "matters:guide": (P("GET", "/guide/", PUBLIC), P("GET", "/guide/?q=jz", PUBLIC)),
+    "matters:guide_matter": (P("GET", "/guide/matters/{matter}/", PUBLIC),),
+    "matters:guide_bundle": (P("GET", "/guide/bundles/{bundle}/", PUBLIC),),
+    # The material has no blank form uploaded: not found, for everybody.
+    "matters:material_file": (P("GET", "/guide/materials/{material}/form/", NOBODY),),
+    "matters:my_cases": (P("GET", "/portal/cases/", CITIZEN_ONLY),),
+    "matters:my_case": (P("GET", "/portal/cases/{case}/", CITIZEN_ONLY),),
+    "matters:case_desk": (P("GET", "/cases/", STAFF_ANY),),
+    "matters:case": (P("GET", "/cases/{case}/", WATCHES_CENTER),),
+    "matters:case_action": (P("POST", "/cases/{case}/correction/", WATCHES_CENTER, data={"items": "补交原件"}),),
+    "matters:extension_decide": (
+        P("POST", "/extensions/{extension}/decide/", DECIDES_EXTENSIONS, data={"approve": "1"}),
+    ),
+    "queueing:ticket_case": (
+        P("GET", "/clerk/tickets/{t1}/case/", SIGNED_IN_CLERK),
+        P("GET", "/clerk/tickets/{t1}/case/?matter={matter}", SIGNED_IN_CLERK),
+    ),
+    "queueing:ticket_case_corrections": (
+        P(
+            "POST",
+            "/clerk/tickets/{t1}/case/corrections/",
+            SIGNED_IN_CLERK,
+            data={"number": "{case_number}"},
+            prepare=put_the_case_in_correction,
+        ),
+    ),
+    "queueing:ticket_case_handover": (
+        P("POST", "/clerk/tickets/{t1}/case/{case}/handover/", SIGNED_IN_CLERK, prepare=conclude_the_case),
+    ),
     # --- Supervisor console (HTML) ---
     "dashboards:console": (
         P("GET", "/console/{center}/", SUPERVISES),
@@ -427,6 +478,48 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     ),
     # --- REST API ---
     "api-centers GET": (P("GET", "/api/v1/centers/", PUBLIC),),
+    "api-calendar-due GET": (P("GET", "/api/v1/calendar/due/?from=2026-09-30&days=5", PUBLIC),),
+    "api-calendar-working-days GET": (
+        P("GET", "/api/v1/calendar/working-days/?first=2026-09-25&last=2026-10-12", PUBLIC),
+    ),
+    "api-matters GET": (P("GET", "/api/v1/matters/", PUBLIC),),
+    "api-matter GET": (P("GET", "/api/v1/matters/{matter}/", PUBLIC),),
+    "api-themes GET": (P("GET", "/api/v1/themes/", PUBLIC),),
+    "api-bundles GET": (P("GET", "/api/v1/bundles/", PUBLIC),),
+    "api-bundle GET": (P("GET", "/api/v1/bundles/{bundle}/", PUBLIC),),
+    # Every member of staff lists the cases they see (a citizen's list is empty); one case as the case page.
+    "api-cases GET": (P("GET", "/api/v1/cases/", SIGNED_IN),),
+    "api-case GET": (P("GET", "/api/v1/cases/{case}/", WATCHES_CENTER),),
+    "api-case-accept POST": (P("POST", "/api/v1/cases/{submitted}/accept/", WATCHES_CENTER, data={"checklist": {}}),),
+    "api-case-decline POST": (
+        P("POST", "/api/v1/cases/{submitted}/decline/", WATCHES_CENTER, data={"reason": "不属于本中心"}),
+    ),
+    "api-case-correction POST": (
+        P("POST", "/api/v1/cases/{case}/correction/", WATCHES_CENTER, data={"items": "补交原件"}),
+    ),
+    "api-case-resubmit POST": (
+        P("POST", "/api/v1/cases/{case}/resubmit/", WATCHES_CENTER, prepare=put_the_case_in_correction),
+    ),
+    "api-case-extension POST": (
+        P("POST", "/api/v1/cases/{case}/extension/", WATCHES_CENTER, data={"days": 2, "reason": "专家评审"}),
+    ),
+    "api-case-conclude POST": (
+        P("POST", "/api/v1/cases/{case}/conclude/", WATCHES_CENTER, data={"outcome": "approved"}),
+    ),
+    "api-case-deliver POST": (P("POST", "/api/v1/cases/{case}/deliver/", WATCHES_CENTER, prepare=conclude_the_case),),
+    "api-extension-decide POST": (
+        P("POST", "/api/v1/extensions/{extension}/decide/", DECIDES_EXTENSIONS, data={"approve": True}),
+    ),
+    "api-my-cases GET": (P("GET", "/api/v1/my/cases/", CITIZEN_API),),
+    "api-my-cases POST": (
+        P(
+            "POST",
+            "/api/v1/my/cases/",
+            CITIZEN_API,
+            data={"matter": "{matter}", "center": "{center}", "applicant_name": "李四"},
+        ),
+    ),
+    "api-my-case GET": (P("GET", "/api/v1/my/cases/{case}/", CITIZEN_API),),
     "api-queues GET": (P("GET", "/api/v1/centers/{center}/queues/", PUBLIC),),
     "api-windows GET": (
         P("GET", "/api/v1/centers/{center}/windows/", WATCHES_CENTER, marker=WINDOW_MARK),
@@ -581,7 +674,16 @@ def build_world() -> World:
         queue=queue, date=start.date(), starts_at=start.time(), ends_at=start.time(), capacity=5
     )
     Appointment.objects.create(slot=today_slot, citizen=citizen, code="222222")
+    cases = _cases_of_the_world(
+        center=center,
+        queue=queue,
+        department=department,
+        clerk=users[CLERK],
+        citizen=citizen,
+        head=users[DEPARTMENT_HEAD],
+    )
     ids = {
+        **cases,
         "center": center.pk,
         "sub": sub.pk,
         "other": other.pk,
@@ -614,6 +716,31 @@ def build_world() -> World:
         ),
     }
     return World(users=users, ids=ids)
+
+
+def _cases_of_the_world(*, center, queue, department, clerk, citizen, head) -> dict:
+    """A matter of the queue (one conditional material), a case the clerk accepted for the citizen, one with an
+    extension waiting for a decision, and an online application waiting for acceptance."""
+    matter = MatterFactory(name="矩阵事项", department=department, case_type=CaseType.PROMISED, promised_limit_days=5)
+    Material.objects.create(matter=matter, name="授权委托书", is_required=False, condition="委托办理的")
+    queue.matters.add(matter)
+    bundle = Bundle.objects.create(code="M-01", name="矩阵一件事")
+    BundleItem.objects.create(bundle=bundle, matter=matter)
+    case = case_services.case_accept(
+        matter=matter, center=center, clerk=clerk, checklist={}, applicant_name="李四", citizen=citizen
+    )
+    extended = case_services.case_accept(matter=matter, center=center, clerk=clerk, checklist={}, applicant_name="王五")
+    extension = case_services.case_extension_request(case=extended, clerk=clerk, days=2, reason="需要现场核查")
+    submitted = case_services.case_submit(matter=matter, center=center, citizen=citizen, applicant_name="李四")
+    return {
+        "matter": matter.pk,
+        "material": matter.materials.get().pk,
+        "bundle": bundle.pk,
+        "case": case.pk,
+        "case_number": case.number,
+        "extension": extension.pk,
+        "submitted": submitted.pk,
+    }
 
 
 @pytest.fixture

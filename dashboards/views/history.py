@@ -1,8 +1,6 @@
 """History statistics pages of the hall: the page with its charts and tables, and its CSV and XLSX exports."""
 
-import csv
 import datetime
-import io
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,9 +25,8 @@ from dashboards.selectors.history import (
     history_report,
     watchable_centers,
 )
+from dashboards.views.exports import export_response
 from hall.fields import DateField, IdField
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class HistoryFilterForm(forms.Form):
@@ -88,7 +85,7 @@ class HistoryFilterForm(forms.Form):
         )
 
 
-def _filter_form(request) -> HistoryFilterForm:
+def stats_filter_form(request) -> HistoryFilterForm:
     """The bound form; refuses those who may not read the statistics of any centre (or of the chosen one)."""
     centers = watchable_centers(request.user)
     default_center = centers.first()
@@ -100,7 +97,7 @@ def _filter_form(request) -> HistoryFilterForm:
     return form
 
 
-def _error_text(form: HistoryFilterForm) -> list[str]:
+def form_error_texts(form: HistoryFilterForm) -> list[str]:
     return [str(message) for messages in form.errors.values() for message in messages]
 
 
@@ -161,12 +158,12 @@ def _chart_data(report: HistoryReport) -> dict:
 
 @login_required
 def history(request):
-    form = _filter_form(request)
+    form = stats_filter_form(request)
     today = timezone.localdate()
     center = form.cleaned_data["center"] if form.is_valid() else form.default_center
     context = {
         "form": form,
-        "errors": _error_text(form),
+        "errors": form_error_texts(form),
         "centers": watchable_centers(request.user),
         "center": center,
         "zones": center_zones(center.pk),
@@ -220,15 +217,6 @@ def _chosen_name(choices, pk) -> str:
 
 
 # ---- Exports ------------------------------------------------------------------------------------------------------
-
-
-def _cell(value):
-    """Numbers stay numbers; text that a spreadsheet would run as a formula is defused."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[str], list[list]]]:
@@ -298,51 +286,14 @@ def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[
 
 
 def _export(request, kind: str) -> HttpResponse:
-    form = _filter_form(request)
+    form = stats_filter_form(request)
     if not form.is_valid():
-        return HttpResponse("\n".join(_error_text(form)), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse("\n".join(form_error_texts(form)), status=400, content_type="text/plain; charset=utf-8")
     filters = form.filters()
     center = form.cleaned_data["center"]
     sections = _sections(history_report(filters), center=center)
     name = f"hall-stats-{center.code}-{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
-    if kind == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow([_("Service hall statistics"), center.name])
-        for title, header, rows in sections:
-            writer.writerow([])
-            writer.writerow([title])
-            writer.writerow(header)
-            writer.writerows([[_cell(value) for value in row] for row in rows])
-        # UTF-8 with a byte order mark: Excel then opens Chinese text correctly.
-        response = HttpResponse(text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_workbook(sections), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
-
-
-def _workbook(sections) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sections:
-        sheet = book.create_sheet(title=title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        sheet.freeze_panes = "A2"
-        for index, label in enumerate(header, start=1):
-            width = max([len(str(label))] + [len(str(row[index - 1] or "")) for row in rows])
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width * 2 + 2), 40)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return export_response(sections, kind=kind, name=name, title=[_("Service hall statistics"), center.name])
 
 
 @login_required

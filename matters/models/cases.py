@@ -63,7 +63,7 @@ class Case(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="cases"
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("application channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
 
     applicant_name = models.CharField(_("applicant"), max_length=100)

@@ -306,7 +306,8 @@ def case_decline(*, case: Case, clerk, reason: str) -> Case:
     ensure_handles(clerk, center_id=case.center_id, department_id=case.department_id)
     text = reason_text(reason, max_length=LONG_TEXT_MAX, missing_message=_("Give the reason for not accepting."))
     case.status, case.refusal_reason, case.concluded_at = Status.DECLINED, text, timezone.now()
-    case.save(update_fields=["status", "refusal_reason", "concluded_at"])
+    case.concluded_by = clerk
+    case.save(update_fields=["status", "refusal_reason", "concluded_at", "concluded_by"])
     case_event_record(case, Kind.DECLINED, actor=clerk, note=text)
     events.announce_case(events.case_declined, case)
     return case

@@ -56,7 +56,11 @@ def take_number(request):
     return render(
         request,
         "queueing/portal_take.html",
-        {"centers": [(center, queues) for center, queues in choices if queues], "key": now.timestamp()},
+        {
+            "centers": [(center, queues) for center, queues in choices if queues],
+            "key": now.timestamp(),
+            "chosen": id_or_none(request.GET.get("queue")),
+        },
     )
 
 

@@ -58,7 +58,7 @@ def test_the_guide_and_the_bundle_with_each_material_once(catalogue):
 def cases(catalogue):
     center = CenterFactory()
     clerk = clerk_of(center)
-    citizen = UserFactory(username="citizen")
+    citizen = UserFactory(username="citizen", kind="citizen")
     with time_machine.travel(TUESDAY, tick=False):
         case = services.case_accept(
             matter=catalogue["setup"],
@@ -145,7 +145,7 @@ def test_the_citizen_sees_their_own_cases_and_applies_online(cases, catalogue):
             format="json",
         )
     assert submitted.status_code == 201 and submitted.json()["status"] == "submitted"
-    other = client_of(UserFactory(username="neighbour"))
+    other = client_of(UserFactory(username="neighbour", kind="citizen"))
     assert other.get(f"/api/v1/my/cases/{cases['case'].pk}/").status_code == 404
     bad = client.post(
         "/api/v1/my/cases/", {"matter": "１e3", "center": cases["center"].pk, "applicant_name": "x"}, format="json"
@@ -155,3 +155,4 @@ def test_the_citizen_sees_their_own_cases_and_applies_online(cases, catalogue):
         "/api/v1/my/cases/", {"matter": 999999, "center": cases["center"].pk, "applicant_name": "x"}, format="json"
     )
     assert missing.status_code == 400 and "matter" in missing.json()["errors"]
+    assert client_of(cases["clerk"]).get("/api/v1/my/cases/").status_code == 403  # staff have no citizen pages

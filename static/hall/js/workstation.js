@@ -6,7 +6,13 @@
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select") { return; }
     var button = document.querySelector('[data-shortcut="' + event.key.toLowerCase() + '"]');
-    if (button && !button.disabled && !button.form.dataset.sent) {
+    if (!button || button.disabled) { return; }
+    if (!button.form) {  // a link (the case page): follow it
+      event.preventDefault();
+      button.click();
+      return;
+    }
+    if (!button.form.dataset.sent) {
       event.preventDefault();
       button.form.dataset.sent = "1";  // one key press, one action
       button.click();

@@ -1,0 +1,117 @@
+"""The clerk's case work at the window, from the ticket in service: accept a case with its checklist, take in
+corrections, hand over a concluded case at the pickup window. Each posts one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hall.actions import act
+from hall.parsing import id_or_none
+from matters.models import Case, CaseMaterial
+from queueing import selectors
+from queueing.models import CaseTicket, Ticket
+from queueing.services.cases import ticket_case_accept, ticket_case_deliver, ticket_case_resubmit
+
+State = CaseMaterial.State
+
+
+def _ticket_at_my_window(request, ticket_id: int) -> Ticket:
+    session = selectors.open_session(clerk=request.user)
+    return get_object_or_404(
+        Ticket.objects.select_related("queue", "matter", "center"),
+        pk=ticket_id,
+        window=session.window if session else None,
+        status__in=Ticket.ACTIVE_AT_WINDOW,
+    )
+
+
+def _checklist_rows(matter) -> list[dict]:
+    """Each material with the states the clerk may tick for it."""
+    rows = []
+    for material in matter.materials.select_related("license_type").order_by("sort_order", "id"):
+        states = [State.RECEIVED]
+        if material.license_type_id:
+            states.append(State.E_LICENSE)
+        if not material.is_required:
+            states.append(State.NOT_NEEDED)
+        states.append(State.MISSING)
+        rows.append({"material": material, "states": [(s, State(s).label) for s in states]})
+    return rows
+
+
+@login_required
+def ticket_case(request, ticket_id: int):
+    ticket = _ticket_at_my_window(request, ticket_id)
+    matters = ticket.queue.matters.filter(is_active=True).order_by("name")
+    chosen = id_or_none(request.POST.get("matter") or request.GET.get("matter")) or ticket.matter_id
+    matter = matters.filter(pk=chosen).first()
+    if request.method == "POST" and matter is not None:
+        checklist = {
+            row["material"].pk: request.POST.get(f"material-{row['material'].pk}", State.MISSING)
+            for row in _checklist_rows(matter)
+        }
+        case = act(
+            request,
+            lambda: ticket_case_accept(
+                ticket=ticket,
+                clerk=request.user,
+                matter=matter,
+                checklist=checklist,
+                missing_reason=request.POST.get("missing_reason", ""),
+                applicant_name=request.POST.get("applicant_name", ""),
+                id_number=request.POST.get("id_number", ""),
+                mobile=request.POST.get("mobile", ""),
+                delivery=request.POST.get("delivery", Case.Delivery.PICKUP),
+                post_address=request.POST.get("post_address", ""),
+                request=request,
+            ),
+        )
+        if case:
+            messages.success(request, _("Case %(number)s accepted.") % {"number": case.number})
+            return redirect("matters:case", case_id=case.pk)
+    return render(
+        request,
+        "queueing/ticket_case.html",
+        {
+            "ticket": ticket,
+            "matters": matters,
+            "matter": matter,
+            "rows": _checklist_rows(matter) if matter else [],
+            "form": request.POST if request.method == "POST" else {},
+            "deliveries": Case.Delivery.choices,
+            "pickups": Case.objects.filter(
+                ticket_links__ticket=ticket, ticket_links__role=CaseTicket.Role.PICKUP, status=Case.Status.CONCLUDED
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def ticket_case_corrections(request, ticket_id: int):
+    """The citizen at the window hands in the corrections of a case, found by its number."""
+    ticket = _ticket_at_my_window(request, ticket_id)
+    number = request.POST.get("number", "").strip().upper()[:32]
+    case = Case.objects.filter(number=number, center_id=ticket.center_id).first()
+    if case is None:
+        messages.error(request, _("No case of this centre has the number %(number)s.") % {"number": number or "—"})
+        return redirect("queueing:ticket_case", ticket_id=ticket.pk)
+    if act(
+        request,
+        lambda: ticket_case_resubmit(ticket=ticket, clerk=request.user, case=case),
+        _("Corrections received: the clock runs again."),
+    ):
+        return redirect("matters:case", case_id=case.pk)
+    return redirect("queueing:ticket_case", ticket_id=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_case_handover(request, ticket_id: int, case_id: int):
+    """At the pickup window: the concluded case the called pickup number is for is handed over."""
+    ticket = _ticket_at_my_window(request, ticket_id)
+    case = get_object_or_404(Case, pk=case_id, center_id=ticket.center_id)
+    act(request, lambda: ticket_case_deliver(ticket=ticket, clerk=request.user, case=case), _("Case delivered."))
+    return redirect("queueing:workstation")
