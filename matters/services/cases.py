@@ -109,7 +109,7 @@ def case_event_record(case: Case, kind: str, *, actor=None, note: str = "", **da
     )
 
 
-def _next_number(center: Center, day: datetime.date) -> str:
+def case_number_next(center: Center, day: datetime.date) -> str:
     """办件编号: BJ, the day, the centre's id and the day's sequence (BJ20261203000100012)."""
     sequence, _created = CaseSequence.objects.select_for_update().get_or_create(center=center, day=day)
     CaseSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
@@ -198,7 +198,7 @@ def case_submit(
     name, code, phone = _applicant(name=applicant_name, id_number=id_number, mobile=mobile)
     now = timezone.now()
     case = Case.objects.create(
-        number=_next_number(center, timezone.localdate(now)),
+        number=case_number_next(center, timezone.localdate(now)),
         matter=matter,
         center=center,
         department_id=matter.department_id,
@@ -263,7 +263,7 @@ def case_accept(
     if case is None:
         name, code, phone = _applicant(name=applicant_name, id_number=id_number, mobile=mobile)
         case = Case(
-            number=_next_number(center, today),
+            number=case_number_next(center, today),
             matter=matter,
             center=center,
             department_id=matter.department_id,

@@ -30,7 +30,7 @@ from matters.models import (
     OnlineDepth,
     Theme,
 )
-from matters.services.cases import case_clock_set
+from matters.services.cases import case_clock_set, case_number_next
 
 BASIC_CODE_RE = re.compile(r"^[0-9A-Z]{12}$")
 
@@ -285,7 +285,7 @@ def _demo_case(rng, calendar, *, matter, center, clerk, citizen, day, today) -> 
     limit = matter.promised_limit_days if matter.case_type == CaseType.PROMISED else 0
     due = calendar.add(day, limit)
     case = Case(
-        number=f"BJ{day:%Y%m%d}{center.pk:04d}{Case.objects.filter(center=center, accepted_on=day).count() + 1:05d}",
+        number=case_number_next(center, day),
         matter=matter,
         center=center,
         department_id=matter.department_id,
