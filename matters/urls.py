@@ -8,6 +8,7 @@ urlpatterns = [
     path("guide/matters/<id:matter_id>/", views.guide_matter, name="guide_matter"),
     path("guide/bundles/<id:bundle_id>/", views.guide_bundle, name="guide_bundle"),
     path("guide/materials/<id:material_id>/<slug:kind>/", views.material_file, name="material_file"),
+    path("guide/matters/<id:matter_id>/apply/", views.apply_online, name="apply"),
     path("portal/cases/", views.my_cases, name="my_cases"),
     path("portal/cases/<id:case_id>/", views.my_case, name="my_case"),
     path("cases/", views.case_desk, name="case_desk"),

@@ -2,24 +2,28 @@
 case desk. Thin: the reads come from selectors, every change from a service."""
 
 import mimetypes
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import center_access
+from accounts.selectors import center_access, citizen_profile
 from accounts.views import citizen_required
-from centers.models import Department
+from centers.models import Center, Department
 from centers.workdays import work_calendar
 from hall.actions import act
+from hall.errors import DomainError
 from hall.parsing import id_or_none
 from matters import selectors, services
 from matters.links import matter_links
-from matters.models import Bundle, Case, CaseExtension, Material, Theme
+from matters.models import Bundle, Case, CaseExtension, Material, OnlineDepth, Theme
 
 KIOSK = "kiosk"
 
@@ -27,6 +31,25 @@ KIOSK = "kiosk"
 def _layout(request) -> str:
     """The guide on the kiosk is the same page, laid out for touch ("?on=kiosk")."""
     return KIOSK if request.GET.get("on") == KIOSK else "portal"
+
+
+def _kiosk_context(request) -> dict:
+    """The layout, the kiosk's way back, and the query that keeps both on every link of the guide."""
+    layout, back = _layout(request), _back(request)
+    query = urlencode({"on": KIOSK, **({"back": back} if back else {})}) if layout == KIOSK else ""
+    return {
+        "layout": layout,
+        "back": back,
+        "kiosk_q": f"?{query}" if query else "",
+        "kiosk_amp": f"&{query}" if query else "",
+    }
+
+
+def _back(request) -> str | None:
+    """Where the kiosk's "back" button leads: the page that opened the guide, if it is a path of this hall."""
+    back = request.GET.get("back", "")
+    allowed = url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/")
+    return back if allowed and len(back) <= 200 else None
 
 
 def guide(request):
@@ -40,7 +63,7 @@ def guide(request):
         request,
         "matters/guide.html",
         {
-            "layout": _layout(request),
+            **_kiosk_context(request),
             "query": query[: selectors.MAX_QUERY_LENGTH],
             "matters": matters[:300],
             "department": Department.objects.filter(pk=department_id).first() if department_id else None,
@@ -61,7 +84,12 @@ def guide_matter(request, matter_id: int):
     return render(
         request,
         "matters/guide_matter.html",
-        {"layout": _layout(request), "matter": matter, "links": matter_links(matter), "bundles": matter.bundles.all()},
+        {
+            **_kiosk_context(request),
+            "matter": matter,
+            "links": matter_links(matter),
+            "bundles": matter.bundles.all(),
+        },
     )
 
 
@@ -71,7 +99,7 @@ def guide_bundle(request, bundle_id: int):
         request,
         "matters/guide_bundle.html",
         {
-            "layout": _layout(request),
+            **_kiosk_context(request),
             "bundle": bundle,
             "matters": bundle.matters.filter(is_active=True).order_by("bundle_items__sort_order"),
             "materials": selectors.bundle_materials(bundle),
@@ -92,6 +120,44 @@ def material_file(request, material_id: int, kind: str):
 
 
 # --- the citizen's own cases ----------------------------------------------------------------------------------------
+
+
+@citizen_required
+def apply_online(request, matter_id: int):
+    """网上申请: a citizen applies for a matter that can be applied for online; a clerk of the chosen centre then
+    accepts it (or not) against its checklist. The applicant is the signed-in citizen, as their real-name profile
+    says."""
+    matter = get_object_or_404(selectors.active_matters().filter(online_depth__gte=OnlineDepth.III), pk=matter_id)
+    profile = citizen_profile(user=request.user)
+    centers = Center.objects.exclude(level=Center.Level.COMMUNITY).order_by("level", "code")
+    if request.method == "POST" and profile is not None:
+        center = centers.filter(pk=id_or_none(request.POST.get("center"))).first()
+        case = act(
+            request,
+            lambda: (
+                services.case_submit(
+                    matter=matter,
+                    center=center,
+                    citizen=request.user,
+                    applicant_name=profile.real_name,
+                    id_number=profile.id_number,
+                    mobile=request.user.mobile,
+                )
+                if center is not None
+                else _refuse(_("Choose the centre that handles your application."))
+            ),
+        )
+        if case:
+            messages.success(
+                request,
+                _("Application %(number)s submitted; you are told when it is accepted.") % {"number": case.number},
+            )
+            return redirect("matters:my_case", case_id=case.pk)
+    return render(request, "matters/apply.html", {"matter": matter, "profile": profile, "centers": centers})
+
+
+def _refuse(message):
+    raise DomainError(message)
 
 
 def _with_time_left(cases) -> list[tuple]:

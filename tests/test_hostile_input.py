@@ -65,6 +65,7 @@ from tests.test_permission_matrix import (
     MODEL_BACKEND,
     PUBLIC,
     SIGNED_IN_CLERK,
+    WATCHES_CENTER,
     Probe,
     World,
     build_world,
@@ -160,6 +161,27 @@ BODY_FIELDS: dict[str, tuple[str, ...]] = {
     "api-appointment-check-in POST": ("center", "code"),
     "api-window-sign-in POST": ("take_over",),
     "api-window-force-sign-out POST": ("reason",),
+    "matters:case_action": ("items", "days", "reason", "outcome", "tracking_number"),
+    "matters:extension_decide": ("approve", "note"),
+    "queueing:ticket_case": (
+        "matter",
+        "missing_reason",
+        "applicant_name",
+        "id_number",
+        "mobile",
+        "delivery",
+        "post_address",
+    ),
+    "queueing:ticket_case_corrections": ("number",),
+    "matters:apply": ("center",),
+    "api-case-accept POST": ("checklist", "missing_reason", "delivery", "post_address"),
+    "api-case-decline POST": ("reason",),
+    "api-case-correction POST": ("items",),
+    "api-case-extension POST": ("days", "reason"),
+    "api-case-conclude POST": ("outcome", "reason"),
+    "api-case-deliver POST": ("tracking_number",),
+    "api-extension-decide POST": ("approve", "note"),
+    "api-my-cases POST": ("matter", "center", "applicant_name", "id_number", "mobile"),
 }
 # HTML fields read with getlist(): also sent twice, a valid id and the bad value.
 LIST_FIELDS: dict[str, tuple[str, ...]] = {"dashboards:tidal_open": ("queue", "clerk")}
@@ -181,6 +203,16 @@ QUERY_FIELDS: dict[str, tuple[str, ...]] = {
     "dashboards:history_xlsx": ("center", "zone", "department", "date_from", "date_to", "granularity"),
     "queueing:waiting_panel": ("window",),
     "api-slots GET": ("date",),
+    "api-calendar-due GET": ("from", "days"),
+    "api-calendar-working-days GET": ("first", "last"),
+    "api-matters GET": ("q", "department", "theme"),
+    "api-cases GET": ("status", "light"),
+    "matters:guide": ("q", "department", "theme", "on", "back"),
+    "matters:guide_matter": ("on", "back"),
+    "matters:guide_bundle": ("on", "back"),
+    "dashboards:case_stats": ("center", "department", "date_from", "date_to", "granularity", "by"),
+    "dashboards:case_stats_csv": ("center", "department", "date_from", "date_to", "granularity", "by"),
+    "dashboards:case_stats_xlsx": ("center", "department", "date_from", "date_to", "granularity", "by"),
 }
 # Forms the matrix opens with GET only (or an action it does not probe): their POST, with valid-looking data.
 EXTRA_PROBES: dict[str, tuple[Probe, ...]] = {
@@ -210,6 +242,18 @@ EXTRA_PROBES: dict[str, tuple[Probe, ...]] = {
     ),
     "queueing:ticket_action": (
         Probe("POST", "/clerk/tickets/{t1}/transfer/", SIGNED_IN_CLERK, data={"to_queue": "{queue}"}),
+    ),
+    "queueing:ticket_case": (
+        Probe(
+            "POST",
+            "/clerk/tickets/{t1}/case/",
+            SIGNED_IN_CLERK,
+            data={"matter": "{matter}", "applicant_name": "李四", "delivery": "pickup"},
+        ),
+    ),
+    "matters:case_action": (
+        Probe("POST", "/cases/{case}/extension/", WATCHES_CENTER, data={"days": "2", "reason": "专家评审"}),
+        Probe("POST", "/cases/{case}/conclude/", WATCHES_CENTER, data={"outcome": "refused", "reason": "不符合条件"}),
     ),
 }
 

@@ -362,6 +362,10 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "matters:guide_bundle": (P("GET", "/guide/bundles/{bundle}/", PUBLIC),),
     # The material has no blank form uploaded: not found, for everybody.
     "matters:material_file": (P("GET", "/guide/materials/{material}/form/", NOBODY),),
+    "matters:apply": (
+        P("GET", "/guide/matters/{matter}/apply/", CITIZEN_ONLY),
+        P("POST", "/guide/matters/{matter}/apply/", CITIZEN_ONLY, data={"center": "{center}"}),
+    ),
     "matters:my_cases": (P("GET", "/portal/cases/", CITIZEN_ONLY),),
     "matters:my_case": (P("GET", "/portal/cases/{case}/", CITIZEN_ONLY),),
     "matters:case_desk": (P("GET", "/cases/", STAFF_ANY),),

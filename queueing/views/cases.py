@@ -1,6 +1,8 @@
 """The clerk's case work at the window, from the ticket in service: accept a case with its checklist, take in
 corrections, hand over a concluded case at the pickup window. Each posts one service."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hall.actions import act
-from hall.parsing import id_or_none
+from hall.parsing import ParseError, id_or_none, parse_code
 from matters.models import Case, CaseMaterial
 from queueing import selectors
 from queueing.models import CaseTicket, Ticket
 from queueing.services.cases import ticket_case_accept, ticket_case_deliver, ticket_case_resubmit
 
 State = CaseMaterial.State
+CASE_NUMBER = re.compile(r"BJ[0-9]{17}")
 
 
 def _ticket_at_my_window(request, ticket_id: int) -> Ticket:
@@ -93,8 +96,13 @@ def ticket_case(request, ticket_id: int):
 def ticket_case_corrections(request, ticket_id: int):
     """The citizen at the window hands in the corrections of a case, found by its number."""
     ticket = _ticket_at_my_window(request, ticket_id)
-    number = request.POST.get("number", "").strip().upper()[:32]
-    case = Case.objects.filter(number=number, center_id=ticket.center_id).first()
+    try:
+        number = parse_code(
+            request.POST.get("number", "").upper(), pattern=CASE_NUMBER, message=_("Enter a case number.")
+        )
+    except ParseError:
+        number = ""
+    case = Case.objects.filter(number=number, center_id=ticket.center_id).first() if number else None
     if case is None:
         messages.error(request, _("No case of this centre has the number %(number)s.") % {"number": number or "—"})
         return redirect("queueing:ticket_case", ticket_id=ticket.pk)

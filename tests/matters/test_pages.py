@@ -163,3 +163,36 @@ def test_a_citizen_follows_only_their_own_cases_with_the_time_left(guide, clerk,
     staff = zh()
     staff.force_login(clerk)
     assert staff.get("/portal/cases/").status_code == 403  # staff accounts have no citizen pages
+
+
+def test_the_kiosk_opens_the_guide_laid_out_for_touch_with_its_way_back(guide, queue):
+    client = zh()
+    kiosk = client.get(f"/kiosk/{queue.center_id}/").content.decode()
+    assert "/guide/?on=kiosk&amp;back=" in kiosk
+    back = f"/kiosk/{queue.center_id}/"
+    page = client.get("/guide/", {"on": "kiosk", "back": back}).content.decode()
+    assert "guide-kiosk" in page and f'href="{back}"' in page
+    matter = client.get(f"/guide/matters/{guide['matter'].pk}/", {"on": "kiosk", "back": back}).content.decode()
+    assert f'href="{back}"' in matter and "/portal/take/" not in matter  # on the kiosk, back to the kiosk to queue
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        main = client.get("/guide/", {"on": "kiosk", "back": elsewhere}).content.decode().split("<main")[1]
+        assert "evil" not in main and "javascript:" not in main
+
+
+def test_a_citizen_applies_online_in_their_real_name(guide, queue):
+    from accounts.models import CitizenProfile
+
+    citizen = User.objects.create_user(username="c9", password="x", kind=User.Kind.CITIZEN, mobile="13700000009")
+    client = zh()
+    client.force_login(citizen)
+    matter = guide["matter"]
+    assert "实名" in text(client.get(f"/guide/matters/{matter.pk}/apply/"))  # no profile yet: complete it first
+    CitizenProfile.objects.create(user=citizen, real_name="赵敏", id_number="360426199101010071")
+    refused = client.post(f"/guide/matters/{matter.pk}/apply/", {"center": "abc"}, follow=True)
+    assert "选择" in text(refused) and Case.objects.count() == 0
+    done = client.post(f"/guide/matters/{matter.pk}/apply/", {"center": queue.center_id}, follow=True)
+    case = Case.objects.get()
+    assert case.status == Case.Status.SUBMITTED and case.applicant_name == "赵敏" and case.citizen == citizen
+    assert case.applicant_id_number == "360426199101010071" and case.number in text(done)
+    offline = MatterFactory(name="线下事项", online_depth=2)
+    assert client.get(f"/guide/matters/{offline.pk}/apply/").status_code == 404

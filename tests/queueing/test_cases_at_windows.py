@@ -13,7 +13,7 @@ from queueing.models import CaseTicket, Ticket, Window
 from queueing.services.cases import case_pickup_ticket_issue, ticket_case_accept, ticket_case_resubmit
 from tests.factories import MatterFactory, QueueFactory, WindowFactory, clerk_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 APPLICANT = {"applicant_name": "李四", "id_number": "360426199101010071"}
 
 
