@@ -24,8 +24,8 @@ COPY . .
 # Static files are collected at build time with the production storage (hashed, compressed names for WhiteNoise).
 # Settings refuse to load in production without a key: this one exists only for this build step.
 RUN HALL_PRODUCTION=1 DJANGO_SECRET_KEY=collectstatic-build-only python manage.py collectstatic --noinput \
-    && mkdir -p /app/var \
-    && chown -R hall:hall /app/var
+    && mkdir -p /app/var /app/media \
+    && chown -R hall:hall /app/var /app/media
 
 USER hall
 

@@ -299,6 +299,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Uploaded files (the catalogue's blank forms and samples), served by the hall's own views -------------------------
+MEDIA_ROOT = Path(os.environ.get("HALL_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # not routed: files leave through views that check what may be read (matters.views)
+
 # --- Static files ---------------------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HALL_STATIC_ROOT", BASE_DIR / "staticfiles"))

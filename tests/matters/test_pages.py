@@ -196,3 +196,17 @@ def test_a_citizen_applies_online_in_their_real_name(guide, queue):
     assert case.applicant_id_number == "360426199101010071" and case.number in text(done)
     offline = MatterFactory(name="线下事项", online_depth=2)
     assert client.get(f"/guide/matters/{offline.pk}/apply/").status_code == 404
+
+
+def test_a_blank_form_uploaded_in_the_admin_is_downloaded_from_the_guide(guide, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    material = guide["matter"].materials.get(name="不动产登记申请书")
+    material.blank_form.save("申请书.docx", ContentFile(b"blank form"), save=True)
+    assert str(tmp_path) in material.blank_form.path  # kept under the hall's media root
+    response = zh().get(f"/guide/materials/{material.pk}/form/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"blank form"
+    assert "attachment" in response["Content-Disposition"]
+    assert zh().get(f"/guide/materials/{material.pk}/sample/").status_code == 404  # none uploaded
+    assert zh().get(f"/guide/materials/{material.pk}/secret/").status_code == 404
