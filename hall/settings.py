@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
-    "axes",
+    "hall.axes_app.HallAxesConfig",
     "import_export",
     "hall",
     "hall.notifications",
@@ -294,7 +294,8 @@ LOGOUT_REDIRECT_URL = "home"
 # --- Language and time --------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The hall's own catalogue first (makemessages writes only there), then translations of libraries that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
