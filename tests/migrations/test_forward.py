@@ -70,10 +70,14 @@ def document() -> dict:
 # Derived data, not the hall's records: the upgrade drops the counters and the periodic check rebuilds them from the
 # tickets (test_the_days_figures_are_the_same proves they hold).
 DERIVED = {"queueing.queuehourflow", "queueing.windowdayflow"}
+# Rows that migrations after the recording add on purpose: the SMS templates of cases (matters 0006, queueing 0017).
+ADDED_SINCE = {"notifications.messagetemplate": 4}
 
 
 def test_every_row_is_still_there(replayed):
-    recorded = {label: n for label, n in replayed["recorded"].items() if label not in DERIVED}
+    recorded = {
+        label: n + ADDED_SINCE.get(label, 0) for label, n in replayed["recorded"].items() if label not in DERIVED
+    }
     found = {label: n for label, n in replayed["found"].items() if label not in DERIVED}
     assert found == recorded
     assert sum(recorded.values()) > 1500
