@@ -129,6 +129,9 @@ def clean_text(value, *, max_length: int, required: bool = False, multiline: boo
         value = ""
     if not isinstance(value, str):
         raise ParseError(_("Enter text."), code="invalid_text")
+    if value.isprintable():
+        # No control, format (zero-width, bidi) or separator characters but the space: nothing to refuse or remove.
+        return _checked_length(value.strip(), max_length=max_length, required=required, label=label)
     allowed = _LINE_BREAKS if multiline else frozenset("\t")
     for char in value:
         if unicodedata.category(char) == "Cc" and char not in allowed:
@@ -136,6 +139,10 @@ def clean_text(value, *, max_length: int, required: bool = False, multiline: boo
     text = value.translate(ZERO_WIDTH_AND_BIDI).strip()
     if not multiline:
         text = text.replace("\t", " ")
+    return _checked_length(text, max_length=max_length, required=required, label=label)
+
+
+def _checked_length(text: str, *, max_length: int, required: bool, label) -> str:
     if required and not text:
         raise ParseError(_("%(label)s is required.") % {"label": label or _("This field")}, code="required")
     if len(text) > max_length:

@@ -239,6 +239,8 @@ HALL_PERIODIC_JOBS = {
     "queueing.check_flow_counters": 600.0,
     "dashboards.daily_rollups": 1800.0,
     "matters.supervise_cases": 900.0,
+    # Reminders are sent once whatever the period: hourly, so a day with a stopped worker is caught up the same day.
+    "licenses.remind_expiry": 3600.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -344,6 +346,8 @@ REST_FRAMEWORK = {
         # Per client address; kiosks of other vendors behind one address need a rate above their peak.
         "ticket_issue": os.environ.get("HALL_TICKET_ISSUE_RATE", "120/minute"),
         "appointment": os.environ.get("HALL_APPOINTMENT_RATE", "30/minute"),
+        # Public verification of licences: enough for a counter checking copies, too few to walk the registry.
+        "license_verify": os.environ.get("HALL_LICENSE_VERIFY_RATE", "30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -406,6 +410,13 @@ LOGGING = {
 
 # --- Hall settings (local practice; editable defaults, see docs/domain.md) ----------------------------------------
 HALL_RECENT_CALLS_SHOWN = 8
+
+# E-licences: a copy shown to staff is good for this many days (its watermark says until when); expiry reminders go
+# this many days before `valid_to`, between these local hours.
+HALL_LICENSE_COPY_VALID_DAYS = int(os.environ.get("HALL_LICENSE_COPY_VALID_DAYS", "30"))
+HALL_LICENSE_REMINDER_DAYS = [int(days) for days in env_list("HALL_LICENSE_REMINDER_DAYS", ["30", "7"])]
+HALL_LICENSE_REMINDER_HOURS = (9, 20)
+HALL_LICENSE_VERIFY_LIMIT_PER_MINUTE = int(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["license_verify"].split("/")[0])
 # Numbers one kiosk (one client address) may take per minute through the kiosk page.
 HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))
 

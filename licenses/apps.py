@@ -8,9 +8,17 @@ class LicensesConfig(AppConfig):
 
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
+        from licenses import tasks
+        from licenses.services.imports import register_import_runner
+
+        register_import_runner(tasks.run_import.delay)
 
         register_entry(
             PortalEntry(
-                _("My licences"), _("Your electronic licences and certificates."), None, needs_login=True, order=60
+                _("My licences"),
+                _("Your electronic licences and certificates."),
+                "licenses:mine",
+                needs_login=True,
+                order=60,
             )
         )

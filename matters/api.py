@@ -4,15 +4,14 @@ from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.api_permissions import IsCitizen
 from centers.models import Center
 from centers.workdays import work_calendar
 from hall.fields import IdApiField, IdRelatedField, TextApiField, missing_id_error
@@ -434,13 +433,6 @@ class SubmitSerializer(serializers.Serializer):
     applicant_name = TextApiField(max_length=100)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
     mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
-
-
-class IsCitizen(BasePermission):
-    message = _("Only citizen accounts apply and follow their cases here.")
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.kind == User.Kind.CITIZEN)
 
 
 class MyCaseListView(APIView):

@@ -9,7 +9,11 @@ class MattersConfig(AppConfig):
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
         from hall.navigation import register_link
+        from licenses.serving import register_serving_context
         from matters import receivers  # noqa: F401  (connects the calendar receiver)
+        from matters.selectors import case_served
+
+        register_serving_context("case", case_served)
 
         register_entry(
             PortalEntry(

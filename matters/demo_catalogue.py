@@ -1834,21 +1834,41 @@ MATTERS = [
 # Licence types, and the materials an e-licence of a type settles
 # ----------------------------------------------------------------------------------------------------
 
-# (type code, name, defining body, holder kind, default validity in years or None)
+# The unified social credit codes of the defining bodies: made up for the demo (valid by their check character), as
+# the type codes built on them (GB/T 36904: the body's code and a three-digit sequence).
+DEFINING_BODIES = {
+    "公安部": "11100000000005037F",
+    "国家市场监督管理总局": "11100000000005074A",
+    "自然资源部": "11100000000005111G",
+    "人力资源和社会保障部": "111000000000051489",
+    "国家卫生健康委员会": "111000000000051854",
+    "民政部": "11100000000005222A",
+    "中国残疾人联合会": "111000000000052593",
+    "交通运输部": "11100000000005296X",
+}
+
+# (key, sequence of the type at its defining body, name, defining body, holder kind, validity in years or None)
 LICENSE_TYPES = [
-    ("JMSFZ", "居民身份证", "公安部", "person", 20),
-    ("JMHKB", "居民户口簿", "公安部", "person", None),
-    ("YYZZ", "营业执照", "国家市场监督管理总局", "legal", None),
-    ("BDCQZS", "不动产权证书", "自然资源部", "person", None),
-    ("SHBZK", "社会保障卡", "人力资源和社会保障部", "person", 10),
-    ("CSYXZM", "出生医学证明", "国家卫生健康委员会", "person", None),
-    ("JHZ", "结婚证", "民政部", "person", None),
-    ("CJRZ", "中华人民共和国残疾人证", "中国残疾人联合会", "person", 10),
-    ("JDCXSZ", "机动车行驶证", "公安部", "person", None),
-    ("SPJYXKZ", "食品经营许可证", "国家市场监督管理总局", "legal", 5),
-    ("YSZGZS", "医师资格证书", "国家卫生健康委员会", "person", None),
-    ("DLYSJYXKZ", "道路运输经营许可证", "交通运输部", "legal", 4),
+    ("JMSFZ", "001", "居民身份证", "公安部", "person", 20),
+    ("JMHKB", "002", "居民户口簿", "公安部", "person", None),
+    ("YYZZ", "001", "营业执照", "国家市场监督管理总局", "legal", None),
+    ("BDCQZS", "001", "不动产权证书", "自然资源部", "person", None),
+    ("SHBZK", "001", "社会保障卡", "人力资源和社会保障部", "person", 10),
+    ("CSYXZM", "001", "出生医学证明", "国家卫生健康委员会", "person", None),
+    ("JHZ", "001", "结婚证", "民政部", "person", None),
+    ("CJRZ", "001", "中华人民共和国残疾人证", "中国残疾人联合会", "person", 10),
+    ("JDCXSZ", "003", "机动车行驶证", "公安部", "person", None),
+    ("SPJYXKZ", "002", "食品经营许可证", "国家市场监督管理总局", "legal", 5),
+    ("YSZGZS", "002", "医师资格证书", "国家卫生健康委员会", "person", None),
+    ("DLYSJYXKZ", "001", "道路运输经营许可证", "交通运输部", "legal", 4),
 ]
+
+
+def license_type_code(key: str) -> str:
+    """The 21-character type code of the demo's licence type `key`."""
+    _key, sequence, _name, body, _holder, _years = next(row for row in LICENSE_TYPES if row[0] == key)
+    return DEFINING_BODIES[body] + sequence
+
 
 MATERIAL_LICENSES = {
     "申请人有效身份证件": "JMSFZ",

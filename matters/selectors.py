@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.selectors import center_access
 from centers.workdays import WorkCalendar
+from licenses.serving import ServedHolder
 from matters import clock
 from matters.models import Bundle, Case, Material, Matter
 
@@ -142,3 +143,39 @@ def case_time_left(case: Case, calendar: WorkCalendar, *, today: datetime.date |
     deadline = clock.Deadline(due=case.due_on, provisional=case.due_provisional)
     days = clock.days_left(calendar, deadline=deadline, today=today or timezone.localdate())
     return TimeLeft(days, False, case.due_provisional)
+
+
+def case_in_hand(user, case_id: int) -> Case | None:
+    """The case, when `user` is handling it now: an open case they accepted, an online application waiting at a
+    centre whose windows they staff, or a case of the department they head there. Seeing a case (a supervisor sees
+    the whole centre's) is not handling it: this is the rule before a citizen's licences are shown to staff."""
+    case = (
+        Case.objects.filter(
+            pk=case_id, status__in=(Case.Status.SUBMITTED, Case.Status.ACCEPTED, Case.Status.CORRECTION)
+        )
+        .select_related("center")
+        .first()
+    )
+    if case is None or not getattr(user, "is_authenticated", False):
+        return None
+    access = center_access(user)
+    if case.accepted_by_id == user.pk or access.heads(case.center_id, case.department_id):
+        return case
+    if case.status == Case.Status.SUBMITTED and access.staffs(case.center_id):
+        return case
+    return None
+
+
+def case_served(user, case_id: int):
+    """The applicant of the case `user` has in hand, as the licence registry asks for it (or None)."""
+    case = case_in_hand(user, case_id)
+    if case is None:
+        return None
+    return ServedHolder(
+        holder_hash=case.applicant_id_hash,
+        context_kind="case",
+        context_id=case.pk,
+        center_id=case.center_id,
+        department_id=case.department_id,
+        label=case.number,
+    )

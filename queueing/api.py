@@ -8,10 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api_permissions import IsCitizen
 from accounts.selectors import center_access
 from centers.models import Center
 from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, IdApiField, IdRelatedField, TextApiField, missing_id_error
@@ -480,13 +481,6 @@ class SlotListView(APIView):
 
 class BookSerializer(serializers.Serializer):
     slot = IdRelatedField(queryset=AppointmentSlot.objects.all())
-
-
-class IsCitizen(BasePermission):
-    message = "Appointments are booked by citizen accounts."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.kind == "citizen")
 
 
 class AppointmentBookView(APIView):

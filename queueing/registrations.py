@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.portal import PortalEntry, register_entry
 from accounts.selectors import center_access
+from hall.errors import DomainError
 from hall.navigation import register_link
+from licenses.serving import ServedHolder, register_serving_context
 from matters.links import MatterLink, register_matter_links
 
 
@@ -33,8 +35,33 @@ def matter_queue_links(matter) -> list[MatterLink]:
     return links
 
 
+def ticket_served(user, ticket_id: int) -> ServedHolder | None:
+    """The holder of the ticket called or in service at the window `user` is signed in to, else None: what the
+    licence registry asks before it shows a citizen's licences to a clerk."""
+    from django.db import transaction
+
+    from queueing.models import Ticket
+    from queueing.services.calling import ticket_at_clerks_window
+
+    try:
+        with transaction.atomic():
+            ticket = ticket_at_clerks_window(ticket=ticket_id, clerk=user, statuses=Ticket.ACTIVE_AT_WINDOW)
+    except (Ticket.DoesNotExist, DomainError):
+        return None
+    window = ticket.window
+    return ServedHolder(
+        holder_hash=ticket.identity_hash,
+        context_kind="ticket",
+        context_id=ticket.pk,
+        center_id=ticket.center_id,
+        department_id=window.department_id if window else None,
+        label=_("Number %(number)s") % {"number": ticket.number},
+    )
+
+
 def register() -> None:
     register_matter_links(matter_queue_links)
+    register_serving_context("ticket", ticket_served)
     register_link(label=_("Clerk workstation"), url_name="queueing:workstation", order=10, shown_to=lambda user: True)
     register_link(
         label=_("Windows"),

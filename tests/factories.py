@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts.models import StaffMembership, StaffRole
 from centers.models import Center, Department, Zone
 from hall.identity import uscc_check_char
+from licenses.models import LicenseType
 from matters.models import CaseType, Matter, MatterType, ServiceObject, ServiceScope
 from queueing.models import Device, Queue, Ticket, Window, WindowQueue
 from queueing.services.devices import device_register
@@ -36,6 +37,22 @@ def implementation_code_for(basic_code: str, n: int = 0) -> str:
     """A well-formed 实施编码: a valid unified social credit code of an implementing body, "3", the basic code."""
     body = f"11330105{n:09d}"
     return f"{body}{uscc_check_char(body)}3{basic_code}"
+
+
+def license_type_code(n: int) -> str:
+    """A GB/T 36904 type code: a defining body's unified social credit code (valid) and a three-digit sequence."""
+    body = f"11100000000{n % 1000000:06d}"
+    return body + uscc_check_char(body) + f"{n % 1000:03d}"
+
+
+class LicenseTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LicenseType
+        django_get_or_create = ("name",)
+
+    code = factory.Sequence(license_type_code)
+    name = factory.Sequence(lambda n: f"证照{n}")
+    defining_body = "某部"
 
 
 class MatterFactory(factory.django.DjangoModelFactory):

@@ -211,6 +211,9 @@ BODY_FIELDS: dict[str, tuple[str, ...]] = {
 LIST_FIELDS: dict[str, tuple[str, ...]] = {"dashboards:tidal_open": ("queue", "clerk")}
 # Query parameters of GET probes, besides those in the probe's path.
 QUERY_FIELDS: dict[str, tuple[str, ...]] = {
+    "licenses:verify": ("identifier", "via"),
+    "licenses:serve_copy": ("grant",),
+    "api-license-verify GET": ("identifier",),
     "login": ("next",),
     "accounts:login": ("next",),
     "accounts:login_code": ("next",),
@@ -287,11 +290,21 @@ EXTRA_PROBES: dict[str, tuple[Probe, ...]] = {
 # values PostgreSQL would refuse (a 5000-character username in the failed sign-in log is a 500 there):
 #   django_session     a session is saved whenever a request touches it (messages, language, sign-in, sign-out);
 #   axes_*             django-axes records sign-in attempts, and a refused sign-in is exactly one;
+#   licenses_licenseaccess        a refused use of someone's licences is logged on purpose (用证 log);
+#   licenses_licenseverification  every public verification is logged, a malformed identifier's too;
 # and in hall_auditentry the sign-in, failed sign-in and sign-out entries (accounts/receivers.py) are not read: a
 # refused sign-in is audited on purpose. Every other row of every table (users, tickets, sessions of windows,
 # counters, audit of actions, idempotency records, notifications ...) is compared.
 TOLERATED_TABLES = frozenset(
-    {"django_session", "axes_accessattempt", "axes_accessattemptexpiration", "axes_accessfailurelog", "axes_accesslog"}
+    {
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "licenses_licenseaccess",
+        "licenses_licenseverification",
+    }
 )
 SKIPPED_AUDIT_ACTIONS = ("login", "login_failed", "logout")
 

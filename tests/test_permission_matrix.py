@@ -74,12 +74,24 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
 from centers.models import Center
 from dashboards.models import Alert
+from licenses import identifiers
+from licenses.holders import holder_hash
+from licenses.models import License
+from licenses.views import GRANT_SALT as LICENSE_GRANT_SALT
 from matters import services as case_services
 from matters.models import Bundle, BundleItem, Case, CaseType, Material
 from queueing import services
 from queueing.links import KIOSK_TICKET_SALT, citizen_ticket_token, kiosk_ticket_token
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
-from tests.factories import CenterFactory, DepartmentFactory, MatterFactory, QueueFactory, UserFactory, WindowFactory
+from tests.factories import (
+    CenterFactory,
+    DepartmentFactory,
+    LicenseTypeFactory,
+    MatterFactory,
+    QueueFactory,
+    UserFactory,
+    WindowFactory,
+)
 
 ALLOW, HIDDEN, LOGIN, DENY = "allow", "hidden", "login", "deny"
 ANONYMOUS, CITIZEN, CLERK, SUPERVISOR = "anonymous", "citizen", "clerk", "supervisor"
@@ -92,6 +104,7 @@ CENTER_MARK = "MARKC"  # in the centre's name: pages that list the centre's wind
 WINDOW_MARK = "MARKW1"  # window 1's name: the API's window list shows it
 SUB_WINDOW_MARK = "MARKWS"  # the sub-site's window's name
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SERVED_ID_NUMBER = "11010519491231002X"  # the holder of A001, the number the clerk is serving
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -366,6 +379,18 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/guide/matters/{matter}/apply/", CITIZEN_ONLY),
         P("POST", "/guide/matters/{matter}/apply/", CITIZEN_ONLY, data={"center": "{center}"}),
     ),
+    "licenses:verify": (P("GET", "/licenses/verify/?identifier={license_identifier}", PUBLIC),),
+    "licenses:mine": (P("GET", "/portal/licenses/", CITIZEN_ONLY),),
+    "licenses:my_license": (P("GET", "/portal/licenses/{license}/", CITIZEN_ONLY),),
+    # The world's licence has no file: its holder is told so (404), like everyone else.
+    "licenses:my_license_file": (P("GET", "/portal/licenses/{license}/file/", {**CITIZEN_ONLY, CITIZEN: DENY}),),
+    "licenses:serve": (
+        P("GET", "/licenses/serve/ticket/{t1}/", STAFF_ANY),
+        P("POST", "/licenses/serve/ticket/{t1}/", SIGNED_IN_CLERK, data={"purpose": "核验身份"}),
+    ),
+    "licenses:serve_copy": (
+        P("GET", "/licenses/serve/ticket/{t1}/copy/{served_license}/?grant={license_grant}", SIGNED_IN_CLERK),
+    ),
     "matters:my_cases": (P("GET", "/portal/cases/", CITIZEN_ONLY),),
     "matters:my_case": (P("GET", "/portal/cases/{case}/", CITIZEN_ONLY),),
     "matters:case_desk": (P("GET", "/cases/", STAFF_ANY),),
@@ -524,6 +549,16 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         ),
     ),
     "api-my-case GET": (P("GET", "/api/v1/my/cases/{case}/", CITIZEN_API),),
+    "api-license-verify GET": (P("GET", "/api/v1/licenses/verify/?identifier={license_identifier}", PUBLIC),),
+    "api-license-lookup POST": (
+        P(
+            "POST",
+            "/api/v1/licenses/lookup/",
+            SIGNED_IN_CLERK,
+            data={"context": "ticket", "id": "{t1}", "purpose": "核验身份"},
+        ),
+    ),
+    "api-my-licenses GET": (P("GET", "/api/v1/my/licenses/", CITIZEN_API),),
     "api-queues GET": (P("GET", "/api/v1/centers/{center}/queues/", PUBLIC),),
     "api-windows GET": (
         P("GET", "/api/v1/centers/{center}/windows/", WATCHES_CENTER, marker=WINDOW_MARK),
@@ -662,7 +697,8 @@ def build_world() -> World:
 
     services.window_sign_in(window=w1, clerk=users[CLERK])
     services.window_sign_in(window=ws, clerk=sub_clerk)
-    t1 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    # A001 was taken with an identity card: the clerk serving it may look up its holder's licences.
+    t1 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, id_number=SERVED_ID_NUMBER)
     called = services.window_call_next(window=w1, clerk=users[CLERK])
     assert called is not None and called.pk == t1.pk
     t2 = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
@@ -686,8 +722,13 @@ def build_world() -> World:
         citizen=citizen,
         head=users[DEPARTMENT_HEAD],
     )
+    licence = _licence_of(holder_code="360426199101010071", serial="MATRIX1")
     ids = {
         **cases,
+        "license": licence.pk,
+        "served_license": _licence_of(holder_code=SERVED_ID_NUMBER, serial="MATRIX2").pk,
+        "license_identifier": licence.identifier,
+        "license_grant": signing.dumps({"k": "ticket", "i": t1.pk, "p": "核验身份"}, salt=LICENSE_GRANT_SALT),
         "center": center.pk,
         "sub": sub.pk,
         "other": other.pk,
@@ -720,6 +761,25 @@ def build_world() -> World:
         ),
     }
     return World(users=users, ids=ids)
+
+
+def _licence_of(*, holder_code: str, serial: str) -> License:
+    licence_type = LicenseTypeFactory(name="矩阵证照")
+    identifier = identifiers.build(type_code=licence_type.code, issuer_code="330105", serial=serial, version=1)
+    return License.objects.create(
+        identifier=str(identifier),
+        license_type=licence_type,
+        number=serial,
+        holder_name="李四",
+        holder_code_type="111",
+        holder_code=holder_code,
+        holder_hash=holder_hash("111", holder_code),
+        issuer="矩阵局",
+        issuer_code="330105",
+        issued_on=datetime.date(2020, 1, 1),
+        valid_from=datetime.date(2020, 1, 1),
+        valid_to=datetime.date(2040, 1, 1),
+    )
 
 
 def _cases_of_the_world(*, center, queue, department, clerk, citizen, head) -> dict:

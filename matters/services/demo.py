@@ -153,9 +153,9 @@ class DemoCatalogueLoader:
 
     def _licence_types(self) -> dict[str, LicenseType]:
         found = {}
-        for code, name, body, holder, years in data.LICENSE_TYPES:
-            found[code], created = LicenseType.objects.update_or_create(
-                code=code,
+        for key, _sequence, name, body, holder, years in data.LICENSE_TYPES:
+            found[key], created = LicenseType.objects.update_or_create(
+                code=data.license_type_code(key),
                 defaults={"name": name, "defining_body": body, "holder_kind": holder, "default_validity_years": years},
             )
             self.count("licence types", created)

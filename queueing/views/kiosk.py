@@ -19,13 +19,13 @@ from hall.audit import client_address
 from hall.errors import DomainError
 from hall.idempotency import idempotent, parse_key
 from hall.parsing import id_or_none
+from hall.qr import qr_svg
 from hall.ratelimit import ensure_within_rate
 from matters.models import Matter
 from queueing import selectors, services
 from queueing.links import kiosk_ticket_id, kiosk_ticket_token, live_ticket_url
 from queueing.models import Queue, Ticket
 from queueing.selectors.kiosk import KEYBOARD_ROWS, kiosk_zones, search_index
-from queueing.views.slips import qr_svg
 
 # ---- Kiosk (取号机): choose a queue or a matter, optionally an identity number, get a slip ----------------------
 

@@ -20,11 +20,11 @@ from centers.models import Center
 from hall import identity
 from hall.errors import DomainError
 from hall.idempotency import idempotent
+from hall.qr import qr_svg
 from queueing import selectors, services
 from queueing.links import kiosk_ticket_id, kiosk_ticket_token, live_ticket_url
 from queueing.models import Ticket
 from queueing.selectors.kiosk import kiosk_zones, search_index
-from queueing.views.slips import qr_svg
 from queueing.views.station_form import StationIssueForm
 
 

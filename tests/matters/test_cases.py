@@ -12,10 +12,9 @@ from centers.services import calendar_year_confirm, workday_override_save
 from hall.errors import Conflict, DomainError, NotAllowed
 from hall.models import AuditEntry
 from hall.notifications.models import Notification
-from licenses.models import LicenseType
 from matters import services
 from matters.models import Case, CaseEvent, CaseMaterial, CaseType, Material
-from tests.factories import CenterFactory, MatterFactory, UserFactory, clerk_of
+from tests.factories import CenterFactory, LicenseTypeFactory, MatterFactory, UserFactory, clerk_of
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,7 +36,7 @@ def matter():
     matter = MatterFactory(
         name="食品经营许可证核发", case_type=CaseType.PROMISED, legal_limit_days=20, promised_limit_days=5
     )
-    licence = LicenseType.objects.create(code="BL01", name="营业执照")
+    licence = LicenseTypeFactory(name="营业执照")
     Material.objects.create(matter=matter, name="申请书", is_required=True, sort_order=1)
     Material.objects.create(matter=matter, name="营业执照", is_required=True, license_type=licence, sort_order=2)
     Material.objects.create(matter=matter, name="授权委托书", is_required=False, condition="委托办理的", sort_order=3)

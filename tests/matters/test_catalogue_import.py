@@ -11,10 +11,9 @@ import tablib
 from django.test import Client
 
 from hall.identity import uscc_check_char
-from licenses.models import LicenseType
 from matters.models import Bundle, Material, Matter
 from matters.resources import BundleResource, MaterialResource, MatterResource
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, LicenseTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 BODY = "11330105002510311"
@@ -134,16 +133,16 @@ def test_a_clean_import_writes_every_row_and_a_second_run_changes_nothing(admin_
 
 def test_materials_name_their_matter_and_licence_type_by_code(admin_client):
     MatterResource().import_data(_dataset([matter_row("010112001001", "有限责任公司设立登记")]))
-    LicenseType.objects.create(code="BL01", name="营业执照")
+    licence = LicenseTypeFactory(name="营业执照")
     headers = [field.column_name for field in MaterialResource().get_export_fields()]
-    good = [f"{BODY}3010112001001", "营业执照", "是", "", "电子", "1", "市场监管部门", "BL01", "1"]
+    good = [f"{BODY}3010112001001", "营业执照", "是", "", "电子", "1", "市场监管部门", licence.code, "1"]
     unknown_matter = [f"{BODY}3999999999999", "章程", "是", "", "纸质", "1", "", "", "2"]
     result = MaterialResource().import_data(tablib.Dataset(good, unknown_matter, headers=headers), dry_run=True)
     assert [row.number for row in result.invalid_rows] == [2]
     assert "999999999999" in " ".join(result.invalid_rows[0].field_specific_errors["实施编码"])
     result = MaterialResource().import_data(tablib.Dataset(good, headers=headers))
     assert not result.has_validation_errors()
-    assert Material.objects.get().license_type.code == "BL01"
+    assert Material.objects.get().license_type == licence
 
 
 def test_bundles_list_their_matters_by_implementation_code(admin_client):

@@ -9,12 +9,11 @@ from django.test import Client
 
 from accounts.models import User
 from hall.models import AuditEntry
-from licenses.models import LicenseType
 from matters import services
 from matters.models import Bundle, BundleItem, Case, CaseType, Fee, Material, Theme
 from queueing import services as queue_services
 from queueing.models import Ticket
-from tests.factories import MatterFactory
+from tests.factories import LicenseTypeFactory, MatterFactory
 
 pytestmark = pytest.mark.django_db
 TUESDAY = datetime.datetime(2026, 11, 3, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
@@ -26,7 +25,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def guide(queue):
-    licence = LicenseType.objects.create(code="BDCQZS", name="不动产权证书")
+    licence = LicenseTypeFactory(name="不动产权证书")
     matter = MatterFactory(
         name="不动产转移登记", case_type=CaseType.PROMISED, promised_limit_days=3, legal_limit_days=30
     )

@@ -12,11 +12,11 @@ import time_machine
 from django.utils import translation
 
 from hall.models import IdempotencyRecord
+from hall.qr import qr_svg
 from matters.pinyin import pinyin_keys
 from queueing.links import live_ticket_url
 from queueing.models import Ticket
 from queueing.selectors.kiosk import kiosk_zones, search_index
-from queueing.views.slips import qr_svg
 from tests.factories import MatterFactory, QueueFactory
 
 ELDERLY_ID = "11010519491231002X"  # born 1949-12-31: well past the default elderly age of 70

@@ -1,0 +1,134 @@
+"""Reads of the registry that more than one caller needs: a holder's licences, the state of a licence on a day, the
+valid licence of a type that settles a material, and the figures of use (调用量)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from licenses.holders import holder_code_masked, holder_name_masked
+from licenses.models import EXPIRED, EXPIRED_LABEL, License, LicenseAccess, LicenseStatus
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def state_label(state: str):
+    return EXPIRED_LABEL if state == EXPIRED else LicenseStatus(state).label
+
+
+def licenses_of_holder(holder_hash: str) -> QuerySet[License]:
+    """Every licence of the holder, newest first (one index range: `license_holder_type`)."""
+    if not holder_hash:
+        return License.objects.none()
+    return (
+        License.objects.filter(holder_hash=holder_hash)
+        .select_related("license_type")
+        .order_by("license_type__code", "-valid_from", "-id")
+    )
+
+
+def usable_on(day: datetime.date) -> Q:
+    """Valid on `day`: status valid, begun, not past `valid_to`."""
+    return Q(status=LicenseStatus.VALID, valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def usable_license(*, holder_hash: str, license_type_id: int, day: datetime.date | None = None) -> License | None:
+    """The holder's licence of this type that can settle a material on `day` (the latest one), or None."""
+    if not holder_hash:
+        return None
+    return (
+        License.objects.filter(usable_on(day or today()), holder_hash=holder_hash, license_type_id=license_type_id)
+        .select_related("license_type")
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def usable_types(*, holder_hash: str, day: datetime.date | None = None) -> set[int]:
+    """The licence types the holder holds a usable licence of: one query for a whole checklist."""
+    if not holder_hash:
+        return set()
+    rows = License.objects.filter(usable_on(day or today()), holder_hash=holder_hash).values_list("license_type_id")
+    return {type_id for (type_id,) in rows}
+
+
+def license_by_identifier(identifier: str) -> License | None:
+    return License.objects.select_related("license_type").filter(identifier=identifier).first()
+
+
+@dataclass(frozen=True)
+class LicenseCard:
+    """A licence as screens show it: masked holder, state of today."""
+
+    license: License
+    state: str
+    state_label: str
+    holder_name: str
+    holder_code: str
+
+    @property
+    def usable(self) -> bool:
+        return self.state == LicenseStatus.VALID
+
+
+def license_card(license: License, *, day: datetime.date | None = None, masked: bool = True) -> LicenseCard:
+    state = license.state_on(day or today())
+    code = license.holder_code
+    return LicenseCard(
+        license=license,
+        state=state,
+        state_label=state_label(state),
+        holder_name=holder_name_masked(license.holder_name) if masked else license.holder_name,
+        holder_code=holder_code_masked(license.holder_code_type, code) if masked else code,
+    )
+
+
+# --- 调用量 ------------------------------------------------------------------------------------------------------
+
+
+def granted_uses(*, first: datetime.date, last: datetime.date, center_ids=None) -> QuerySet[LicenseAccess]:
+    """Granted uses of licences between two days (local), optionally at some centres."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    uses = LicenseAccess.objects.filter(granted=True, at__gte=start, at__lt=end)
+    if center_ids is not None:
+        uses = uses.filter(center_id__in=center_ids)
+    return uses
+
+
+def uses_today(*, center_ids=None) -> int:
+    """今日用证次数: the big screen and the statistics page count the same rows."""
+    day = today()
+    return granted_uses(first=day, last=day, center_ids=center_ids).count()
+
+
+@dataclass(frozen=True)
+class UseFigures:
+    total: int
+    refused: int
+    by_day: list[tuple[datetime.date, int]]
+    by_type: list[tuple[str, int]]
+    by_department: list[tuple[str, int]]
+
+
+def use_figures(*, first: datetime.date, last: datetime.date, center_ids=None) -> UseFigures:
+    uses = granted_uses(first=first, last=last, center_ids=center_ids)
+    zone = timezone.get_current_timezone()
+    by_day = uses.annotate(day=TruncDate("at", tzinfo=zone)).values("day").annotate(n=Count("id")).order_by("day")
+    by_type = uses.values("license_type__name").annotate(n=Count("id")).order_by("-n", "license_type__name")
+    by_department = uses.values("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
+    refused = LicenseAccess.objects.filter(granted=False, at__date__gte=first, at__date__lte=last)
+    if center_ids is not None:
+        refused = refused.filter(center_id__in=center_ids)
+    return UseFigures(
+        total=uses.count(),
+        refused=refused.count(),
+        by_day=[(row["day"], row["n"]) for row in by_day],
+        by_type=[(row["license_type__name"] or "—", row["n"]) for row in by_type],
+        by_department=[(row["department__name"] or "—", row["n"]) for row in by_department],
+    )

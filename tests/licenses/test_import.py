@@ -1,0 +1,174 @@
+"""Importing licences: every row checked (identifier and check character, holder code and check character, dates,
+type), rejected rows reported with line and reason and without the holder's code, an upsert by identifier that a
+re-run leaves unchanged, status changes kept in the history; the same through the ORM and the PostgreSQL bulk path."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.db import connection
+
+from licenses import identifiers
+from licenses.holders import holder_hash
+from licenses.models import License, LicenseStatusChange
+from licenses.services.imports import licenses_import
+from tests.licenses.conftest import COMPANY, ISSUER_CODE, OTHER_PERSON, PERSON
+
+pytestmark = pytest.mark.django_db
+COLUMNS = ["identifier", "type_code", "number", "holder_name", "holder_code_type", "holder_code", "issuer"]
+COLUMNS += ["issuer_code", "issued_on", "valid_from", "valid_to", "status", "face"]
+PATHS = ["orm"] + (["bulk"] if connection.vendor == "postgresql" else [])
+
+
+def row(license_type, serial: str, **changes) -> dict:
+    identifier = identifiers.build(type_code=license_type.code, issuer_code=ISSUER_CODE, serial=serial, version=1)
+    values = {
+        "identifier": str(identifier),
+        "type_code": license_type.code,
+        "number": f"N{serial}",
+        "holder_name": "王小明",
+        "holder_code_type": "111",
+        "holder_code": PERSON,
+        "issuer": "某区公安分局",
+        "issuer_code": ISSUER_CODE,
+        "issued_on": "2020-03-01",
+        "valid_from": "2020-03-01",
+        "valid_to": "2040-02-29",
+        "status": "valid",
+        "face": "",
+    }
+    return {**values, **changes}
+
+
+def as_csv(rows: list[dict], columns=COLUMNS) -> io.BytesIO:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return io.BytesIO(text.getvalue().encode())
+
+
+def run(stream, path: str, format="csv"):
+    return licenses_import(stream=stream, format=format, bulk=path == "bulk", workers=1)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_good_rows_are_stored_with_the_code_encrypted_and_hashed(path, id_card_type, business_type):
+    rows = [
+        row(id_card_type, "A1", face='{"民族": "汉"}'),
+        row(business_type, "B1", holder_code_type="001", holder_code=COMPANY, holder_name="某某商贸有限公司"),
+    ]
+    result = run(as_csv(rows), path)
+    assert (result.rows, result.created, result.rejected) == (2, 2, 0)
+    person = License.objects.get(number="NA1")
+    assert person.holder_code == PERSON and person.holder_hash == holder_hash("111", PERSON)
+    assert person.face == {"民族": "汉"} and person.valid_to == datetime.date(2040, 2, 29)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT holder_code FROM licenses_license")
+        stored = [value for (value,) in cursor.fetchall()]
+    assert all(PERSON not in value and COMPANY not in value for value in stored)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_rerun_changes_nothing_and_a_changed_row_is_updated(path, id_card_type):
+    rows = [row(id_card_type, f"R{i}") for i in range(5)]
+    first = run(as_csv(rows), path)
+    before = {lic.identifier: (lic.updated_at, lic.holder_code) for lic in License.objects.all()}
+    again = run(as_csv(rows), path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 5) and first.created == 5
+    assert {lic.identifier: (lic.updated_at, lic.holder_code) for lic in License.objects.all()} == before
+    rows[2] = {**rows[2], "status": "吊销"}
+    rows[3] = {**rows[3], "valid_to": "2041-01-01"}
+    changed = run(as_csv(rows), path)
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 2, 3)
+    revoked = License.objects.get(identifier=rows[2]["identifier"])
+    assert revoked.status == "penalty_revoked" and revoked.status_changed_at is not None
+    history = LicenseStatusChange.objects.get()
+    assert (history.license, history.old_status, history.new_status) == (revoked, "valid", "penalty_revoked")
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_bad_rows_are_rejected_with_line_and_reason_and_the_good_ones_kept(path, id_card_type):
+    good = row(id_card_type, "G1")
+    wrong_check = {**row(id_card_type, "G2")}
+    wrong_check["identifier"] = wrong_check["identifier"][:-1] + ("0" if wrong_check["identifier"][-1] != "0" else "1")
+    rows = [
+        good,
+        wrong_check,
+        row(id_card_type, "G3", type_code="99999999999999999X001"),
+        row(id_card_type, "G4", holder_code="110105194912310021"),  # identity number with a wrong check character
+        row(id_card_type, "G5", issued_on="2021-02-30"),
+        row(id_card_type, "G6", valid_to="01/05/2030"),
+        row(id_card_type, "G7", valid_from="2030-01-01", valid_to="2029-01-01"),
+        row(id_card_type, "G8", status="过期"),
+        row(id_card_type, "G9", holder_name=""),
+        row(id_card_type, "GA", face="[1, 2]"),
+    ]
+    result = run(as_csv(rows), path)
+    assert (result.rows, result.created, result.rejected) == (10, 1, 9)
+    reasons = {rejection.line: rejection.reason for rejection in result.rejections}
+    assert sorted(reasons) == list(range(3, 12))  # line 1 is the heading
+    assert "校验位" in reasons[3]
+    assert "证照类型" in reasons[4]
+    assert "持证主体代码" in reasons[5] and "110105194912310021" not in reasons[5]
+    assert "2021-02-30" in reasons[6]
+    assert "YYYY-MM-DD" in reasons[7]
+    assert "早于" in reasons[8]
+    assert "过期" in reasons[9]
+    assert License.objects.get().identifier == good["identifier"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_json_lines_and_chinese_headings(path, id_card_type):
+    lines = [
+        json.dumps(
+            {
+                "证照标识": r["identifier"],
+                "证照类型代码": r["type_code"],
+                "证照编号": r["number"],
+                "持证主体": r["holder_name"],
+                "持证主体代码类型": "111",
+                "持证主体代码": OTHER_PERSON,
+                "颁证单位": r["issuer"],
+                "颁证日期": "2022-05-01",
+                "照面信息": {"住址": "某区某路1号"},
+            },
+            ensure_ascii=False,
+        )
+        for r in [row(id_card_type, "J1"), row(id_card_type, "J2")]
+    ]
+    lines.insert(1, "not json")
+    lines.insert(2, "[1, 2]")
+    result = run(io.BytesIO("\n".join(lines).encode()), path, format="jsonl")
+    assert (result.created, result.rejected) == (2, 2)
+    assert [r.line for r in result.rejections] == [2, 3]
+    stored = License.objects.get(number="NJ1")
+    assert stored.face == {"住址": "某区某路1号"} and stored.valid_to is None and stored.valid_from == stored.issued_on
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_one_identifier_twice_in_a_file_keeps_the_last(path, id_card_type):
+    first = row(id_card_type, "D1")
+    last = {**first, "number": "LATER"}
+    result = run(as_csv([first, last]), path)
+    assert License.objects.get().number == "LATER" and result.created == 1
+
+
+def test_a_file_that_is_not_utf8_stops_with_a_reason(id_card_type):
+    data = b"identifier,type_code\n" + "营业执照".encode("gbk")
+    result = run(io.BytesIO(data), "orm")
+    assert result.rejected >= 1 and "UTF-8" in result.rejections[-1].reason
+    assert not License.objects.exists()
+
+
+def test_the_command_prints_rejections_and_counts(tmp_path, id_card_type):
+    from django.core.management import call_command
+
+    path = tmp_path / "licences.csv"
+    path.write_bytes(as_csv([row(id_card_type, "C1"), row(id_card_type, "C2", issued_on="2026-13-01")]).getvalue())
+    out = io.StringIO()
+    call_command("licenses", "import", str(path), "--no-progress", stdout=out)
+    text = out.getvalue()
+    assert "第 3 行" in text and "共 2 行：新增 1" in text and "拒绝 1" in text
