@@ -3,6 +3,7 @@ from django.urls import path
 from dashboards.views import console, screens
 from dashboards.views.case_stats import case_stats, case_stats_csv, case_stats_xlsx
 from dashboards.views.history import history, history_export_csv, history_export_xlsx
+from dashboards.views.license_stats import license_stats, license_stats_csv, license_stats_xlsx
 from dashboards.views.overview import overview, overview_data
 
 app_name = "dashboards"
@@ -31,6 +32,9 @@ urlpatterns = [
     path("stats/cases/", case_stats, name="case_stats"),
     path("stats/cases/export.csv", case_stats_csv, name="case_stats_csv"),
     path("stats/cases/export.xlsx", case_stats_xlsx, name="case_stats_xlsx"),
+    path("stats/licences/", license_stats, name="license_stats"),
+    path("stats/licences/export.csv", license_stats_csv, name="license_stats_csv"),
+    path("stats/licences/export.xlsx", license_stats_xlsx, name="license_stats_xlsx"),
     path("stats/export.csv", history_export_csv, name="history_csv"),
     path("stats/export.xlsx", history_export_xlsx, name="history_xlsx"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.selectors import center_access
 from centers.workdays import WorkCalendar
+from licenses.selectors import license_cards_by_identifier, usable_types
 from licenses.serving import ServedHolder
 from matters import clock
 from matters.models import Bundle, Case, Material, Matter
@@ -179,3 +180,18 @@ def case_served(user, case_id: int):
         department_id=case.department_id,
         label=case.number,
     )
+
+
+def materials_settled_by_e_licence(matter: Matter, *, holder_hash: str) -> dict[int, bool]:
+    """For each material of `matter` that an e-licence can replace: whether the applicant holds a valid one of its
+    type today (the checklist shows "available as e-licence" and needs no paper copy). One query for the lot."""
+    usable = usable_types(holder_hash=holder_hash)
+    return {m.pk: m.license_type_id in usable for m in matter.materials.all() if m.license_type_id}
+
+
+def case_materials_with_licences(case: Case) -> list[tuple]:
+    """The checklist of a case, each line with the card of the licence that settled it (None for paper), read now:
+    a licence suspended or revoked since shows so on the case at once."""
+    lines = list(case.materials.all())
+    cards = license_cards_by_identifier([line.license_reference for line in lines])
+    return [(line, cards.get(line.license_reference)) for line in lines]

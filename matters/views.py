@@ -222,7 +222,7 @@ def case_page(request, case_id: int):
         {
             "case": case,
             "time_left": row[1],
-            "materials": case.materials.all(),
+            "materials": selectors.case_materials_with_licences(case),
             "events": case.events.all(),
             "pending_extension": case.extensions.filter(status=CaseExtension.Status.PENDING).first(),
             "outcomes": Case.Outcome.choices,

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 from accounts.models import StaffMembership, StaffRole
 from centers.models import Center, Department, Zone
 from hall.identity import uscc_check_char
-from licenses.models import LicenseType
+from licenses import identifiers
+from licenses.holders import holder_hash
+from licenses.models import HolderCodeType, License, LicenseStatus, LicenseType
 from matters.models import CaseType, Matter, MatterType, ServiceObject, ServiceScope
 from queueing.models import Device, Queue, Ticket, Window, WindowQueue
 from queueing.services.devices import device_register
@@ -53,6 +55,40 @@ class LicenseTypeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(license_type_code)
     name = factory.Sequence(lambda n: f"证照{n}")
     defining_body = "某部"
+
+
+_license_serials = itertools.count(1)
+
+
+def license_of(
+    license_type: LicenseType,
+    holder_code: str,
+    *,
+    code_type: str = HolderCodeType.ID_CARD,
+    status: str = LicenseStatus.VALID,
+    valid_from: datetime.date = datetime.date(2020, 1, 1),
+    valid_to: datetime.date | None = datetime.date(2040, 1, 1),
+    holder_name: str = "王小明",
+    issuer_code: str = "11330105002500287C",
+) -> License:
+    """A licence of `license_type` held by `holder_code`, with a valid identifier and the holder's hash."""
+    serial = next(_license_serials)
+    identifier = identifiers.build(type_code=license_type.code, issuer_code=issuer_code, serial=f"T{serial:08d}")
+    return License.objects.create(
+        identifier=str(identifier),
+        license_type=license_type,
+        number=f"NO{serial:010d}",
+        holder_name=holder_name,
+        holder_code_type=code_type,
+        holder_code=holder_code,
+        holder_hash=holder_hash(code_type, holder_code),
+        issuer="某区市场监督管理局",
+        issuer_code=issuer_code,
+        issued_on=valid_from,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        status=status,
+    )
 
 
 class MatterFactory(factory.django.DjangoModelFactory):

@@ -240,6 +240,9 @@ QUERY_FIELDS: dict[str, tuple[str, ...]] = {
     "dashboards:case_stats": ("center", "department", "date_from", "date_to", "granularity", "by"),
     "dashboards:case_stats_csv": ("center", "department", "date_from", "date_to", "granularity", "by"),
     "dashboards:case_stats_xlsx": ("center", "department", "date_from", "date_to", "granularity", "by"),
+    "dashboards:license_stats": ("center", "department", "date_from", "date_to"),
+    "dashboards:license_stats_csv": ("center", "department", "date_from", "date_to"),
+    "dashboards:license_stats_xlsx": ("center", "department", "date_from", "date_to"),
 }
 # Forms the matrix opens with GET only (or an action it does not probe): their POST, with valid-looking data.
 EXTRA_PROBES: dict[str, tuple[Probe, ...]] = {

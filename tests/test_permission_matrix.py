@@ -369,6 +369,9 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "dashboards:case_stats": (P("GET", "/stats/cases/?center={center}", WATCHES_CENTER),),
     "dashboards:case_stats_csv": (P("GET", "/stats/cases/export.csv?center={center}", WATCHES_CENTER),),
     "dashboards:case_stats_xlsx": (P("GET", "/stats/cases/export.xlsx?center={center}", WATCHES_CENTER),),
+    "dashboards:license_stats": (P("GET", "/stats/licences/?center={center}", WATCHES_CENTER),),
+    "dashboards:license_stats_csv": (P("GET", "/stats/licences/export.csv?center={center}", WATCHES_CENTER),),
+    "dashboards:license_stats_xlsx": (P("GET", "/stats/licences/export.xlsx?center={center}", WATCHES_CENTER),),
     # --- The guide (public), the citizen's cases, the case desk ---
     "matters:guide": (P("GET", "/guide/", PUBLIC), P("GET", "/guide/?q=jz", PUBLIC)),
     "matters:guide_matter": (P("GET", "/guide/matters/{matter}/", PUBLIC),),

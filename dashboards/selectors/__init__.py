@@ -12,6 +12,7 @@ from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
 from hall.notifications.models import MessageTemplate
 from hall.prepared import Prepared
+from licenses.selectors import uses_today
 from matters.statistics import case_figures_today
 from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent, Window
 from queueing.selectors import center_settings_or_default
@@ -242,7 +243,8 @@ def zone_waiting(
 
 def other_app_figures(*, center_id: int) -> dict:
     """Today's figures of the other apps: 办件量 and 办结 with the open cases on yellow and red (matters' cases),
-    licence calls (licences' access log) and satisfaction (evaluations' reviews). A figure whose app does not provide
+    licence calls (the granted uses of licences by the centre's staff: licences' access log) and satisfaction
+    (evaluations' reviews). A figure whose app does not provide
     it yet is None, which the screens show as an empty figure, "not connected yet"."""
     cases = case_figures_today(center_id=center_id, today=timezone.localdate())
     return {
@@ -250,7 +252,7 @@ def other_app_figures(*, center_id: int) -> dict:
         "cases_concluded_today": cases.concluded,
         "cases_yellow": cases.yellow,
         "cases_red": cases.red,
-        "licence_calls_today": None,
+        "licence_calls_today": uses_today(center_ids=[center_id]),
         "satisfaction_today": None,
     }
 

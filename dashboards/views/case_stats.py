@@ -34,11 +34,13 @@ def _columns() -> list[str]:
         _("At most one visit (%)"),
         _("Online (%)"),
         _("Mean visits"),
+        _("Materials by e-licence"),
     ]
 
 
 def _values(f: CaseFigures) -> list:
-    return [f.received, f.concluded, f.concluded_rate, f.on_time_rate, f.one_visit_rate, f.online_rate, f.mean_visits]
+    rates = [f.concluded_rate, f.on_time_rate, f.one_visit_rate, f.online_rate, f.mean_visits]
+    return [f.received, f.concluded, *rates, f.e_licensed]
 
 
 def _report(request):

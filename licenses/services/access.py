@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CitizenProfile
+from accounts.selectors import center_access
 from hall import parsing
 from hall.errors import NotAllowed
 from hall.events import announce
@@ -105,6 +106,11 @@ def license_of_citizen(*, user, license_id: int, kind: str = Kind.VIEW) -> Licen
     return license
 
 
+def _home_center(user) -> int | None:
+    roles = center_access(user).roles
+    return min(roles) if roles else None
+
+
 # --- staff serving the holder -------------------------------------------------------------------------------------
 
 
@@ -119,7 +125,9 @@ def _served_or_refuse(*, user, context_kind: str, context_id: int, purpose: str,
     context = {"context_kind": str(context_kind)[:10], "context_id": context_id, "purpose": purpose}
     served = served_holder(context_kind, user=user, context_id=context_id)
     if served is None:
-        _refuse(AccessRefused.default_message, user=user, kind=kind, channel=AccessChannel.WINDOW, **context)
+        # Counted at the centre the member of staff works at: the supervisor there sees who tried.
+        where = {"center_id": _home_center(user)}
+        _refuse(AccessRefused.default_message, user=user, kind=kind, channel=AccessChannel.WINDOW, **context, **where)
     where = {"center_id": served.center_id, "department_id": served.department_id}
     if not served.holder_hash:
         _refuse(

@@ -23,6 +23,7 @@ from hall.identity import validate_id_number, validate_mobile, validate_person_n
 from hall.models import AuditEntry
 from hall.notifications.services import notification_send
 from hall.parsing import MAX_WORKING_DAYS, reason_text
+from licenses.services.access import license_attach_to_case
 from matters import clock, events
 from matters.models import (
     Case,
@@ -181,6 +182,30 @@ def _checklist(matter: Matter, checklist: Mapping[int, str]) -> list[CaseMateria
     return lines
 
 
+def _settle_by_e_licence(case: Case, lines: list[CaseMaterial], *, clerk) -> None:
+    """Each material ticked "e-licence" is settled by the applicant's valid licence of its type, attached by
+    reference (a use of the licence logged with the case as its purpose); without one the acceptance is refused."""
+    for line in lines:
+        if line.state != State.E_LICENSE:
+            continue
+        license = license_attach_to_case(
+            user=clerk,
+            holder_hash=case.applicant_id_hash,
+            license_type_id=line.material.license_type_id,
+            case_id=case.pk,
+            center_id=case.center_id,
+            department_id=case.department_id,
+            purpose=_("Accepting case %(number)s: %(material)s") % {"number": case.number, "material": line.name},
+        )
+        if license is None:
+            raise DomainError(
+                _("The applicant holds no valid e-licence for “%(name)s”: receive the paper copy or mark it missing.")
+                % {"name": line.name},
+                code="no_e_license",
+            )
+        line.license_reference = license.identifier
+
+
 def missing_required(lines: list[CaseMaterial]) -> list[str]:
     return [line.name for line in lines if line.is_required and line.state == State.MISSING]
 
@@ -284,6 +309,7 @@ def case_accept(
     case.save()
     for line in lines:
         line.case = case
+    _settle_by_e_licence(case, lines, clerk=clerk)
     CaseMaterial.objects.bulk_create(lines)
     case_event_record(case, Kind.ACCEPTED, actor=clerk, due_on=case.due_on.isoformat(), missing=missing)
     if missing:

@@ -5,13 +5,17 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hall import pii
 from hall.actions import act
+from hall.identity import validate_id_number
 from hall.parsing import ParseError, id_or_none, parse_code
 from matters.models import Case, CaseMaterial
+from matters.selectors import materials_settled_by_e_licence
 from queueing import selectors
 from queueing.models import CaseTicket, Ticket
 from queueing.services.cases import ticket_case_accept, ticket_case_deliver, ticket_case_resubmit
@@ -30,17 +34,35 @@ def _ticket_at_my_window(request, ticket_id: int) -> Ticket:
     )
 
 
-def _checklist_rows(matter) -> list[dict]:
-    """Each material with the states the clerk may tick for it."""
+def _holder_hash(ticket: Ticket, typed_id_number: str) -> str:
+    """Whose licences settle materials: the identity the number was taken with, or the one the clerk typed."""
+    if ticket.identity_hash:
+        return ticket.identity_hash
+    try:
+        return pii.blind_index("id_number", validate_id_number(typed_id_number)) if typed_id_number else ""
+    except ValidationError:
+        return ""
+
+
+def _checklist_rows(matter, *, holder_hash: str = "") -> list[dict]:
+    """Each material with the states the clerk may tick for it, the first one ticked: "e-licence" when the
+    applicant holds a valid one of its type (`available` True), else "received"."""
+    available = materials_settled_by_e_licence(matter, holder_hash=holder_hash) if holder_hash else {}
     rows = []
     for material in matter.materials.select_related("license_type").order_by("sort_order", "id"):
         states = [State.RECEIVED]
         if material.license_type_id:
-            states.append(State.E_LICENSE)
+            states.insert(0 if available.get(material.pk) else 1, State.E_LICENSE)
         if not material.is_required:
             states.append(State.NOT_NEEDED)
         states.append(State.MISSING)
-        rows.append({"material": material, "states": [(s, State(s).label) for s in states]})
+        rows.append(
+            {
+                "material": material,
+                "states": [(s, State(s).label) for s in states],
+                "available": available.get(material.pk) if holder_hash else None,
+            }
+        )
     return rows
 
 
@@ -50,6 +72,7 @@ def ticket_case(request, ticket_id: int):
     matters = ticket.queue.matters.filter(is_active=True).order_by("name")
     chosen = id_or_none(request.POST.get("matter") or request.GET.get("matter")) or ticket.matter_id
     matter = matters.filter(pk=chosen).first()
+    holder_hash = _holder_hash(ticket, str(request.POST.get("id_number", ""))[:40])
     if request.method == "POST" and matter is not None:
         checklist = {
             row["material"].pk: request.POST.get(f"material-{row['material'].pk}", State.MISSING)
@@ -81,7 +104,7 @@ def ticket_case(request, ticket_id: int):
             "ticket": ticket,
             "matters": matters,
             "matter": matter,
-            "rows": _checklist_rows(matter) if matter else [],
+            "rows": _checklist_rows(matter, holder_hash=holder_hash) if matter else [],
             "form": request.POST if request.method == "POST" else {},
             "deliveries": Case.Delivery.choices,
             "pickups": Case.objects.filter(

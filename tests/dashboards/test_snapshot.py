@@ -136,7 +136,7 @@ def test_snapshot_carries_busyness_zones_queue_levels_and_empty_figures_of_other
         "cases_concluded_today": 0,
         "cases_yellow": 0,
         "cases_red": 0,
-        "licence_calls_today": None,
+        "licence_calls_today": 0,
         "satisfaction_today": None,
     }
     assert snapshot["busyness"] == {"busy_from_waiting": 4, "congested_from_waiting": 8}

@@ -12,9 +12,10 @@ from centers.services import calendar_year_confirm, workday_override_save
 from hall.errors import Conflict, DomainError, NotAllowed
 from hall.models import AuditEntry
 from hall.notifications.models import Notification
+from licenses.models import LicenseAccess
 from matters import services
 from matters.models import Case, CaseEvent, CaseMaterial, CaseType, Material
-from tests.factories import CenterFactory, LicenseTypeFactory, MatterFactory, UserFactory, clerk_of
+from tests.factories import CenterFactory, LicenseTypeFactory, MatterFactory, UserFactory, clerk_of, license_of
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,7 +72,13 @@ def accept(matter, center, clerk, **overrides):
     return services.case_accept(**{**fields, **overrides})
 
 
+def business_licence_of_applicant(matter, **fields):
+    licence_type = matter.materials.get(name="营业执照").license_type
+    return license_of(licence_type, APPLICANT["id_number"], **fields)
+
+
 def test_accepting_records_the_checklist_the_clock_and_the_event(matter, center, clerk):
+    licence = business_licence_of_applicant(matter)
     with on("2026-09-30"):
         case = accept(matter, center, clerk, checklist=checklist(matter, 营业执照="e_license"))
     case.refresh_from_db()
@@ -85,6 +92,23 @@ def test_accepting_records_the_checklist_the_clock_and_the_event(matter, center,
     assert case.applicant_id_number == "11010519491231002X"  # readable in Python, encrypted in the table
     event = case.events.get()
     assert event.kind == CaseEvent.Kind.ACCEPTED and event.actor == clerk
+    # The licence is attached by reference, and the use is logged with the case as its purpose.
+    assert case.materials.get(name="营业执照").license_reference == licence.identifier
+    use = LicenseAccess.objects.get()
+    assert (use.kind, use.license, use.context_kind, use.context_id) == ("attach", licence, "case", case.pk)
+    assert case.number in use.purpose and use.user == clerk
+
+
+@pytest.mark.parametrize("licence", [None, "revoked", "expired"])
+def test_an_e_licence_the_applicant_does_not_validly_hold_is_refused(matter, center, clerk, licence):
+    if licence == "revoked":
+        business_licence_of_applicant(matter, status="revoked")
+    if licence == "expired":
+        business_licence_of_applicant(matter, valid_to=datetime.date(2026, 9, 1))
+    with on("2026-09-30"), pytest.raises(DomainError) as refused:
+        accept(matter, center, clerk, checklist=checklist(matter, 营业执照="e_license"))
+    assert "营业执照" in str(refused.value.message) and refused.value.code == "no_e_license"
+    assert not Case.objects.exists() and not CaseMaterial.objects.exists() and not LicenseAccess.objects.exists()
 
 
 def test_a_missing_required_material_needs_a_reason_and_nothing_is_written_without_one(matter, center, clerk):

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from matters.models import Case, CaseType
+from matters.models import Case, CaseMaterial, CaseType
 from matters.statistics import accepted_between, case_figures, case_figures_today, catalogue_figures
 from queueing.models import CaseTicket, Ticket
 from queueing.selectors.cases import case_figures_by_window
@@ -133,3 +133,19 @@ def test_the_catalogues_own_rates(fixture):
     figures = catalogue_figures()
     assert (figures.matters, figures.at_most_one_visit, figures.online) == (2, 1, 1)
     assert figures.online_rate == 50.0
+
+
+def test_materials_settled_by_e_licence_are_counted_without_multiplying_the_cases(fixture):
+    c1, c2, c3 = fixture["cases"]
+    State = CaseMaterial.State
+    for line_case, states in ((c1, [State.E_LICENSE, State.E_LICENSE, State.RECEIVED]), (c3, [State.E_LICENSE])):
+        for index, state in enumerate(states):
+            CaseMaterial.objects.create(case=line_case, name=f"材料{index}", state=state)
+    CaseMaterial.objects.create(case=c2, name="申请书", state=State.RECEIVED)
+    (total,) = case_figures(accepted_between(D(2026, 11, 2), D(2026, 11, 3)))
+    assert (total.received, total.concluded, total.e_licensed) == (7, 4, 3)
+    by_day = {
+        row.period: row.e_licensed
+        for row in case_figures(accepted_between(D(2026, 11, 2), D(2026, 11, 3)), period="day")
+    }
+    assert by_day == {D(2026, 11, 2): 3, D(2026, 11, 3): 0}

@@ -50,6 +50,8 @@ class Command(BaseCommand):
         out(f"  clerk workstation  {base}{reverse('queueing:workstation')}")
         out(f"  cases              {base}{reverse('matters:case_desk')}")
         out(f"  statistics         {base}{reverse('dashboards:history')}  {base}{reverse('dashboards:case_stats')}")
+        out(f"  licence uses       {base}{reverse('dashboards:license_stats')}")
+        out(f"  verify a licence   {base}{reverse('licenses:verify')}")
         out(f"  admin              {base}{reverse('admin:index')}")
         out(f"  API docs           {base}{reverse('api-docs')}")
         out(f"  health             {base}{reverse('healthz')}  {base}{reverse('readyz')}")
