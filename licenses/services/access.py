@@ -33,9 +33,9 @@ def purpose_clean(value) -> str:
     return parsing.clean_text(value, max_length=PURPOSE_MAX_LENGTH, required=True, label=_("The purpose of use"))
 
 
-def _log(*, granted: bool, user, kind: str, channel: str, refusal="", **fields) -> LicenseAccess:
+def _log(*, granted: bool, user, kind: str, channel: str, refusal="", at=None, **fields) -> LicenseAccess:
     access = LicenseAccess.objects.create(
-        at=timezone.now(),
+        at=at or timezone.now(),
         user=user if getattr(user, "pk", None) else None,
         granted=granted,
         kind=kind,
@@ -207,14 +207,18 @@ def license_attach_to_case(
     center_id: int | None,
     department_id: int | None,
     purpose: str,
+    at: datetime.datetime | None = None,
 ) -> License | None:
     """The holder's usable licence of this type, attached by reference to a case being accepted (the case is the
-    purpose); None, and nothing logged, when the holder has none."""
-    license = usable_license(holder_hash=holder_hash, license_type_id=license_type_id)
+    purpose); None, and nothing logged, when the holder has none. `at`: when the case was accepted (the demo's
+    history), now by default."""
+    day = timezone.localdate(at) if at else None
+    license = usable_license(holder_hash=holder_hash, license_type_id=license_type_id, day=day)
     if license is None:
         return None
     _log(
         granted=True,
+        at=at,
         user=user,
         kind=Kind.ATTACH,
         channel=AccessChannel.CASE,

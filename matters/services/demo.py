@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from centers.models import Department
 from centers.workdays import work_calendar
+from licenses.demo_data import person_id_number
 from licenses.models import LicenseType
+from licenses.services.access import license_attach_to_case
 from matters import demo_catalogue as data
 from matters.models import (
     Bundle,
@@ -237,6 +239,15 @@ def _licence_id(material_name: str, licence_types: dict[str, LicenseType]) -> in
 DEMO_APPLICANTS = ["陈静", "杨帆", "黄磊", "周敏", "吴涛", "徐丽", "孙洁", "马超", "朱琳", "胡军", "郭颖", "何平"]
 
 
+def demo_applicant_id_number(name: str) -> str:
+    """The demo applicant's identity card number: made up, valid, the same at every load."""
+    return person_id_number(random.Random(f"demo-applicant:{name}"))
+
+
+def demo_applicants() -> list[tuple[str, str]]:
+    return [(name, demo_applicant_id_number(name)) for name in DEMO_APPLICANTS]
+
+
 def demo_cases_load(
     *,
     center,
@@ -277,6 +288,32 @@ def demo_cases_load(
     return made
 
 
+def _demo_checklist(case: Case, matter: Matter, *, clerk, at: datetime.datetime) -> list[CaseMaterial]:
+    """The required materials, received on paper, or settled by the applicant's e-licence where they hold one (a
+    use of the licence, logged at the time of acceptance as a clerk's would be)."""
+    lines = []
+    for material in matter.materials.all():
+        if not material.is_required:
+            continue
+        line = CaseMaterial(case=case, material=material, name=material.name, is_required=True)
+        line.state = CaseMaterial.State.RECEIVED
+        if material.license_type_id:
+            license = license_attach_to_case(
+                user=clerk,
+                holder_hash=case.applicant_id_hash,
+                license_type_id=material.license_type_id,
+                case_id=case.pk,
+                center_id=case.center_id,
+                department_id=case.department_id,
+                purpose=f"受理办件 {case.number}：{material.name}",
+                at=at,
+            )
+            if license is not None:
+                line.state, line.license_reference = CaseMaterial.State.E_LICENSE, license.identifier
+        lines.append(line)
+    return lines
+
+
 def _demo_case(rng, calendar, *, matter, center, clerk, citizen, day, today) -> Case:
     online = matter.online_depth == OnlineDepth.IV and rng.random() < 0.6
     accepted_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))) + datetime.timedelta(
@@ -284,6 +321,7 @@ def _demo_case(rng, calendar, *, matter, center, clerk, citizen, day, today) -> 
     )
     limit = matter.promised_limit_days if matter.case_type == CaseType.PROMISED else 0
     due = calendar.add(day, limit)
+    applicant = citizen.get_full_name() if citizen else rng.choice(DEMO_APPLICANTS)
     case = Case(
         number=case_number_next(center, day),
         matter=matter,
@@ -291,7 +329,8 @@ def _demo_case(rng, calendar, *, matter, center, clerk, citizen, day, today) -> 
         department_id=matter.department_id,
         channel=Case.Channel.PORTAL if online else Case.Channel.WINDOW,
         status=Case.Status.ACCEPTED,
-        applicant_name=citizen.get_full_name() if citizen else rng.choice(DEMO_APPLICANTS),
+        applicant_name=applicant,
+        applicant_id_number=citizen.profile.id_number if citizen else demo_applicant_id_number(applicant),
         citizen=citizen,
         submitted_at=accepted_at,
         accepted_at=accepted_at,
@@ -323,11 +362,7 @@ def _demo_case(rng, calendar, *, matter, center, clerk, citizen, day, today) -> 
     elif limit and day < today and rng.random() < 0.12:
         case.status = Case.Status.CORRECTION
     case.save()
-    CaseMaterial.objects.bulk_create(
-        CaseMaterial(case=case, material=m, name=m.name, is_required=m.is_required, state=CaseMaterial.State.RECEIVED)
-        for m in matter.materials.all()
-        if m.is_required
-    )
+    CaseMaterial.objects.bulk_create(_demo_checklist(case, matter, clerk=clerk, at=accepted_at))
     if case.status == Case.Status.CORRECTION:
         requested = calendar.add(day, 1) if calendar.add(day, 1) <= today else day
         CaseCorrection.objects.create(

@@ -17,9 +17,16 @@ from django.utils import timezone
 from accounts.models import CitizenProfile, StaffMembership
 from centers.models import Center, Department, Zone
 from hall import identity
+from licenses.services.demo import demo_licenses_load
 from matters.demo_catalogue import MATTERS
 from matters.models import Matter
-from matters.services.demo import DemoCatalogueLoader, DemoDepartment, demo_cases_load, demo_catalogue_errors
+from matters.services.demo import (
+    DemoCatalogueLoader,
+    DemoDepartment,
+    demo_applicants,
+    demo_cases_load,
+    demo_catalogue_errors,
+)
 from queueing import services
 from queueing.management import demo_data as data
 from queueing.models import Queue, Window, WindowQueue
@@ -109,6 +116,7 @@ class Loader:
         self.load_windows()
         self.load_users()
         self.load_citizens()
+        self.load_licences()
         self.load_slots()
         self.load_cases()
         return {label: (total, created) for label, (total, created) in self.counts.items()}
@@ -256,6 +264,13 @@ class Loader:
                     user=user, defaults={"real_name": real_name, "id_number": id_number}
                 )
                 self._count("citizen profiles", profile is None)
+
+    def load_licences(self):
+        """E-licences of the demo citizens and of the demo's other applicants: the portal's "my licences", the
+        checklists' e-licences and the expiry reminders have something to show."""
+        citizens = CitizenProfile.objects.filter(user__username__in=[row[0] for row in data.CITIZENS])
+        holders = [(profile.real_name, profile.id_number) for profile in citizens.order_by("user__username")]
+        demo_licenses_load(holders=holders + demo_applicants(), today=timezone.localdate(), count=self._count)
 
     def load_slots(self):
         """Bookable times for the coming working days: 30-minute slots of 4 places, mornings and afternoons."""
