@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PARTS = ("issue", "call", "drain", "fanout", "snapshot")
+PARTS = ("issue", "call", "drain", "fanout", "snapshot", "licences")
 SIZES = {
     # A few seconds each: CI's smoke run asserts the checks and reports the figures.
     "smoke": {
@@ -31,6 +31,7 @@ SIZES = {
         "snapshot_windows": (10,),
         "snapshot_runs": 5,
         "floor_backlog": 50_000,
+        "licence_rows": 20_000,
     },
     "full": {
         "seconds": 15,
@@ -45,6 +46,7 @@ SIZES = {
         "snapshot_windows": (10, 120),
         "snapshot_runs": 60,
         "floor_backlog": 400_000,
+        "licence_rows": 10_000_000,
     },
 }
 
@@ -55,6 +57,7 @@ def arguments():
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts to run, of {', '.join(PARTS)}")
     parser.add_argument("--serving", choices=("wsgi", "asgi"), default="wsgi", help="see bench/topology.py")
+    parser.add_argument("--licence-rows", type=int, help="licences to import (default: the size's)")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_DATABASE", "hall_bench_run"), help="dropped and created afresh"
@@ -82,6 +85,7 @@ def main() -> int:
         "HALL_INPROCESS_JOBS": "0",
         "HALL_CHANNEL_PREFIX": f"bench-{secrets.token_hex(4)}",
         "HALL_TICKET_ISSUE_RATE": "1000000/minute",  # the harness's kiosks are far faster than a citizen's hand
+        "HALL_LICENSE_VERIFY_RATE": "1000000/minute",
         "HALL_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
@@ -128,6 +132,11 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
     hall = world.seed(windows=max(size["drain_clerks"], size["call_clerks"]), kiosks=max(size["issue_clients"]))
     floor.prepare(dsn, backlog=size["floor_backlog"])
     results = {"size": args.size, "issue": [], "call_and_finish": [], "fanout": [], "snapshot": [], "checks": {}}
+    if "licences" in parts:
+        # Before the servers start: the import has the two cores to itself, as it would at night.
+        from bench import licences
+
+        results["licences"] = licences.measure(rows=args.licence_rows or size["licence_rows"])
     topology = Topology(env=env, logs=args.out / "logs", serving=args.serving, web_workers=args.web_workers)
     topology.start()
     base, seconds = topology.base_url, size["seconds"]
@@ -210,6 +219,10 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
                     )
                 )
             results["fanout"].append(measured)
+        if "licences" in parts:
+            from bench import licences
+
+            results["licences"]["verify_http"] = licences.verify_over_http(base, licences.sample_identifiers())
     finally:
         topology.stop()
         connection.close()

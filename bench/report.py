@@ -64,6 +64,7 @@ def markdown(results: dict) -> str:
             f"| big-screen snapshot, {row['windows']} windows, {row['tickets']:,} tickets | {row['queries']} queries "
             f"| median {row['median_ms']}, p95 {row['p95_ms']} | – | – | – |"
         )
+    lines += _licences(results.get("licences"))
     lines += _cores(results)
     lines += [
         "",
@@ -97,4 +98,33 @@ def _cores(results: dict) -> list[str]:
     for label, cores in rows:
         figures = " | ".join(f"{cores.get(part, 0):.2f}" for part in parts)
         lines.append(f"| {label} | {figures} | {sum(cores.values()):.2f} |")
+    return lines
+
+
+def _licences(row: dict | None) -> list[str]:
+    """The registry: import beside PostgreSQL's own COPY, the lookups in process, verification over HTTP."""
+    if not row:
+        return []
+    first, again, floor = row["import"], row["reimport"], row["floor"]
+    lookups = row["lookups"]
+    lines = [
+        f"| import {first['rows']:,} licences (PostgreSQL bulk path) | {first['rows_per_second']:,} rows/s "
+        f"| {first['seconds']} s | COPY into the same indexes: {floor['rows_per_second']:,} rows/s "
+        f"| {floor['seconds']} s "
+        f"| {_ratio(first['rows_per_second'], floor['rows_per_second'])} |",
+        f"| the same file again ({again['unchanged']:,} unchanged) | {again['rows_per_second']:,} rows/s "
+        f"| {again['seconds']} s | – | – | – |",
+    ]
+    for name, label in (("by_holder", "a holder's licences"), ("by_identifier", "a licence by identifier")):
+        figures = lookups[name]
+        lines.append(
+            f"| {label}, {first['rows']:,} in the registry (service) | {figures['lookups']:,} lookups "
+            f"| {_ms(figures['p50_ms'])} / {_ms(figures['p99_ms'])} | – | – | – |"
+        )
+    http = row.get("verify_http")
+    if http:
+        lines.append(
+            f"| verify a licence over HTTP, {http['clients']} clients | {http['per_second']}/s "
+            f"| {_ms(http['p50_ms'])} / {_ms(http['p99_ms'])} | – | – | – |"
+        )
     return lines
