@@ -68,6 +68,12 @@ def blind_index(kind: str, value) -> str:
     return base64.b32encode(digest).decode().rstrip("=").lower()
 
 
+def keyed_digest(text: str) -> str:
+    """A keyed hash (hex) of a text that holds personal information among other things (a row of an import): equal
+    texts give equal digests, and without the key nothing can be tried against it."""
+    return hmac.new(_hash_key(), f"digest:{text}".encode(), hashlib.sha256).hexdigest()
+
+
 def new_fernet_key() -> str:
     return Fernet.generate_key().decode()
 

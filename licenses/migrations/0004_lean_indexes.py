@@ -5,24 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('licenses', '0003_expiry_message_template'),
+        ("licenses", "0003_expiry_message_template"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='license',
-            name='identifier',
-            field=models.CharField(max_length=160, verbose_name='licence identifier'),
+            model_name="license",
+            name="identifier",
+            field=models.CharField(max_length=160, verbose_name="licence identifier"),
         ),
         migrations.AlterField(
-            model_name='license',
-            name='license_type',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='licenses', to='licenses.licensetype', verbose_name='licence type'),
+            model_name="license",
+            name="license_type",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="licenses",
+                to="licenses.licensetype",
+                verbose_name="licence type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='license',
-            constraint=models.UniqueConstraint(fields=('identifier',), name='license_identifier_unique'),
+            model_name="license",
+            constraint=models.UniqueConstraint(fields=("identifier",), name="license_identifier_unique"),
         ),
     ]

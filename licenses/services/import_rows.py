@@ -5,7 +5,6 @@ a bad one becomes a line number and a reason, which never repeats the holder's c
 
 import csv
 import datetime
-import hashlib
 import io
 import json
 import re
@@ -136,6 +135,22 @@ def _face(row: dict) -> dict:
     return value
 
 
+def row_digest(row: dict) -> str:
+    """What a row of a file says, hashed as it is written there: a re-import of the same row is recognised before it
+    is checked or its code encrypted (the encrypted code differs at every write, so it cannot be compared itself).
+    The holder's code is part of it: the hash is keyed (hall.pii), so it cannot be tried against guesses."""
+    face = row.get("face")
+    values = [row.get(name) for name in COLUMNS if name != "face"]
+    values.append(json.dumps(face, ensure_ascii=False, sort_keys=True) if isinstance(face, dict) else face)
+    return pii.keyed_digest("\x1f".join("" if v is None else str(v) for v in values))
+
+
+def known_identifier(row: dict) -> str:
+    """The identifier a row names, as the registry stores it when the file writes it so (no check here)."""
+    value = row.get("identifier")
+    return value.strip() if isinstance(value, str) else ""
+
+
 class RowCleaner:
     """Turns a row (a dict of column → value) into the stored values, or raises RowError. Built once per import
     with the known types; cheap per row, since a city's file has millions of them."""
@@ -185,29 +200,7 @@ class RowCleaner:
                 )
             )
         face = _face(row)
-        face_text = json.dumps(face, ensure_ascii=False, sort_keys=True)
-        # What the row says, hashed: a re-import of the same row changes nothing (the encrypted code differs every
-        # time it is encrypted, so it cannot be compared itself).
-        digest = hashlib.sha256(
-            "\x1f".join(
-                (
-                    str(identifier),
-                    type_code,
-                    number,
-                    holder_name,
-                    code_type,
-                    code,
-                    issuer,
-                    issuer_code,
-                    jurisdiction,
-                    issued_on.isoformat(),
-                    valid_from.isoformat(),
-                    valid_to.isoformat() if valid_to else "",
-                    status,
-                    face_text,
-                )
-            ).encode()
-        ).hexdigest()
+        digest = row_digest(row)
         return (
             str(identifier),
             type_id,

@@ -11,6 +11,7 @@ import datetime
 import io
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -29,6 +30,8 @@ from licenses.services.import_rows import (
     RowError,
     copy_line,
     format_of,
+    known_identifier,
+    row_digest,
     rows_of,
 )
 
@@ -85,7 +88,7 @@ def _batches(iterable: Iterable, size: int) -> Iterator[list]:
 
 
 def _import_orm(rows, cleaner: RowCleaner, result: ImportResult, counting, progress) -> None:
-    for batch in _batches(rows, ORM_BATCH):
+    for batch in _changed_rows(rows, result, ORM_BATCH):
         good: dict[str, tuple] = {}
         for line, row in batch:
             result.rows += 1
@@ -172,14 +175,45 @@ def _clean_chunk(args) -> tuple[str, list[Rejection], int]:
     return "".join(out), rejections, len(chunk)
 
 
-def _checked_chunks(rows, cleaner: RowCleaner, workers: int) -> Iterator[tuple[str, list[Rejection], int]]:
-    chunks = ((cleaner, chunk) for chunk in _batches(rows, CHUNK))
+def _checked_chunks(chunks: Iterable[list], cleaner: RowCleaner, workers: int) -> Iterator[tuple]:
+    """(COPY text, rejections, rows) of each chunk, in order. The chunks are read in this thread (they ask the
+    database which rows are unchanged) and checked by `workers` forked processes, a few chunks ahead."""
     if workers <= 1:
-        yield from map(_clean_chunk, chunks)
+        for chunk in chunks:
+            yield _clean_chunk((cleaner, chunk))
         return
     # Forked workers inherit the settings and the keys; they never touch the database.
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_clean_chunk, chunks, chunksize=1)
+        ahead: deque = deque()
+        for chunk in chunks:
+            ahead.append(pool.apply_async(_clean_chunk, ((cleaner, chunk),)))
+            if len(ahead) >= 2 * workers:
+                yield ahead.popleft().get()
+        while ahead:
+            yield ahead.popleft().get()
+
+
+def _changed_rows(rows, result: ImportResult, size: int) -> Iterator[list]:
+    """The rows in chunks of `size`, less those the registry already holds exactly as written (counted unchanged
+    here: a re-import of a city's file checks and encrypts nothing it has seen)."""
+    for chunk in _batches(rows, size):
+        stored = _stored_digests(chunk)
+        kept = []
+        for line, row in chunk:
+            if stored and not isinstance(row, Rejection) and stored.get(known_identifier(row)) == row_digest(row):
+                result.rows += 1
+                result.unchanged += 1
+                continue
+            kept.append((line, row))
+        yield kept
+
+
+def _stored_digests(chunk: list) -> dict[str, str]:
+    names = [known_identifier(row) for _line, row in chunk if not isinstance(row, Rejection)]
+    found = License.objects.filter(identifier__in=[name for name in names if name]).values_list(
+        "identifier", "import_digest"
+    )
+    return dict(found)
 
 
 def _import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, progress, workers: int | None) -> None:
@@ -189,7 +223,7 @@ def _import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, prog
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({STAGING_COLUMNS})")
     pending: list[str] = []
     pending_rows = 0
-    for text, rejections, count in _checked_chunks(rows, cleaner, workers):
+    for text, rejections, count in _checked_chunks(_changed_rows(rows, result, CHUNK), cleaner, workers):
         result.rows += count
         for rejection in rejections:
             result.reject(rejection)

@@ -172,3 +172,22 @@ def test_the_command_prints_rejections_and_counts(tmp_path, id_card_type):
     call_command("licenses", "import", str(path), "--no-progress", stdout=out)
     text = out.getvalue()
     assert "第 3 行" in text and "共 2 行：新增 1" in text and "拒绝 1" in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
+def test_the_bulk_path_with_worker_processes_and_a_rerun_that_checks_nothing_again(id_card_type, monkeypatch):
+    from licenses.services import import_rows
+
+    rows = [row(id_card_type, f"W{i:03d}") for i in range(120)] + [row(id_card_type, "WBAD", issued_on="2026-13-13")]
+    first = licenses_import(stream=as_csv(rows), format="csv", bulk=True, workers=2)
+    assert (first.rows, first.created, first.rejected) == (121, 120, 1)
+    checked = []
+
+    def clean(self, values):
+        checked.append(values)
+        raise import_rows.RowError("checked")
+
+    monkeypatch.setattr(import_rows.RowCleaner, "clean", clean)
+    again = licenses_import(stream=as_csv(rows), format="csv", bulk=True, workers=1)
+    assert (again.rows, again.unchanged, again.rejected) == (121, 120, 1)
+    assert [values["number"] for values in checked] == ["NWBAD"]  # only the row the registry does not hold
