@@ -100,6 +100,8 @@ class EncryptedField(models.TextField):
         return normalize(self.kind, value) if value else ""
 
     def get_prep_value(self, value):
+        if hasattr(value, "resolve_expression"):
+            return value  # an expression (bulk_update's CASE): its values come back here one by one
         value = self.to_python(value)
         return encrypt(value) if value else ""
 

@@ -83,6 +83,7 @@ def test_a_rerun_changes_nothing_and_a_changed_row_is_updated(path, id_card_type
     rows[3] = {**rows[3], "valid_to": "2041-01-01"}
     changed = run(as_csv(rows), path)
     assert (changed.created, changed.updated, changed.unchanged) == (0, 2, 3)
+    assert License.objects.get(identifier=rows[3]["identifier"]).holder_code == PERSON  # still readable once updated
     revoked = License.objects.get(identifier=rows[2]["identifier"])
     assert revoked.status == "penalty_revoked" and revoked.status_changed_at is not None
     history = LicenseStatusChange.objects.get()
