@@ -15,6 +15,15 @@ from licenses.services.imports import licenses_import
 SERIAL_PREFIX = "DEMO"
 
 
+# The district body that issues a type, by its defining body (the demo's five issuers, licenses/demo_data.py).
+ISSUER_BY_DEFINING_BODY = {"公安": 1, "民政": 2, "人力资源": 3, "卫生": 4}
+
+
+def _issuer_of(licence_type: LicenseType) -> tuple[str, str]:
+    index = next((i for key, i in ISSUER_BY_DEFINING_BODY.items() if key in licence_type.defining_body), 0)
+    return issuer_code(index)
+
+
 def demo_licenses_load(*, holders: list[tuple[str, str]], today: datetime.date, count) -> int:
     """`holders`: (name, identity card number). Returns how many licences the demo has."""
     types = list(LicenseType.objects.filter(holder_kind="person").order_by("code"))
@@ -22,8 +31,8 @@ def demo_licenses_load(*, holders: list[tuple[str, str]], today: datetime.date, 
     rows = []
     for holder_index, (name, id_number) in enumerate(holders):
         for type_index, licence_type in enumerate(types):
-            if rng.random() < 0.25:
-                continue  # nobody holds every kind of licence
+            if rng.random() < 0.25 and licence_type.name != "居民身份证":
+                continue  # everyone has an identity card; nobody holds every kind of licence
             issued = today - datetime.timedelta(days=rng.randrange(200, 365 * 8))
             valid_to = (
                 add_years(issued, licence_type.default_validity_years or 0)
@@ -33,7 +42,7 @@ def demo_licenses_load(*, holders: list[tuple[str, str]], today: datetime.date, 
             if holder_index % 5 == 0 and type_index == 0:
                 valid_to = today + datetime.timedelta(days=30)  # the expiry reminder of the demo
             status = "suspended" if rng.random() < 0.03 else "valid"
-            issuer, code = issuer_code(holder_index + type_index)
+            issuer, code = _issuer_of(licence_type)
             identifier = identifiers.build(
                 type_code=licence_type.code,
                 issuer_code=code,
