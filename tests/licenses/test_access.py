@@ -167,3 +167,21 @@ def test_a_supervisor_who_is_not_serving_the_citizen_is_refused(
     StaffMembership.objects.create(user=supervisor, center=queue.center, role=StaffRole.SUPERVISOR)
     client.force_login(supervisor)
     assert lookup(client, served_ticket, "督查").status_code == 403
+
+
+def test_no_holder_code_reaches_the_logs(client, caplog, clerk, queue, served_ticket, id_card_type, make_license):
+    import logging
+
+    from licenses.services.imports import licenses_import
+    from tests.licenses.test_import import as_csv, row
+
+    caplog.set_level(logging.DEBUG)
+    make_license(id_card_type)
+    client.force_login(clerk)
+    lookup(client, served_ticket, "核验身份")
+    client.force_login(clerk_of(queue.center, username="stranger"))
+    lookup(client, served_ticket, "看看")
+    bad_code = "110105194912310021"  # a wrong check character: the rejection says so without repeating it
+    licenses_import(stream=as_csv([row(id_card_type, "L1", holder_code=bad_code)]), format="csv", bulk=False)
+    client.get("/api/v1/licenses/verify/", {"identifier": "1.2.156.3005.2.x"})
+    assert caplog.records and PERSON not in caplog.text and bad_code not in caplog.text
