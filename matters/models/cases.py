@@ -152,7 +152,7 @@ class CaseMaterial(models.Model):
     name = models.CharField(_("name"), max_length=200)
     is_required = models.BooleanField(_("required"), default=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
-    license_reference = models.CharField(_("e-licence"), max_length=60, blank=True)
+    license_reference = models.CharField(_("e-licence"), max_length=160, blank=True)  # the licence identifier
 
     class Meta:
         verbose_name = _("case material")
