@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matters', '0007_bundle_matters_and_visits'),
+        ("matters", "0007_bundle_matters_and_visits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='casematerial',
-            name='license_reference',
-            field=models.CharField(blank=True, max_length=160, verbose_name='e-licence'),
+            model_name="casematerial",
+            name="license_reference",
+            field=models.CharField(blank=True, max_length=160, verbose_name="e-licence"),
         ),
     ]
