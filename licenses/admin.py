@@ -25,6 +25,7 @@ from licenses.models import (
     LicenseVerification,
 )
 from licenses.selectors import license_card
+from licenses.services.import_rows import format_of
 from licenses.services.imports import license_import_start
 from licenses.services.status import license_status_change
 
@@ -193,7 +194,7 @@ class ImportForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if not upload:
             raise ValidationError(_("Choose a .csv or .jsonl file."))
-        if not upload.name.lower().endswith((".csv", ".jsonl", ".ndjson")):
+        if format_of(upload.name) is None:
             raise ValidationError(_("Upload a .csv or .jsonl file."))
         return upload
 

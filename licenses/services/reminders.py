@@ -43,18 +43,25 @@ def windows(today: datetime.date) -> list[tuple[int, datetime.date, datetime.dat
     return spans
 
 
-def _mobile_of(license: License) -> str:
-    if license.holder_code_type == HolderCodeType.ID_CARD:
-        profile = CitizenProfile.objects.filter(id_number_hash=license.holder_hash).select_related("user").first()
-        return profile.user.mobile if profile else ""
-    if license.holder_code_type == HolderCodeType.USCC:
-        agent = (
-            CompanyAgent.objects.filter(uscc=license.holder_code, is_legal_representative=True)
-            .select_related("user")
-            .first()
-        )
-        return agent.user.mobile if agent else ""
-    return ""
+def _mobiles_of(licenses: list[License]) -> dict[int, str]:
+    """The holder's mobile number per licence of a batch, two queries for the lot: a person's from the citizen
+    account of their identity number, a company's from its legal representative's account."""
+    people = {lic.holder_hash for lic in licenses if lic.holder_code_type == HolderCodeType.ID_CARD}
+    companies = {lic.holder_code for lic in licenses if lic.holder_code_type == HolderCodeType.USCC}
+    by_person = {
+        profile.id_number_hash: profile.user.mobile
+        for profile in CitizenProfile.objects.filter(id_number_hash__in=people).select_related("user")
+    }
+    by_company: dict[str, str] = {}
+    agents = CompanyAgent.objects.filter(uscc__in=companies, is_legal_representative=True).select_related("user")
+    for agent in agents.order_by("id"):
+        by_company.setdefault(agent.uscc, agent.user.mobile)
+    return {
+        lic.pk: by_person.get(lic.holder_hash, "")
+        if lic.holder_code_type == HolderCodeType.ID_CARD
+        else by_company.get(lic.holder_code, "")
+        for lic in licenses
+    }
 
 
 def licenses_remind_expiry(*, now: datetime.datetime | None = None) -> ReminderRun:
@@ -76,15 +83,15 @@ def licenses_remind_expiry(*, now: datetime.datetime | None = None) -> ReminderR
         )
         while batch := list(due[:BATCH]):
             with transaction.atomic():
+                mobiles = _mobiles_of(batch)
                 for license in batch:
-                    notification = _remind(license, days=days, now=now)
+                    notification = _remind(license, mobile=mobiles[license.pk], days=days, now=now)
                     sent += notification is not None
                     without += notification is None
     return ReminderRun(sent, without)
 
 
-def _remind(license: License, *, days: int, now: datetime.datetime):
-    mobile = _mobile_of(license)
+def _remind(license: License, *, mobile: str, days: int, now: datetime.datetime):
     notification = None
     if mobile:
         notification = notification_send(
