@@ -180,18 +180,35 @@ def lookups() -> dict:
     return results
 
 
-def verify_over_http(base_url: str, identifiers: list[str], *, clients: int = 8, seconds: float = 10) -> dict:
-    from bench.load import Timings, closed_loop, timed_request
+VERIFY_RATES = (50, 150)  # verifications a second: a busy district's QR scans, and three times that
 
+
+def verify_over_http(base_url: str, identifiers: list[str], *, clients: int = 8, seconds: float = 10) -> dict:
+    """The public verification API: at fixed arrival rates (open loop: the latency a verifier sees), and with
+    `clients` asking as fast as it answers (closed loop: the most it takes)."""
+    from bench.load import Timings, closed_loop, open_loop, timed_request
+
+    def url(n: int) -> str:
+        return f"{base_url}/api/v1/licenses/verify/?identifier={identifiers[(n * 7919) % len(identifiers)]}"
+
+    results = {}
+    for rate in VERIFY_RATES:
+        timings = Timings()
+
+        async def send(n: int, client, timings=timings) -> None:
+            await timed_request(client, timings, "GET", url(n))
+
+        elapsed = asyncio.run(open_loop(rate, seconds, send))
+        results[f"rate_{rate}"] = {"rate": rate, **timings.summary(elapsed)}
     timings = Timings()
 
     async def step(worker: int, client) -> bool:
-        identifier = identifiers[(worker * 7919 + len(timings.latencies)) % len(identifiers)]
-        await timed_request(client, timings, "GET", f"{base_url}/api/v1/licenses/verify/?identifier={identifier}")
+        await timed_request(client, timings, "GET", url(worker * 104729 + len(timings.latencies)))
         return True
 
     elapsed = asyncio.run(closed_loop(clients, seconds, step))
-    return {"clients": clients, **timings.summary(elapsed)}
+    results["closed"] = {"clients": clients, **timings.summary(elapsed)}
+    return results
 
 
 def measure(*, rows: int, base_url: str | None = None) -> dict:

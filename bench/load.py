@@ -75,3 +75,24 @@ async def closed_loop(
         started = time.perf_counter()
         await asyncio.gather(*(loop(worker) for worker in range(workers)))
         return time.perf_counter() - started
+
+
+async def open_loop(
+    rate: float, seconds: float, send: Callable[[int, aiohttp.ClientSession], Awaitable], *, connections: int = 64
+) -> float:
+    """Start `rate` requests a second for `seconds`, each when it is due whether or not the earlier ones answered:
+    the latency at a given arrival rate, where a closed loop measures the most the server takes. Returns the elapsed
+    time once every request answered."""
+    interval = 1 / rate
+    async with session(connections=connections) as client:
+        started = time.perf_counter()
+        pending = []
+        sent = 0
+        while (due := started + sent * interval) < started + seconds:
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.ensure_future(send(sent, client)))
+            sent += 1
+        await asyncio.gather(*pending)
+        return time.perf_counter() - started

@@ -121,10 +121,11 @@ def _licences(row: dict | None) -> list[str]:
             f"| {label}, {first['rows']:,} in the registry (service) | {figures['lookups']:,} lookups "
             f"| {_ms(figures['p50_ms'])} / {_ms(figures['p99_ms'])} | – | – | – |"
         )
-    http = row.get("verify_http")
-    if http:
+    http = row.get("verify_http") or {}
+    for figures in http.values():
+        load = f"{figures['rate']} a second" if "rate" in figures else f"{figures['clients']} clients, closed loop"
         lines.append(
-            f"| verify a licence over HTTP, {http['clients']} clients | {http['per_second']}/s "
-            f"| {_ms(http['p50_ms'])} / {_ms(http['p99_ms'])} | – | – | – |"
+            f"| verify a licence over HTTP, {load} | {figures['per_second']}/s "
+            f"| {_ms(figures['p50_ms'])} / {_ms(figures['p99_ms'])} | – | – | – |"
         )
     return lines

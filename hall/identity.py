@@ -50,7 +50,7 @@ def id_number_birth_date(value: str) -> datetime.date | None:
         return None
 
 
-def validate_id_number(value: str) -> str:
+def validate_id_number(value: str, *, today: datetime.date | None = None) -> str:
     """Return the normalised 18-character number, or raise ValidationError saying what is wrong."""
     number = normalize_id_number(value)
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
@@ -58,7 +58,7 @@ def validate_id_number(value: str) -> str:
             _("An identity card number has 18 characters: 17 digits and a final digit or X."), code="id_format"
         )
     birth = id_number_birth_date(number)
-    if birth is None or not datetime.date(1900, 1, 1) <= birth <= timezone.localdate():
+    if birth is None or not datetime.date(1900, 1, 1) <= birth <= (today or timezone.localdate()):
         raise ValidationError(_("The birth date in this identity card number is not a real date."), code="id_birth")
     if id_number_check_char(number[:17]) != number[17]:
         raise ValidationError(

@@ -6,7 +6,6 @@ exact lookup possible. The embedded hall generates both once into var/. Producti
 """
 
 import base64
-import hashlib
 import hmac
 from functools import lru_cache
 
@@ -64,14 +63,14 @@ def decrypt(token: str) -> str:
 
 def blind_index(kind: str, value) -> str:
     """A keyed hash of the normalised value: equal values give equal hashes, and nothing can be read back."""
-    digest = hmac.new(_hash_key(), f"{kind}:{normalize(kind, value)}".encode(), hashlib.sha256).digest()
+    digest = hmac.digest(_hash_key(), f"{kind}:{normalize(kind, value)}".encode(), "sha256")
     return base64.b32encode(digest).decode().rstrip("=").lower()
 
 
 def keyed_digest(text: str) -> str:
     """A keyed hash (hex) of a text that holds personal information among other things (a row of an import): equal
     texts give equal digests, and without the key nothing can be tried against it."""
-    return hmac.new(_hash_key(), f"digest:{text}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(), f"digest:{text}".encode(), "sha256").hex()
 
 
 def new_fernet_key() -> str:

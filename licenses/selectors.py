@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hall.prepared import Prepared
 from licenses.holders import holder_code_masked, holder_name_masked
 from licenses.models import EXPIRED, EXPIRED_LABEL, License, LicenseAccess, LicenseStatus
 
@@ -57,8 +58,15 @@ def usable_types(*, holder_hash: str, day: datetime.date | None = None) -> set[i
     return {type_id for (type_id,) in rows}
 
 
+# Every public verification reads one licence by identifier: compiled once per process (hall.prepared).
+_BY_IDENTIFIER = Prepared(
+    lambda identifier: License.objects.select_related("license_type").filter(identifier=identifier)[:1],
+    identifier=str,
+)
+
+
 def license_by_identifier(identifier: str) -> License | None:
-    return License.objects.select_related("license_type").filter(identifier=identifier).first()
+    return _BY_IDENTIFIER.first(identifier=identifier)
 
 
 @dataclass(frozen=True)

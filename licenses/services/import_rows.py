@@ -170,7 +170,7 @@ class RowCleaner:
             raise RowError(_("type_code: no licence type has the code %(code)s.") % {"code": type_code[:32]})
         try:
             code_type = holder_code_type_clean(row.get("holder_code_type"))
-            code = holder_code_clean(code_type, row.get("holder_code"))
+            code = holder_code_clean(code_type, row.get("holder_code"), today=self.today)
         except ValidationError as error:
             # The reason only: the code itself is personal information and stays out of every report.
             raise RowError(_("holder_code: %(reason)s") % {"reason": " ".join(error.messages)}) from None
@@ -225,19 +225,29 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def copy_line(line: int, values: tuple) -> str:
-    """A good row as one line of PostgreSQL's COPY text format (the line number first, the code encrypted)."""
-    fields = [str(line)]
-    for index, value in enumerate(values):
-        if value is None:
-            fields.append("\\N")
-        elif index == 5:
-            fields.append(pii.encrypt(value))
-        elif index == 14:
-            fields.append(json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPES))
-        elif isinstance(value, str):
-            fields.append(value.translate(_COPY_ESCAPES))
-        else:
-            fields.append(str(value))
+    """A good row as one line of PostgreSQL's COPY text format (the line number first, the code encrypted). Only the
+    free texts can hold a tab, a newline or a backslash: the other columns passed checks that allow none."""
+    (identifier, type_id, number, holder_name, code_type, code, code_hash, issuer, issuer_code, jurisdiction,
+     issued_on, valid_from, valid_to, status, face, digest) = values  # fmt: skip
+    fields = (
+        str(line),
+        identifier,
+        str(type_id),
+        number.translate(_COPY_ESCAPES),
+        holder_name.translate(_COPY_ESCAPES),
+        code_type,
+        pii.encrypt(code),
+        code_hash,
+        issuer.translate(_COPY_ESCAPES),
+        issuer_code,
+        jurisdiction,
+        issued_on.isoformat(),
+        valid_from.isoformat(),
+        "\\N" if valid_to is None else valid_to.isoformat(),
+        status,
+        json.dumps(face, ensure_ascii=False).translate(_COPY_ESCAPES),
+        digest,
+    )
     return "\t".join(fields) + "\n"
 
 

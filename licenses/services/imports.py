@@ -1,20 +1,15 @@
 """Importing licences at city scale: stream a CSV or JSON Lines file, check every row, upsert by identifier.
 
-Two paths, one result. On PostgreSQL the rows are checked (in worker processes when there are cores to spare),
-copied in batches into a temporary staging table and merged with one statement per batch; elsewhere (the embedded
-SQLite hall, small files) they are written through the ORM in batches. Either way a re-import of the same file
-changes nothing (each licence keeps a hash of what the file said of it), a status that an import changes is written
-into the licence's history, and a row that names one identifier twice in a file keeps the last.
+Two paths, one result. On PostgreSQL the rows are checked in worker processes, copied in batches into a temporary
+staging table and merged with one statement per batch while the next batch is read (import_bulk); elsewhere (the
+embedded SQLite hall, small files) they are written through the ORM in batches. Either way a re-import of the same
+file changes nothing (each licence keeps a hash of what the file said of it), a status that an import changes is
+written into the licence's history, and a row that names one identifier twice in a file keeps the last.
 """
 
 import datetime
 import io
-import multiprocessing
-import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from itertools import islice
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,41 +17,11 @@ from django.utils.translation import gettext as _
 
 from hall.errors import DomainError
 from licenses.models import License, LicenseImport, LicenseStatusChange, LicenseType
-from licenses.services.import_rows import (
-    STORED,
-    CountingReader,
-    Rejection,
-    RowCleaner,
-    RowError,
-    copy_line,
-    format_of,
-    known_identifier,
-    row_digest,
-    rows_of,
-)
+from licenses.services.import_batches import IMPORT_REASON, ImportResult, Progress, changed_rows
+from licenses.services.import_bulk import import_bulk
+from licenses.services.import_rows import STORED, CountingReader, Rejection, RowCleaner, RowError, format_of, rows_of
 
-KEPT_REJECTIONS = 1000  # listed in the result (and on the admin page); all of them are counted
 ORM_BATCH = 1000
-BULK_BATCH = 50_000
-CHUNK = 5_000  # rows a worker process checks at a time
-IMPORT_REASON = "按导入文件更新"
-
-Progress = Callable[["ImportResult", int], None]  # (result so far, bytes read)
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-
-    def reject(self, rejection: Rejection) -> None:
-        self.rejected += 1
-        if len(self.rejections) < KEPT_REJECTIONS:
-            self.rejections.append(rejection)
 
 
 def licenses_import(
@@ -72,23 +37,17 @@ def licenses_import(
     if bulk is None:
         bulk = connection.vendor == "postgresql"
     if bulk:
-        _import_bulk(rows, cleaner, result, counting, progress, workers)
+        import_bulk(rows, cleaner, result, counting, progress, workers)
     else:
         _import_orm(rows, cleaner, result, counting, progress)
     return result
-
-
-def _batches(iterable: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(iterable)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 # --- through the ORM ------------------------------------------------------------------------------------------------
 
 
 def _import_orm(rows, cleaner: RowCleaner, result: ImportResult, counting, progress) -> None:
-    for batch in _changed_rows(rows, result, ORM_BATCH):
+    for batch in changed_rows(rows, result, ORM_BATCH):
         good: dict[str, tuple] = {}
         for line, row in batch:
             result.rows += 1
@@ -144,147 +103,6 @@ def _status_change(license: License, status: str, now: datetime.datetime) -> Lic
     return LicenseStatusChange(
         license=license, old_status=license.status, new_status=status, reason=IMPORT_REASON, changed_at=now
     )
-
-
-# --- the PostgreSQL bulk path -----------------------------------------------------------------------------------------
-
-STAGING = "license_import_staging"
-STAGED = ("line", *STORED)
-# Temporary (never written to the WAL), in the order of STAGED.
-STAGING_COLUMNS = (
-    "line bigint, identifier varchar(160), license_type_id bigint, number varchar(100), holder_name varchar(200), "
-    "holder_code_type varchar(3), holder_code text, holder_hash varchar(64), issuer varchar(200), "
-    "issuer_code varchar(18), jurisdiction_code varchar(12), issued_on date, valid_from date, valid_to date, "
-    "status varchar(16), face jsonb, import_digest varchar(64)"
-)
-_UPDATED = [name for name in STORED if name != "identifier"]
-
-
-def _clean_chunk(args) -> tuple[str, list[Rejection], int]:
-    """Check a chunk of rows (in a worker process): the COPY text of the good ones, the rejections, the count."""
-    cleaner, chunk = args
-    out, rejections = [], []
-    for line, row in chunk:
-        if isinstance(row, Rejection):
-            rejections.append(row)
-            continue
-        try:
-            out.append(copy_line(line, cleaner.clean(row)))
-        except RowError as error:
-            rejections.append(Rejection(line, str(error)))
-    return "".join(out), rejections, len(chunk)
-
-
-def _checked_chunks(chunks: Iterable[list], cleaner: RowCleaner, workers: int) -> Iterator[tuple]:
-    """(COPY text, rejections, rows) of each chunk, in order. The chunks are read in this thread (they ask the
-    database which rows are unchanged) and checked by `workers` forked processes, a few chunks ahead."""
-    if workers <= 1:
-        for chunk in chunks:
-            yield _clean_chunk((cleaner, chunk))
-        return
-    # Forked workers inherit the settings and the keys; they never touch the database.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        ahead: deque = deque()
-        for chunk in chunks:
-            ahead.append(pool.apply_async(_clean_chunk, ((cleaner, chunk),)))
-            if len(ahead) >= 2 * workers:
-                yield ahead.popleft().get()
-        while ahead:
-            yield ahead.popleft().get()
-
-
-def _changed_rows(rows, result: ImportResult, size: int) -> Iterator[list]:
-    """The rows in chunks of `size`, less those the registry already holds exactly as written (counted unchanged
-    here: a re-import of a city's file checks and encrypts nothing it has seen)."""
-    for chunk in _batches(rows, size):
-        stored = _stored_digests(chunk)
-        kept = []
-        for line, row in chunk:
-            if stored and not isinstance(row, Rejection) and stored.get(known_identifier(row)) == row_digest(row):
-                result.rows += 1
-                result.unchanged += 1
-                continue
-            kept.append((line, row))
-        yield kept
-
-
-def _stored_digests(chunk: list) -> dict[str, str]:
-    names = [known_identifier(row) for _line, row in chunk if not isinstance(row, Rejection)]
-    found = License.objects.filter(identifier__in=[name for name in names if name]).values_list(
-        "identifier", "import_digest"
-    )
-    return dict(found)
-
-
-def _import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, progress, workers: int | None) -> None:
-    if workers is None:
-        workers = max(1, min(4, (os.cpu_count() or 1)))
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({STAGING_COLUMNS})")
-    pending: list[str] = []
-    pending_rows = 0
-    for text, rejections, count in _checked_chunks(_changed_rows(rows, result, CHUNK), cleaner, workers):
-        result.rows += count
-        for rejection in rejections:
-            result.reject(rejection)
-        pending.append(text)
-        pending_rows += count
-        if pending_rows >= BULK_BATCH:
-            _merge(pending, result)
-            pending, pending_rows = [], 0
-            if progress:
-                progress(result, counting.count)
-    if pending:
-        _merge(pending, result)
-    if progress:
-        progress(result, counting.count)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-
-
-def _merge(texts: list[str], result: ImportResult) -> None:
-    """Copy one batch into the staging table and merge it into the registry, in one transaction."""
-    columns = ", ".join(STAGED)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {STAGING}")
-        cursor.copy_expert(f"COPY {STAGING} ({columns}) FROM STDIN", io.StringIO("".join(texts)))
-        # The batch, one row per identifier (the last line wins), in the order of the unique index.
-        batch = f"SELECT DISTINCT ON (identifier) * FROM {STAGING} ORDER BY identifier, line DESC"
-        cursor.execute(
-            f"""
-            INSERT INTO licenses_licensestatuschange (license_id, old_status, new_status, reason, changed_at)
-            SELECT l.id, l.status, b.status, %s, now()
-            FROM ({batch}) b JOIN licenses_license l ON l.identifier = b.identifier
-            WHERE l.status <> b.status AND l.import_digest <> b.import_digest
-            """,
-            [IMPORT_REASON],
-        )
-        stored = ", ".join(STORED)
-        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _UPDATED)
-        cursor.execute(
-            f"""
-            WITH merged AS (
-                INSERT INTO licenses_license ({stored}, status_reason, created_at, updated_at, file)
-                SELECT {stored}, '', now(), now(), '' FROM ({batch}) b
-                ON CONFLICT (identifier) DO UPDATE SET {updates},
-                    status_changed_at = CASE WHEN licenses_license.status <> EXCLUDED.status
-                                             THEN now() ELSE licenses_license.status_changed_at END,
-                    status_reason = CASE WHEN licenses_license.status <> EXCLUDED.status
-                                         THEN %s ELSE licenses_license.status_reason END,
-                    updated_at = now()
-                WHERE licenses_license.import_digest <> EXCLUDED.import_digest
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
-            """,
-            [IMPORT_REASON],
-        )
-        created, updated = cursor.fetchone()
-        cursor.execute(f"SELECT count(DISTINCT identifier) FROM {STAGING}")
-        (distinct,) = cursor.fetchone()
-    result.created += created
-    result.updated += updated
-    result.unchanged += distinct - created - updated
 
 
 # --- an import uploaded in the admin ----------------------------------------------------------------------------------

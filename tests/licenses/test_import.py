@@ -192,3 +192,57 @@ def test_the_bulk_path_with_worker_processes_and_a_rerun_that_checks_nothing_aga
     again = licenses_import(stream=as_csv(rows), format="csv", bulk=True, workers=1)
     assert (again.rows, again.unchanged, again.rejected) == (121, 120, 1)
     assert [values["number"] for values in checked] == ["NWBAD"]  # only the row the registry does not hold
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_merger_thread_merges_many_batches_in_file_order(monkeypatch):
+    """Outside a transaction the batches are merged by a thread of their own while the next are read: an
+    identifier repeated in a later batch still ends as its last line says, with the status change in the history."""
+    from licenses.services import import_bulk
+    from tests.factories import LicenseTypeFactory
+
+    monkeypatch.setattr(import_bulk, "CHUNK", 7)
+    monkeypatch.setattr(import_bulk, "BULK_BATCH", 20)
+    license_type = LicenseTypeFactory(name="居民身份证")
+    rows = [row(license_type, f"T{i:03d}") for i in range(95)]
+    rows.append({**rows[3], "number": "AGAIN", "status": "暂扣"})  # row 3 again, five batches later
+    seen = []
+    result = licenses_import(
+        stream=as_csv(rows), format="csv", bulk=True, workers=2, progress=lambda so_far, _read: seen.append(so_far)
+    )
+    assert (result.rows, result.created, result.updated, result.rejected) == (96, 95, 1, 0)
+    again = License.objects.get(identifier=rows[3]["identifier"])
+    assert (again.number, again.status) == ("AGAIN", "suspended")
+    history = LicenseStatusChange.objects.get()
+    assert (history.license_id, history.old_status, history.new_status) == (again.pk, "valid", "suspended")
+    assert License.objects.count() == 95
+    assert len(seen) >= 4 and seen[-1].created == 95  # progress after each batch, complete at the end
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_merge_stops_the_import_with_its_error_and_leaves_no_thread(monkeypatch):
+    import threading
+
+    from licenses.services import import_bulk
+    from tests.factories import LicenseTypeFactory
+
+    monkeypatch.setattr(import_bulk, "CHUNK", 5)
+    monkeypatch.setattr(import_bulk, "BULK_BATCH", 10)
+    merged = []
+    real_merge = import_bulk._merge
+
+    def merge_then_fail(texts):
+        if merged:
+            raise RuntimeError("the database went away")
+        merged.append(texts)
+        return real_merge(texts)
+
+    monkeypatch.setattr(import_bulk, "_merge", merge_then_fail)
+    license_type = LicenseTypeFactory(name="居民身份证")
+    rows = [row(license_type, f"F{i:03d}") for i in range(60)]
+    with pytest.raises(RuntimeError, match="went away"):
+        licenses_import(stream=as_csv(rows), format="csv", bulk=True, workers=1)
+    assert not [thread for thread in threading.enumerate() if thread.name == "licence-import-merger"]
+    assert License.objects.count() == 10  # the first batch, committed; nothing of the failed one

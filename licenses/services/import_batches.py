@@ -1,0 +1,73 @@
+"""What both import paths share: the running result, and the rows in batches less those the registry already holds
+exactly as the file writes them (a re-import of a city's file checks and encrypts nothing it has seen)."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db import connection
+
+from licenses.models import License
+from licenses.services.import_rows import Rejection, known_identifier, row_digest
+
+KEPT_REJECTIONS = 1000  # listed in the result (and on the admin page); all of them are counted
+IMPORT_REASON = "按导入文件更新"
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected += 1
+        if len(self.rejections) < KEPT_REJECTIONS:
+            self.rejections.append(rejection)
+
+    def add_merged(self, *, created: int, updated: int, unchanged: int) -> None:
+        self.created += created
+        self.updated += updated
+        self.unchanged += unchanged
+
+
+Progress = Callable[[ImportResult, int], None]  # (result so far, bytes read)
+
+
+def batches(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def changed_rows(rows, result: ImportResult, size: int) -> Iterator[list]:
+    """The rows in chunks of `size`, less those the registry already holds exactly as written (counted unchanged
+    here)."""
+    for chunk in batches(rows, size):
+        stored = _stored_digests(chunk)
+        kept = []
+        for line, row in chunk:
+            if stored and not isinstance(row, Rejection) and stored.get(known_identifier(row)) == row_digest(row):
+                result.rows += 1
+                result.unchanged += 1
+                continue
+            kept.append((line, row))
+        yield kept
+
+
+def _stored_digests(chunk: list) -> dict[str, str]:
+    names = [known_identifier(row) for _line, row in chunk if not isinstance(row, Rejection)]
+    names = [name for name in names if name]
+    if not names:
+        return {}
+    if connection.vendor != "postgresql":
+        return dict(License.objects.filter(identifier__in=names).values_list("identifier", "import_digest"))
+    # One array parameter: PostgreSQL plans `= ANY` of 5,000 identifiers far faster than an IN list of 5,000.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT identifier, import_digest FROM {License._meta.db_table} WHERE identifier = ANY(%s)", [names]
+        )
+        return dict(cursor.fetchall())
