@@ -81,7 +81,15 @@ def run_import(path: Path, *, workers: int | None = None) -> dict:
         "rejected": result.rejected,
         "seconds": round(seconds, 1),
         "rows_per_second": round(result.rows / seconds),
+        # Each stage alone: checking on one core (CPU time in the worker processes), merging on one PostgreSQL
+        # backend (the merger's time, PostgreSQL's work and its wait for a core included).
+        "checking_rows_per_core_second": _per_second(result.checked, result.checking_seconds),
+        "merging_rows_per_second": _per_second(result.checked - result.rejected, result.merging_seconds),
     }
+
+
+def _per_second(rows: int, seconds: float) -> int | None:
+    return round(rows / seconds) if rows and seconds else None
 
 
 def copy_floor(path: Path) -> dict:

@@ -115,6 +115,12 @@ def _licences(row: dict | None) -> list[str]:
         f"| the same file again ({again['unchanged']:,} unchanged) | {again['rows_per_second']:,} rows/s "
         f"| {again['seconds']} s | – | – | – |",
     ]
+    if first.get("checking_rows_per_core_second"):
+        lines.append(
+            f"| the import's stages alone: checking, one core; merging, one backend "
+            f"| {first['checking_rows_per_core_second']:,} / {first['merging_rows_per_second']:,} rows/s "
+            f"| – | – | – | – |"
+        )
     for name, label in (("by_holder", "a holder's licences"), ("by_identifier", "a licence by identifier")):
         figures = lookups[name]
         lines.append(

@@ -12,6 +12,7 @@ from licenses.services.import_rows import Rejection, known_identifier, row_diges
 
 KEPT_REJECTIONS = 1000  # listed in the result (and on the admin page); all of them are counted
 IMPORT_REASON = "按导入文件更新"
+DIGEST_SAMPLE = 64
 
 
 @dataclass
@@ -22,6 +23,11 @@ class ImportResult:
     unchanged: int = 0
     rejected: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    # Where the time went (the bulk path): CPU seconds spent checking rows, wherever they ran, and seconds spent
+    # merging batches into the registry. The harness turns them into each stage's rows a second.
+    checked: int = 0  # rows checked (not recognised unchanged by their digest)
+    checking_seconds: float = 0.0
+    merging_seconds: float = 0.0
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected += 1
@@ -59,8 +65,19 @@ def changed_rows(rows, result: ImportResult, size: int) -> Iterator[list]:
 
 
 def _stored_digests(chunk: list) -> dict[str, str]:
+    """The digests the registry holds of the chunk's identifiers. A sample is asked first, and when none of it is
+    known the rest is not asked: a city's first import would otherwise probe the index once for every row only to
+    learn it is new. Nothing depends on the answer being complete: a row it misses is checked, and the merge still
+    leaves it untouched when its digest is the stored one."""
     names = [known_identifier(row) for _line, row in chunk if not isinstance(row, Rejection)]
     names = [name for name in names if name]
+    found = _digests_of(names[:DIGEST_SAMPLE])
+    if found and len(names) > DIGEST_SAMPLE:
+        found.update(_digests_of(names[DIGEST_SAMPLE:]))
+    return found
+
+
+def _digests_of(names: list[str]) -> dict[str, str]:
     if not names:
         return {}
     if connection.vendor != "postgresql":

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -42,8 +43,10 @@ def import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, progr
     pending: list[str] = []
     pending_rows = 0
     try:
-        for text, rejections, count in _checked_chunks(changed_rows(rows, result, CHUNK), cleaner, workers):
+        for text, rejections, count, seconds in _checked_chunks(changed_rows(rows, result, CHUNK), cleaner, workers):
             result.rows += count
+            result.checked += count
+            result.checking_seconds += seconds
             for rejection in rejections:
                 result.reject(rejection)
             pending.append(text)
@@ -58,6 +61,7 @@ def import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, progr
     finally:
         merger.finish()
     result.add_merged(**merger.counts)
+    result.merging_seconds = merger.seconds
     if progress:
         progress(result, counting.count)
 
@@ -65,8 +69,10 @@ def import_bulk(rows, cleaner: RowCleaner, result: ImportResult, counting, progr
 # --- checking, in worker processes ------------------------------------------------------------------------------------
 
 
-def _clean_chunk(args) -> tuple[str, list[Rejection], int]:
-    """Check a chunk of rows (in a worker process): the COPY text of the good ones, the rejections, the count."""
+def _clean_chunk(args) -> tuple[str, list[Rejection], int, float]:
+    """Check a chunk of rows (in a worker process): the COPY text of the good ones, the rejections, the count and the
+    CPU seconds it took."""
+    started = time.process_time()
     cleaner, chunk = args
     out, rejections = [], []
     for line, row in chunk:
@@ -77,7 +83,7 @@ def _clean_chunk(args) -> tuple[str, list[Rejection], int]:
             out.append(copy_line(line, cleaner.clean(row)))
         except RowError as error:
             rejections.append(Rejection(line, str(error)))
-    return "".join(out), rejections, len(chunk)
+    return "".join(out), rejections, len(chunk), time.process_time() - started
 
 
 def _checked_chunks(chunks: Iterable[list], cleaner: RowCleaner, workers: int) -> Iterator[tuple]:
@@ -108,6 +114,7 @@ class Merger:
 
     def __init__(self, *, threaded: bool):
         self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+        self.seconds = 0.0
         self.lock = threading.Lock()
         self.error: BaseException | None = None
         self.batches: queue.Queue | None = queue.Queue(maxsize=1) if threaded else None
@@ -162,7 +169,9 @@ class Merger:
             connection.close()  # this thread's own connection
 
     def _merge(self, texts: list[str]) -> None:
+        started = time.perf_counter()
         counts = _merge(texts)
+        self.seconds += time.perf_counter() - started
         with self.lock:
             for name, value in counts.items():
                 self.counts[name] += value

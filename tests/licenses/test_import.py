@@ -246,3 +246,16 @@ def test_a_failing_merge_stops_the_import_with_its_error_and_leaves_no_thread(mo
         licenses_import(stream=as_csv(rows), format="csv", bulk=True, workers=1)
     assert not [thread for thread in threading.enumerate() if thread.name == "licence-import-merger"]
     assert License.objects.count() == 10  # the first batch, committed; nothing of the failed one
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_known_rows_behind_a_new_sample_are_still_left_unchanged(path, id_card_type):
+    """The digests are asked of a sample first; known rows the sample did not reveal are checked again, and the
+    merge still leaves them as they were."""
+    known = [row(id_card_type, f"K{i}") for i in range(10)]
+    run(as_csv(known), path)
+    before = {lic.identifier: lic.updated_at for lic in License.objects.all()}
+    new = [row(id_card_type, f"N{i:03d}") for i in range(70)]
+    result = run(as_csv(new + known), path)
+    assert (result.created, result.updated, result.unchanged, result.rejected) == (70, 0, 10, 0)
+    assert {i: at for i, at in License.objects.values_list("identifier", "updated_at") if i in before} == before
