@@ -416,6 +416,11 @@ HALL_RECENT_CALLS_SHOWN = 8
 HALL_LICENSE_COPY_VALID_DAYS = int(os.environ.get("HALL_LICENSE_COPY_VALID_DAYS", "30"))
 HALL_LICENSE_REMINDER_DAYS = [int(days) for days in env_list("HALL_LICENSE_REMINDER_DAYS", ["30", "7"])]
 HALL_LICENSE_REMINDER_HOURS = (9, 20)
+# Reviews (好差评): a citizen may rate within this many natural days of the service; a bad review is verified and its
+# citizen called back within the first count of working days, rectified within the second.
+HALL_REVIEW_PERIOD_DAYS = int(os.environ.get("HALL_REVIEW_PERIOD_DAYS", "7"))
+HALL_REVIEW_CALLBACK_WORKING_DAYS = int(os.environ.get("HALL_REVIEW_CALLBACK_WORKING_DAYS", "1"))
+HALL_REVIEW_RECTIFY_WORKING_DAYS = int(os.environ.get("HALL_REVIEW_RECTIFY_WORKING_DAYS", "15"))
 HALL_LICENSE_VERIFY_LIMIT_PER_MINUTE = int(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["license_verify"].split("/")[0])
 # Numbers one kiosk (one client address) may take per minute through the kiosk page.
 HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))

@@ -1,0 +1,171 @@
+"""Giving a review: what is rated (a served ticket, a case at acceptance or conclusion), the checks every channel
+shares (the rating period, once per service and stage, the level, scores, tags and comment), and the rectification a
+bad review opens at once."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE, ONLINE
+from evaluations.models import BAD_LEVELS, Review
+from evaluations.services.rectifications import rectification_open
+from hall.errors import DomainError
+from hall.parsing import ParseError, clean_text, parse_count
+from matters.models import Case, CaseType
+from queueing.models import Ticket
+
+COMMENT_MAX_LENGTH = 500
+MAX_TAGS = 10
+
+
+@dataclass(frozen=True)
+class Rated:
+    """A service as a review rates it: which ticket or case, at which stage, and who and what served the citizen."""
+
+    ticket: Ticket | None
+    case: Case | None
+    stage: str
+    center_id: int
+    department_id: int | None
+    matter_id: int | None
+    window_id: int | None
+    clerk_id: int | None
+    served_at: datetime.datetime
+    online: bool = False
+
+    @property
+    def dimensions(self) -> dict:
+        return ONLINE if self.online else ON_SITE
+
+
+def rated_ticket(ticket: Ticket) -> Rated:
+    """A ticket served at a window; one that was not served (waiting, a no-show, transferred on) has nothing to rate."""
+    if ticket.status != Ticket.Status.FINISHED or ticket.finished_at is None:
+        raise DomainError(_("This number has not been served yet: there is nothing to rate."), code="not_served")
+    window = ticket.window
+    department_id = getattr(window, "department_id", None) or getattr(ticket.matter, "department_id", None)
+    return Rated(
+        ticket=ticket,
+        case=None,
+        stage=Review.Stage.SERVICE,
+        center_id=ticket.center_id,
+        department_id=department_id,
+        matter_id=ticket.matter_id,
+        window_id=ticket.window_id,
+        clerk_id=ticket.clerk_id,
+        served_at=ticket.finished_at,
+    )
+
+
+def rated_case(case: Case, *, stage: str) -> Rated:
+    """A case at acceptance or conclusion. An instant case (即办件) is rated once, at conclusion."""
+    instant = case.matter.case_type == CaseType.INSTANT
+    if stage == Review.Stage.ACCEPTANCE and not instant and case.accepted_at is not None:
+        served_at, clerk_id = case.accepted_at, case.accepted_by_id
+    elif stage == Review.Stage.CONCLUSION and case.concluded_at is not None:
+        served_at, clerk_id = case.concluded_at, case.concluded_by_id
+    elif stage == Review.Stage.ACCEPTANCE and instant:
+        raise DomainError(_("An instant case is rated once, when it is concluded."), code="not_served")
+    else:
+        raise DomainError(_("This case has not reached that stage: there is nothing to rate yet."), code="not_served")
+    return Rated(
+        ticket=None,
+        case=case,
+        stage=stage,
+        center_id=case.center_id,
+        department_id=case.department_id,
+        matter_id=case.matter_id,
+        window_id=None,
+        clerk_id=clerk_id,
+        served_at=served_at,
+        online=case.channel == Case.Channel.PORTAL,
+    )
+
+
+def review_period_ends(served_at: datetime.datetime) -> datetime.datetime:
+    return served_at + datetime.timedelta(days=settings.HALL_REVIEW_PERIOD_DAYS)
+
+
+def already_rated(rated: Rated) -> bool:
+    subject = {"ticket": rated.ticket} if rated.ticket is not None else {"case": rated.case}
+    return Review.objects.filter(**subject, stage=rated.stage).exists()
+
+
+@transaction.atomic
+def review_submit(
+    *, rated: Rated, channel: str, level, scores=None, tags=None, comment="", at: datetime.datetime | None = None
+) -> Review:
+    """Store the citizen's review of `rated`, or raise a DomainError saying why not (nothing is written then). A bad
+    review opens its rectification in the same transaction."""
+    level = parse_count(level, low=1, high=5, message=_("Choose a rating of 1 to 5 stars."))
+    scores = _clean_scores(scores, rated.dimensions)
+    tags = _clean_tags(tags, bad=level in BAD_LEVELS)
+    comment = clean_text(comment, max_length=COMMENT_MAX_LENGTH, multiline=True, label=_("Comment"))
+    now = at or timezone.now()
+    if now > review_period_ends(rated.served_at):
+        raise DomainError(
+            _("The time to rate this service has passed (%(days)d days after it).")
+            % {"days": settings.HALL_REVIEW_PERIOD_DAYS},
+            code="review_period_over",
+        )
+    if already_rated(rated):
+        raise DomainError(_("This service has already been rated. Thank you."), code="already_rated")
+    review = Review(
+        ticket=rated.ticket,
+        case=rated.case,
+        stage=rated.stage,
+        channel=channel,
+        level=level,
+        scores=scores,
+        tags=tags,
+        comment=comment,
+        center_id=rated.center_id,
+        department_id=rated.department_id,
+        matter_id=rated.matter_id,
+        window_id=rated.window_id,
+        clerk_id=rated.clerk_id,
+        served_at=rated.served_at,
+        rated_at=now,
+        rated_on=timezone.localdate(now),
+    )
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        # Two channels at once (the evaluator and the QR code): the unique constraint keeps the first.
+        raise DomainError(_("This service has already been rated. Thank you."), code="already_rated") from None
+    if review.is_bad:
+        rectification_open(review=review)
+    return review
+
+
+def _clean_scores(scores, dimensions: dict) -> dict[str, int]:
+    if scores in (None, ""):
+        return {}
+    if not isinstance(scores, dict) or len(scores) > len(dimensions):
+        raise ParseError(_("Scores are given by dimension."), code="invalid_scores")
+    cleaned = {}
+    for name, value in scores.items():
+        if name not in dimensions:
+            raise ParseError(_("This service is not scored on that dimension."), code="invalid_scores")
+        cleaned[name] = parse_count(
+            value, low=1, high=5, message=_("Score %(dimension)s from 1 to 5.") % {"dimension": dimensions[name]}
+        )
+    return cleaned
+
+
+def _clean_tags(tags, *, bad: bool) -> list[str]:
+    if tags in (None, ""):
+        return []
+    known = BAD_TAGS if bad else GOOD_TAGS
+    if (
+        not isinstance(tags, list | tuple)
+        or len(tags) > MAX_TAGS
+        or not all(isinstance(tag, str) and tag in known for tag in tags)
+    ):
+        raise ParseError(_("Choose the tags from the list."), code="invalid_tags")
+    return list(dict.fromkeys(tags))
