@@ -24,6 +24,14 @@ class Level(models.IntegerChoices):
 BAD_LEVELS = (Level.DISSATISFIED, Level.VERY_DISSATISFIED)
 
 
+class Suspicion(models.TextChoices):
+    """Why a review looks wrong. A suspicious review is listed for a supervisor and counted apart, never dropped."""
+
+    SOON_AFTER_CALL = "soon_after_call", _("Given seconds after the call")
+    BURST = "burst", _("One of a burst from one source")
+    BEFORE_SERVICE = "before_service", _("Timed before the service it rates")
+
+
 class Review(models.Model):
     """One review of one ticket or case at one stage: 即办件 (a ticket's service) once, 承诺件 at acceptance and at
     conclusion. What it rates (window, clerk, department, matter, centre) is copied from the service when it is given,
@@ -72,6 +80,8 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Where the review came from, for the burst rule: "device:<id>" for an evaluator, "client:<hash>" for a link.
+    source = models.CharField(_("source"), max_length=80, blank=True, db_index=True)
     served_at = models.DateTimeField(_("service ended"))
     rated_at = models.DateTimeField(_("rated"), db_index=True)
     rated_on = models.DateField(_("rated on"))  # the local day, for daily figures without a time-zone function
@@ -120,6 +130,15 @@ class Rectification(models.Model):
         VERIFIED = "verified", _("Verified")
         RECTIFIED = "rectified", _("Rectified")
         CALLED_BACK = "called_back", _("Called back")
+        WITHDRAWN = "withdrawn", _("Withdrawn: appeal upheld")
+
+    class CallbackResult(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied with the rectification")
+        BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied with the rectification")
+        DISSATISFIED = "dissatisfied", _("Not satisfied with the rectification")
+        UNREACHABLE = "unreachable", _("Could not be reached")
+
+    OPEN_STATUSES = (Status.OPEN, Status.VERIFIED, Status.RECTIFIED)
 
     review = models.OneToOneField(
         Review, verbose_name=_("review"), on_delete=models.PROTECT, related_name="rectification"
@@ -132,12 +151,83 @@ class Rectification(models.Model):
     opened_at = models.DateTimeField(_("opened"))
     callback_due = models.DateField(_("call back and verify by"))
     rectify_due = models.DateField(_("rectify by"))
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finding = models.TextField(_("what the verification found"), blank=True)
+    rectified_at = models.DateTimeField(_("rectified"), null=True, blank=True)
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rectified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    measures = models.TextField(_("what was done"), blank=True)
+    called_back_at = models.DateTimeField(_("called back"), null=True, blank=True)
+    called_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("called back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    callback_result = models.CharField(
+        _("the citizen on the rectification"), max_length=20, choices=CallbackResult.choices, blank=True
+    )
+    callback_note = models.TextField(_("callback note"), blank=True)
 
     class Meta:
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
         ordering = ["callback_due", "pk"]
         indexes = [models.Index(fields=["department", "status"], name="rectification_dept_status")]
+
+    def __str__(self):
+        return f"{self.get_status_display()} · {self.review}"
+
+
+class Appeal(models.Model):
+    """申诉: staff ask that a mistaken or malicious review be excluded. A supervisor of the centre decides; upheld, the
+    review leaves every statistic (it is kept, marked) and its rectification is withdrawn."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        UPHELD = "upheld", _("Upheld")
+        REJECTED = "rejected", _("Rejected")
+
+    review = models.OneToOneField(Review, verbose_name=_("review"), on_delete=models.PROTECT, related_name="appeal")
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("why"))
+    filed_at = models.DateTimeField(_("filed"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at"]
+        indexes = [models.Index(fields=["center", "status"], name="appeal_center_status")]
 
     def __str__(self):
         return f"{self.get_status_display()} · {self.review}"

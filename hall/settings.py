@@ -241,6 +241,8 @@ HALL_PERIODIC_JOBS = {
     "matters.supervise_cases": 900.0,
     # Reminders are sent once whatever the period: hourly, so a day with a stopped worker is caught up the same day.
     "licenses.remind_expiry": 3600.0,
+    # Default ratings: hourly, each service once, whenever its rating period ended.
+    "evaluations.apply_default_reviews": 3600.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -421,6 +423,12 @@ HALL_LICENSE_REMINDER_HOURS = (9, 20)
 HALL_REVIEW_PERIOD_DAYS = int(os.environ.get("HALL_REVIEW_PERIOD_DAYS", "7"))
 HALL_REVIEW_CALLBACK_WORKING_DAYS = int(os.environ.get("HALL_REVIEW_CALLBACK_WORKING_DAYS", "1"))
 HALL_REVIEW_RECTIFY_WORKING_DAYS = int(os.environ.get("HALL_REVIEW_RECTIFY_WORKING_DAYS", "15"))
+# Unrated after the period, a service gets this level (3 基本满意), flagged as a default.
+HALL_REVIEW_DEFAULT_LEVEL = int(os.environ.get("HALL_REVIEW_DEFAULT_LEVEL", "3"))
+# Suspicious reviews: given within this many seconds of the call; this many or more from one source within the span.
+HALL_REVIEW_MIN_SECONDS_AFTER_CALL = int(os.environ.get("HALL_REVIEW_MIN_SECONDS_AFTER_CALL", "20"))
+HALL_REVIEW_BURST_COUNT = int(os.environ.get("HALL_REVIEW_BURST_COUNT", "3"))
+HALL_REVIEW_BURST_SECONDS = int(os.environ.get("HALL_REVIEW_BURST_SECONDS", "120"))
 HALL_LICENSE_VERIFY_LIMIT_PER_MINUTE = int(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["license_verify"].split("/")[0])
 # Numbers one kiosk (one client address) may take per minute through the kiosk page.
 HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))

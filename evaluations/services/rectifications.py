@@ -1,13 +1,24 @@
 """The rectification of a bad review (差评整改), opened at once for the responsible department with its deadlines on
-the working-day calendar: verified and the citizen called back within HALL_REVIEW_CALLBACK_WORKING_DAYS,
-rectified within HALL_REVIEW_RECTIFY_WORKING_DAYS."""
+the working-day calendar: verified (核实, the citizen contacted) within HALL_REVIEW_CALLBACK_WORKING_DAYS, rectified
+(整改) within HALL_REVIEW_RECTIFY_WORKING_DAYS, then the citizen called back (回访) and asked about the fix. The head
+of the department and the centre's supervisors carry it; each step once, in this order."""
+
+import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.selectors import center_access
 from centers.workdays import work_calendar
 from evaluations.models import Rectification, Review
+from hall.errors import Conflict, DomainError, NotAllowed
+from hall.parsing import clean_text
+
+NOTE_MAX_LENGTH = 500
+Status = Rectification.Status
 
 
 @transaction.atomic
@@ -23,3 +34,79 @@ def rectification_open(*, review: Review) -> Rectification:
         callback_due=calendar.add(day, settings.HALL_REVIEW_CALLBACK_WORKING_DAYS),
         rectify_due=calendar.add(day, settings.HALL_REVIEW_RECTIFY_WORKING_DAYS),
     )
+
+
+def note_text(value, *, label, required: bool = True) -> str:
+    """A note of the flow (finding, measures, callback, appeal): lines allowed, NOTE_MAX_LENGTH at most."""
+    try:
+        return clean_text(value, max_length=NOTE_MAX_LENGTH, required=required, multiline=True, label=label)
+    except ValidationError as error:
+        raise DomainError(" ".join(error.messages), code="note") from None
+
+
+def ensure_carries(user, rectification: Rectification) -> None:
+    access = center_access(user)
+    department_id = rectification.department_id
+    heads = department_id is not None and access.heads(rectification.center_id, department_id)
+    if not (heads or access.supervises(rectification.center_id)):
+        raise NotAllowed(_("Only the head of the department or a supervisor of the centre carries this rectification."))
+
+
+def _locked(rectification: Rectification, *, status: str) -> Rectification:
+    locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    if locked.status != status:
+        raise Conflict(
+            _("This rectification is %(status)s: that step is not its next one.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def rectification_verify(*, rectification: Rectification, user, finding) -> Rectification:
+    """核实: what was found when the review was looked into and the citizen contacted."""
+    ensure_carries(user, rectification)
+    finding = note_text(finding, label=_("What the verification found"))
+    rectification = _locked(rectification, status=Status.OPEN)
+    rectification.status, rectification.finding = Status.VERIFIED, finding
+    rectification.verified_at, rectification.verified_by = timezone.now(), user
+    rectification.save(update_fields=["status", "finding", "verified_at", "verified_by"])
+    return rectification
+
+
+@transaction.atomic
+def rectification_rectify(*, rectification: Rectification, user, measures) -> Rectification:
+    """整改: what was done about it."""
+    ensure_carries(user, rectification)
+    measures = note_text(measures, label=_("What was done"))
+    rectification = _locked(rectification, status=Status.VERIFIED)
+    rectification.status, rectification.measures = Status.RECTIFIED, measures
+    rectification.rectified_at, rectification.rectified_by = timezone.now(), user
+    rectification.save(update_fields=["status", "measures", "rectified_at", "rectified_by"])
+    return rectification
+
+
+@transaction.atomic
+def rectification_call_back(
+    *, rectification: Rectification, user, result: str, note="", called_at: datetime.datetime | None = None
+) -> Rectification:
+    """回访: when the citizen was called, by whom, what they said of the rectification."""
+    ensure_carries(user, rectification)
+    if result not in Rectification.CallbackResult.values:
+        raise DomainError(_("Choose what the citizen said of the rectification."), code="callback_result")
+    note = note_text(note, label=_("Callback note"), required=False)
+    now = timezone.now()
+    called_at = called_at or now
+    rectification = _locked(rectification, status=Status.RECTIFIED)
+    if not rectification.rectified_at <= called_at <= now:
+        raise DomainError(
+            _("The callback happened after the rectification and not in the future."), code="callback_time"
+        )
+    rectification.status, rectification.callback_result, rectification.callback_note = (
+        Status.CALLED_BACK,
+        result,
+        note,
+    )
+    rectification.called_back_at, rectification.called_back_by = called_at, user
+    rectification.save(update_fields=["status", "callback_result", "callback_note", "called_back_at", "called_back_by"])
+    return rectification

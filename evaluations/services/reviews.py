@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE, ONLINE
-from evaluations.models import BAD_LEVELS, Review
+from evaluations.models import BAD_LEVELS, Review, Suspicion
 from evaluations.services.rectifications import rectification_open
 from hall.errors import DomainError
 from hall.parsing import ParseError, clean_text, parse_count
@@ -97,10 +97,19 @@ def already_rated(rated: Rated) -> bool:
 
 @transaction.atomic
 def review_submit(
-    *, rated: Rated, channel: str, level, scores=None, tags=None, comment="", at: datetime.datetime | None = None
+    *,
+    rated: Rated,
+    channel: str,
+    level,
+    scores=None,
+    tags=None,
+    comment="",
+    source: str = "",
+    at: datetime.datetime | None = None,
 ) -> Review:
     """Store the citizen's review of `rated`, or raise a DomainError saying why not (nothing is written then). A bad
-    review opens its rectification in the same transaction."""
+    review opens its rectification in the same transaction. `source` names the device or client it came from; `at`
+    is when it was given (a device that was offline sends it; by default now)."""
     level = parse_count(level, low=1, high=5, message=_("Choose a rating of 1 to 5 stars."))
     scores = _clean_scores(scores, rated.dimensions)
     tags = _clean_tags(tags, bad=level in BAD_LEVELS)
@@ -128,9 +137,11 @@ def review_submit(
         matter_id=rated.matter_id,
         window_id=rated.window_id,
         clerk_id=rated.clerk_id,
+        source=source[:80],
         served_at=rated.served_at,
         rated_at=now,
         rated_on=timezone.localdate(now),
+        suspicious=suspicious_because(rated, at=now, source=source),
     )
     try:
         with transaction.atomic():
@@ -138,9 +149,39 @@ def review_submit(
     except IntegrityError:
         # Two channels at once (the evaluator and the QR code): the unique constraint keeps the first.
         raise DomainError(_("This service has already been rated. Thank you."), code="already_rated") from None
+    if Suspicion.BURST in review.suspicious:
+        _mark_burst(review)
     if review.is_bad:
         rectification_open(review=review)
     return review
+
+
+def suspicious_because(rated: Rated, *, at: datetime.datetime, source: str) -> list[str]:
+    """The rules a new review breaks: given seconds after the call (nobody is served that fast), timed before the
+    service it rates, or completing a burst from one device or client."""
+    reasons = []
+    called_at = rated.ticket.first_called_at if rated.ticket is not None else None
+    if called_at is not None and at - called_at < datetime.timedelta(
+        seconds=settings.HALL_REVIEW_MIN_SECONDS_AFTER_CALL
+    ):
+        reasons.append(Suspicion.SOON_AFTER_CALL)
+    if at < rated.served_at:
+        reasons.append(Suspicion.BEFORE_SERVICE)
+    if source and len(_burst_of(source, at)) + 1 >= settings.HALL_REVIEW_BURST_COUNT:
+        reasons.append(Suspicion.BURST)
+    return [str(reason) for reason in reasons]
+
+
+def _burst_of(source: str, at: datetime.datetime) -> list[Review]:
+    since = at - datetime.timedelta(seconds=settings.HALL_REVIEW_BURST_SECONDS)
+    return list(Review.objects.filter(source=source, rated_at__gte=since, rated_at__lte=at).only("pk", "suspicious"))
+
+
+def _mark_burst(review: Review) -> None:
+    """The reviews of the burst before this one are marked too: the burst is the finding, not its last review."""
+    for earlier in _burst_of(review.source, review.rated_at):
+        if earlier.pk != review.pk and Suspicion.BURST not in earlier.suspicious:
+            Review.objects.filter(pk=earlier.pk).update(suspicious=[*earlier.suspicious, str(Suspicion.BURST)])
 
 
 def _clean_scores(scores, dimensions: dict) -> dict[str, int]:

@@ -1,0 +1,72 @@
+"""Default ratings: a service its citizen did not rate within HALL_REVIEW_PERIOD_DAYS gets HALL_REVIEW_DEFAULT_LEVEL,
+flagged `is_default`, so every figure can be read with and without them. Tickets served at a window get theirs for
+the service, cases for their conclusion (the acceptance of a case at a window is the window's ticket). A default is
+not a citizen's verdict: it never opens a rectification."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from evaluations.models import Review
+from evaluations.services.reviews import Rated, rated_case, rated_ticket
+from matters.models import Case
+from queueing.models import Ticket
+
+# How far back an hourly run looks for services whose period ended unrated: a worker stopped for weeks catches up.
+CATCH_UP_DAYS = 30
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class DefaultsRun:
+    tickets: int
+    cases: int
+
+    def __str__(self) -> str:
+        return f"{self.tickets} tickets and {self.cases} cases given the default rating"
+
+
+def reviews_apply_defaults(*, now: datetime.datetime | None = None) -> DefaultsRun:
+    now = now or timezone.now()
+    period_ended = now - datetime.timedelta(days=settings.HALL_REVIEW_PERIOD_DAYS)
+    since = period_ended - datetime.timedelta(days=CATCH_UP_DAYS)
+    tickets = (
+        Ticket.objects.filter(status=Ticket.Status.FINISHED, finished_at__gte=since, finished_at__lt=period_ended)
+        .exclude(Exists(Review.objects.filter(ticket=OuterRef("pk"), stage=Review.Stage.SERVICE)))
+        .select_related("window", "matter")
+        .order_by("finished_at")[:BATCH]
+    )
+    cases = (
+        Case.objects.filter(status=Case.Status.CONCLUDED, concluded_at__gte=since, concluded_at__lt=period_ended)
+        .exclude(Exists(Review.objects.filter(case=OuterRef("pk"), stage=Review.Stage.CONCLUSION)))
+        .select_related("matter")
+        .order_by("concluded_at")[:BATCH]
+    )
+    for_tickets = [_default(rated_ticket(ticket)) for ticket in tickets]
+    for_cases = [_default(rated_case(case, stage=Review.Stage.CONCLUSION)) for case in cases]
+    # A citizen rating in the same moment keeps their own review: the unique constraints drop the default.
+    Review.objects.bulk_create([*for_tickets, *for_cases], ignore_conflicts=True)
+    return DefaultsRun(tickets=len(for_tickets), cases=len(for_cases))
+
+
+def _default(rated: Rated) -> Review:
+    ended = rated.served_at + datetime.timedelta(days=settings.HALL_REVIEW_PERIOD_DAYS)
+    return Review(
+        ticket=rated.ticket,
+        case=rated.case,
+        stage=rated.stage,
+        channel=Review.Channel.DEFAULT,
+        level=settings.HALL_REVIEW_DEFAULT_LEVEL,
+        is_default=True,
+        center_id=rated.center_id,
+        department_id=rated.department_id,
+        matter_id=rated.matter_id,
+        window_id=rated.window_id,
+        clerk_id=rated.clerk_id,
+        served_at=rated.served_at,
+        rated_at=ended,
+        rated_on=timezone.localdate(ended),
+    )
