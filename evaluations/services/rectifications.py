@@ -52,13 +52,18 @@ def ensure_carries(user, rectification: Rectification) -> None:
         raise NotAllowed(_("Only the head of the department or a supervisor of the centre carries this rectification."))
 
 
-def _locked(rectification: Rectification, *, status: str) -> Rectification:
+def _step(rectification: Rectification, *, from_status: str, to_status: str, **fields) -> Rectification:
+    """Move the rectification from `from_status` (under a row lock) to `to_status`, writing `fields` with it."""
     locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
-    if locked.status != status:
+    if locked.status != from_status:
         raise Conflict(
             _("This rectification is %(status)s: that step is not its next one.")
             % {"status": locked.get_status_display()}
         )
+    locked.status = to_status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", *fields])
     return locked
 
 
@@ -67,11 +72,14 @@ def rectification_verify(*, rectification: Rectification, user, finding) -> Rect
     """核实: what was found when the review was looked into and the citizen contacted."""
     ensure_carries(user, rectification)
     finding = note_text(finding, label=_("What the verification found"))
-    rectification = _locked(rectification, status=Status.OPEN)
-    rectification.status, rectification.finding = Status.VERIFIED, finding
-    rectification.verified_at, rectification.verified_by = timezone.now(), user
-    rectification.save(update_fields=["status", "finding", "verified_at", "verified_by"])
-    return rectification
+    return _step(
+        rectification,
+        from_status=Status.OPEN,
+        to_status=Status.VERIFIED,
+        finding=finding,
+        verified_at=timezone.now(),
+        verified_by=user,
+    )
 
 
 @transaction.atomic
@@ -79,11 +87,14 @@ def rectification_rectify(*, rectification: Rectification, user, measures) -> Re
     """整改: what was done about it."""
     ensure_carries(user, rectification)
     measures = note_text(measures, label=_("What was done"))
-    rectification = _locked(rectification, status=Status.VERIFIED)
-    rectification.status, rectification.measures = Status.RECTIFIED, measures
-    rectification.rectified_at, rectification.rectified_by = timezone.now(), user
-    rectification.save(update_fields=["status", "measures", "rectified_at", "rectified_by"])
-    return rectification
+    return _step(
+        rectification,
+        from_status=Status.VERIFIED,
+        to_status=Status.RECTIFIED,
+        measures=measures,
+        rectified_at=timezone.now(),
+        rectified_by=user,
+    )
 
 
 @transaction.atomic
@@ -97,16 +108,17 @@ def rectification_call_back(
     note = note_text(note, label=_("Callback note"), required=False)
     now = timezone.now()
     called_at = called_at or now
-    rectification = _locked(rectification, status=Status.RECTIFIED)
-    if not rectification.rectified_at <= called_at <= now:
+    rectified_at = rectification.rectified_at or Rectification.objects.get(pk=rectification.pk).rectified_at
+    if rectified_at is not None and not rectified_at <= called_at <= now:
         raise DomainError(
             _("The callback happened after the rectification and not in the future."), code="callback_time"
         )
-    rectification.status, rectification.callback_result, rectification.callback_note = (
-        Status.CALLED_BACK,
-        result,
-        note,
+    return _step(
+        rectification,
+        from_status=Status.RECTIFIED,
+        to_status=Status.CALLED_BACK,
+        callback_result=result,
+        callback_note=note,
+        called_back_at=called_at,
+        called_back_by=user,
     )
-    rectification.called_back_at, rectification.called_back_by = called_at, user
-    rectification.save(update_fields=["status", "callback_result", "callback_note", "called_back_at", "called_back_by"])
-    return rectification
