@@ -88,6 +88,7 @@ class Review(models.Model):
     # Why the review looks wrong (given seconds after the call, a burst from one device, timed before the service):
     # listed for a supervisor and counted apart, never dropped.
     suspicious = models.JSONField(_("suspicious because"), default=list, blank=True)
+    is_suspicious = models.BooleanField(_("suspicious"), default=False)
     # An appeal a supervisor upheld takes the review out of every statistic; the review itself stays.
     excluded = models.BooleanField(_("excluded after appeal"), default=False)
 

@@ -10,6 +10,7 @@ from centers.models import Center, Zone
 from dashboards.models import Alert
 from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
+from evaluations.selectors import satisfaction_today
 from hall.notifications.models import MessageTemplate
 from hall.prepared import Prepared
 from licenses.selectors import uses_today
@@ -244,8 +245,8 @@ def zone_waiting(
 def other_app_figures(*, center_id: int) -> dict:
     """Today's figures of the other apps: 办件量 and 办结 with the open cases on yellow and red (matters' cases),
     licence calls (the granted uses of licences by the centre's staff: licences' access log) and satisfaction
-    (evaluations' reviews). A figure whose app does not provide
-    it yet is None, which the screens show as an empty figure, "not connected yet"."""
+    (evaluations' good-review rate of the day). A figure whose app does not provide it is None, which the screens
+    show as an empty figure, "not connected yet"."""
     cases = case_figures_today(center_id=center_id, today=timezone.localdate())
     return {
         "cases_today": cases.received,
@@ -253,7 +254,7 @@ def other_app_figures(*, center_id: int) -> dict:
         "cases_yellow": cases.yellow,
         "cases_red": cases.red,
         "licence_calls_today": uses_today(center_ids=[center_id]),
-        "satisfaction_today": None,
+        "satisfaction_today": satisfaction_today(center_ids=[center_id], today=timezone.localdate()),
     }
 
 

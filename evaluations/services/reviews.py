@@ -143,6 +143,7 @@ def review_submit(
         rated_on=timezone.localdate(now),
         suspicious=suspicious_because(rated, at=now, source=source),
     )
+    review.is_suspicious = bool(review.suspicious)
     try:
         with transaction.atomic():
             review.save()
@@ -181,7 +182,9 @@ def _mark_burst(review: Review) -> None:
     """The reviews of the burst before this one are marked too: the burst is the finding, not its last review."""
     for earlier in _burst_of(review.source, review.rated_at):
         if earlier.pk != review.pk and Suspicion.BURST not in earlier.suspicious:
-            Review.objects.filter(pk=earlier.pk).update(suspicious=[*earlier.suspicious, str(Suspicion.BURST)])
+            Review.objects.filter(pk=earlier.pk).update(
+                suspicious=[*earlier.suspicious, str(Suspicion.BURST)], is_suspicious=True
+            )
 
 
 def _clean_scores(scores, dimensions: dict) -> dict[str, int]:

@@ -137,7 +137,7 @@ def test_snapshot_carries_busyness_zones_queue_levels_and_empty_figures_of_other
         "cases_yellow": 0,
         "cases_red": 0,
         "licence_calls_today": 0,
-        "satisfaction_today": None,
+        "satisfaction_today": "—",  # connected, and nobody has rated today yet
     }
     assert snapshot["busyness"] == {"busy_from_waiting": 4, "congested_from_waiting": 8}
 

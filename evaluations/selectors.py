@@ -1,0 +1,118 @@
+"""The figures of reviews: 好评率, 差评率, 差评整改率, 回访率, with and without default ratings, for any set of reviews,
+grouped by centre, department, matter, window or clerk, per day or month. Every screen that shows one of these figures
+reads it here.
+
+What counts: reviews not excluded by an upheld appeal, and not marked suspicious (those are counted apart, in
+`suspicious`, and listed for a supervisor). A rate whose denominator is zero is None: "no reviews", not 0 %."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from evaluations.models import BAD_LEVELS, Rectification, Review
+
+GROUPS = {
+    "center": "center_id",
+    "department": "department_id",
+    "matter": "matter_id",
+    "window": "window_id",
+    "clerk": "clerk_id",
+}
+DONE = (Rectification.Status.RECTIFIED, Rectification.Status.CALLED_BACK)
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    reviews: int = 0
+    good: int = 0
+    bad: int = 0
+    defaults: int = 0
+    rectified: int = 0
+    called_back: int = 0
+    suspicious: int = 0  # apart: not in `reviews`
+
+    @property
+    def good_rate(self) -> Decimal | None:
+        return percent(self.good, self.reviews)
+
+    @property
+    def bad_rate(self) -> Decimal | None:
+        return percent(self.bad, self.reviews)
+
+    @property
+    def rectification_rate(self) -> Decimal | None:
+        return percent(self.rectified, self.bad)
+
+    @property
+    def callback_rate(self) -> Decimal | None:
+        return percent(self.called_back, self.bad)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` in per cent, to two decimals (99.99 % is a figure halls publish)."""
+    if not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def reviews_between(
+    *, first: datetime.date, last: datetime.date, center_ids=None, with_defaults: bool = True
+) -> QuerySet[Review]:
+    """Every review of the local days `first` to `last` (suspicious ones too: the figures count them apart),
+    excluded ones left out."""
+    reviews = Review.objects.filter(rated_on__gte=first, rated_on__lte=last, excluded=False)
+    if center_ids is not None:
+        reviews = reviews.filter(center_id__in=center_ids)
+    if not with_defaults:
+        reviews = reviews.filter(is_default=False)
+    return reviews
+
+
+def _counts() -> dict:
+    counted = Q(is_suspicious=False)
+    bad = counted & Q(level__in=BAD_LEVELS)
+    return {
+        "reviews": Count("pk", filter=counted),
+        "good": Count("pk", filter=counted & ~Q(level__in=BAD_LEVELS)),
+        "bad": Count("pk", filter=bad),
+        "defaults": Count("pk", filter=counted & Q(is_default=True)),
+        "rectified": Count("pk", filter=bad & Q(rectification__status__in=DONE)),
+        "called_back": Count("pk", filter=bad & Q(rectification__status=Rectification.Status.CALLED_BACK)),
+        "suspicious": Count("pk", filter=Q(is_suspicious=True)),
+    }
+
+
+def review_figures(reviews: QuerySet[Review]) -> ReviewFigures:
+    """The figures of `reviews` (one query)."""
+    return ReviewFigures(**reviews.aggregate(**_counts()))
+
+
+def review_figures_by(
+    reviews: QuerySet[Review], *, group: str, period: str | None = None
+) -> dict[tuple, ReviewFigures]:
+    """The figures of `reviews` per `group` (a key of GROUPS) and, with `period` "day" or "month", per local day or
+    month (the first of the month): {(group id, day or None): figures}, one query."""
+    column = GROUPS[group]
+    keys = [column]
+    if period == "day":
+        keys.append("rated_on")
+    elif period == "month":
+        reviews = reviews.annotate(month=TruncMonth("rated_on"))
+        keys.append("month")
+    rows = reviews.order_by().values(*keys).annotate(**_counts())
+    figures = {}
+    for row in rows:
+        day = row.get("rated_on") or row.get("month")
+        figures[(row[column], day)] = ReviewFigures(**{name: row[name] for name in _counts()})
+    return figures
+
+
+def satisfaction_today(*, center_ids, today: datetime.date) -> str:
+    """The big screen's 今日满意度: the good-review rate of today's reviews by citizens (no defaults), or a dash
+    before the first review of the day."""
+    figures = review_figures(reviews_between(first=today, last=today, center_ids=center_ids, with_defaults=False))
+    rate = figures.good_rate
+    return "—" if rate is None else f"{rate.normalize():f}%"
