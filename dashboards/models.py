@@ -16,6 +16,7 @@ class Alert(models.Model):
         LONG_SERVICE = "long_service", _("Long service")
         QUEUE_LOAD = "queue_load", _("Queue warning")
         ZONE_LOAD = "zone_load", _("Zone warning")
+        BAD_REVIEW = "bad_review", _("Bad review")
 
     class Severity(models.TextChoices):
         YELLOW = "yellow", _("Yellow")

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import OperationalError
 
 from dashboards import services
 from dashboards.services.broadcast import push_hall_snapshots as push_all
@@ -30,3 +31,11 @@ def daily_rollups() -> str:
     from dashboards.services.rollups import stats_rollup_recent_days
 
     return job_run(name="dashboards.daily_rollups", func=stats_rollup_recent_days)
+
+
+@shared_task(
+    name="dashboards.raise_bad_review_alert", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def raise_bad_review_alert(review_id: int) -> int | None:
+    alert = services.alert_raise_for_bad_review(review_id=review_id)
+    return alert.pk if alert else None

@@ -7,6 +7,8 @@ threshold and `subject_params`), not a sentence in the language that happened to
     long_service  {"number": ticket number, "window": window number}
     queue_load    {"prefix": queue prefix, "name": queue name, "measure": "waiting" | "intake"}
     zone_load     {"name": zone name, "measure": "waiting" | "intake"}
+    bad_review    {"measure": "window", "window": window number} or {"measure": "matter", "name": matter name}
+                  (the stars are the alert's value)
 """
 
 from django.conf import settings
@@ -20,6 +22,7 @@ LIVE_SHOWN = 50  # a screen shows the newest live alerts, with the count of all 
 
 MEASURE_WAITING = "waiting"  # tickets waiting now
 MEASURE_INTAKE = "intake"  # tickets issued in the last 15 minutes
+REVIEW_AT_WINDOW, REVIEW_OF_MATTER = "window", "matter"  # a bad review of a window's service, or of a case
 
 
 def live_alerts(*, center_id: int) -> QuerySet[Alert]:
@@ -60,11 +63,21 @@ def _service_subject(alert: Alert, params: dict) -> str:
     }
 
 
+def _review_subject(alert: Alert, params: dict) -> str:
+    if params["measure"] == REVIEW_AT_WINDOW:
+        return _("Window %(window)s: a bad review, %(stars)s stars") % {
+            "window": params["window"],
+            "stars": alert.value,
+        }
+    return _("%(name)s: a bad review, %(stars)s stars") % {"name": params["name"], "stars": alert.value}
+
+
 _SUBJECTS = {
     Alert.Kind.WAIT_TIMEOUT: _wait_subject,
     Alert.Kind.LONG_SERVICE: _service_subject,
     Alert.Kind.QUEUE_LOAD: _load_subject,
     Alert.Kind.ZONE_LOAD: _load_subject,
+    Alert.Kind.BAD_REVIEW: _review_subject,
 }
 
 

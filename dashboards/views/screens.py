@@ -9,7 +9,13 @@ from centers.models import Center, Zone
 from dashboards.models import Alert
 from dashboards.routing import citizen_ticket_socket_path
 from dashboards.selectors import citizen
-from dashboards.selectors.alerts import MEASURE_INTAKE, MEASURE_WAITING, alert_subject
+from dashboards.selectors.alerts import (
+    MEASURE_INTAKE,
+    MEASURE_WAITING,
+    REVIEW_AT_WINDOW,
+    REVIEW_OF_MATTER,
+    alert_subject,
+)
 
 
 def calling_display(request, center_id: int, zone_id: int | None = None):
@@ -32,6 +38,7 @@ def _alert_texts() -> dict:
         return alert_subject(Alert(kind=kind, subject_params=params, value="{value}"))
 
     loads = (MEASURE_WAITING, MEASURE_INTAKE)
+    reviews = (REVIEW_AT_WINDOW, REVIEW_OF_MATTER)
     return {
         "kinds": {kind.value: str(kind.label) for kind in Alert.Kind},
         "subjects": {
@@ -39,6 +46,7 @@ def _alert_texts() -> dict:
             Alert.Kind.LONG_SERVICE.value: pattern(Alert.Kind.LONG_SERVICE),
             Alert.Kind.QUEUE_LOAD.value: {m: pattern(Alert.Kind.QUEUE_LOAD, m) for m in loads},
             Alert.Kind.ZONE_LOAD.value: {m: pattern(Alert.Kind.ZONE_LOAD, m) for m in loads},
+            Alert.Kind.BAD_REVIEW.value: {m: pattern(Alert.Kind.BAD_REVIEW, m) for m in reviews},
         },
     }
 

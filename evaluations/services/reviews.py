@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE, ONLINE
+from evaluations.events import review_given
 from evaluations.models import BAD_LEVELS, Review, Suspicion
 from evaluations.services.rectifications import rectification_open
 from hall.errors import DomainError
+from hall.events import announce
 from hall.parsing import ParseError, clean_text, parse_count
 from matters.models import Case, CaseType
 from queueing.models import Ticket
@@ -154,6 +156,7 @@ def review_submit(
         _mark_burst(review)
     if review.is_bad:
         rectification_open(review=review)
+    announce(review_given, review_id=review.pk, center_id=review.center_id, bad=review.is_bad)
     return review
 
 
