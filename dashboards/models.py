@@ -17,6 +17,7 @@ class Alert(models.Model):
         QUEUE_LOAD = "queue_load", _("Queue warning")
         ZONE_LOAD = "zone_load", _("Zone warning")
         BAD_REVIEW = "bad_review", _("Bad review")
+        RECTIFY_OVERDUE = "rectify_overdue", _("Rectification overdue")
 
     class Severity(models.TextChoices):
         YELLOW = "yellow", _("Yellow")

@@ -26,6 +26,11 @@ def scan_load() -> str:
     return job_run(name="dashboards.scan_load", func=services.alerts_scan_load)
 
 
+@shared_task(name="dashboards.scan_overdue_rectifications")
+def scan_overdue_rectifications() -> str:
+    return job_run(name="dashboards.scan_overdue_rectifications", func=services.alerts_scan_overdue_rectifications)
+
+
 @shared_task(name="dashboards.daily_rollups")
 def daily_rollups() -> str:
     from dashboards.services.rollups import stats_rollup_recent_days

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from centers.workdays import work_calendar
 from evaluations.models import BAD_LEVELS, Rectification, Review
 
 GROUPS = {
@@ -116,3 +117,50 @@ def satisfaction_today(*, center_ids, today: datetime.date) -> str:
     figures = review_figures(reviews_between(first=today, last=today, center_ids=center_ids, with_defaults=False))
     rate = figures.good_rate
     return "—" if rate is None else f"{rate.normalize():f}%"
+
+
+# --- rectifications ---------------------------------------------------------------------------------------------------
+
+STEP_VERIFY, STEP_RECTIFY, STEP_CALL_BACK = "verify", "rectify", "call_back"
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open rectification as its department's head sees it: its next step, that step's deadline, and the working
+    days left (0 on the day, negative when overdue)."""
+
+    rectification: Rectification
+    step: str
+    due: datetime.date
+    days_left: int
+
+
+def next_step(rectification: Rectification) -> tuple[str, datetime.date]:
+    """核实 by the callback deadline; 整改, and the 回访 after it, by the rectification deadline."""
+    if rectification.status == Rectification.Status.OPEN:
+        return STEP_VERIFY, rectification.callback_due
+    if rectification.status == Rectification.Status.VERIFIED:
+        return STEP_RECTIFY, rectification.rectify_due
+    return STEP_CALL_BACK, rectification.rectify_due
+
+
+def open_rectifications(*, today: datetime.date, center_ids=None, department_ids=None) -> list[OpenItem]:
+    """Every open rectification (in `center_ids`, of `department_ids` when given), the most urgent first."""
+    rows = Rectification.objects.filter(status__in=Rectification.OPEN_STATUSES).select_related(
+        "review__window", "department"
+    )
+    if center_ids is not None:
+        rows = rows.filter(center_id__in=center_ids)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    calendar = work_calendar()
+    items = []
+    for rectification in rows:
+        step, due = next_step(rectification)
+        items.append(OpenItem(rectification, step, due, calendar.count_until(today, due)))
+    return sorted(items, key=lambda item: (item.days_left, item.rectification.opened_at, item.rectification.pk))
+
+
+def overdue_rectifications(*, today: datetime.date) -> list[OpenItem]:
+    """The open rectifications whose next step is past its deadline."""
+    return [item for item in open_rectifications(today=today) if item.days_left < 0]

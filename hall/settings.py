@@ -243,6 +243,7 @@ HALL_PERIODIC_JOBS = {
     "licenses.remind_expiry": 3600.0,
     # Default ratings: hourly, each service once, whenever its rating period ended.
     "evaluations.apply_default_reviews": 3600.0,
+    "dashboards.scan_overdue_rectifications": 3600.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}

@@ -9,6 +9,8 @@ threshold and `subject_params`), not a sentence in the language that happened to
     zone_load     {"name": zone name, "measure": "waiting" | "intake"}
     bad_review    {"measure": "window", "window": window number} or {"measure": "matter", "name": matter name}
                   (the stars are the alert's value)
+    rectify_overdue {"measure": "verify" | "rectify" | "call_back", "name": department name}
+                  (the working days late are the alert's value)
 """
 
 from django.conf import settings
@@ -72,12 +74,22 @@ def _review_subject(alert: Alert, params: dict) -> str:
     return _("%(name)s: a bad review, %(stars)s stars") % {"name": params["name"], "stars": alert.value}
 
 
+def _overdue_subject(alert: Alert, params: dict) -> str:
+    texts = {
+        "verify": _("%(name)s: the verification of a bad review is %(days)s working days late"),
+        "rectify": _("%(name)s: the rectification of a bad review is %(days)s working days late"),
+        "call_back": _("%(name)s: the callback of a bad review is %(days)s working days late"),
+    }
+    return texts[params["measure"]] % {"name": params["name"], "days": alert.value}
+
+
 _SUBJECTS = {
     Alert.Kind.WAIT_TIMEOUT: _wait_subject,
     Alert.Kind.LONG_SERVICE: _service_subject,
     Alert.Kind.QUEUE_LOAD: _load_subject,
     Alert.Kind.ZONE_LOAD: _load_subject,
     Alert.Kind.BAD_REVIEW: _review_subject,
+    Alert.Kind.RECTIFY_OVERDUE: _overdue_subject,
 }
 
 

@@ -2,7 +2,7 @@
 console."""
 
 from dashboards.services.alerts import alert_acknowledge, alert_resolve
-from dashboards.services.review_alerts import alert_raise_for_bad_review
+from dashboards.services.review_alerts import alert_raise_for_bad_review, alerts_scan_overdue_rectifications
 from dashboards.services.scans import alerts_scan_load, alerts_scan_long_services, alerts_scan_wait_timeouts
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "alert_resolve",
     "alerts_scan_load",
     "alerts_scan_long_services",
+    "alerts_scan_overdue_rectifications",
     "alerts_scan_wait_timeouts",
 ]

@@ -16,6 +16,7 @@ from dashboards.selectors.alerts import (
     REVIEW_OF_MATTER,
     alert_subject,
 )
+from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
 
 
 def calling_display(request, center_id: int, zone_id: int | None = None):
@@ -39,6 +40,7 @@ def _alert_texts() -> dict:
 
     loads = (MEASURE_WAITING, MEASURE_INTAKE)
     reviews = (REVIEW_AT_WINDOW, REVIEW_OF_MATTER)
+    steps = (STEP_VERIFY, STEP_RECTIFY, STEP_CALL_BACK)
     return {
         "kinds": {kind.value: str(kind.label) for kind in Alert.Kind},
         "subjects": {
@@ -47,6 +49,7 @@ def _alert_texts() -> dict:
             Alert.Kind.QUEUE_LOAD.value: {m: pattern(Alert.Kind.QUEUE_LOAD, m) for m in loads},
             Alert.Kind.ZONE_LOAD.value: {m: pattern(Alert.Kind.ZONE_LOAD, m) for m in loads},
             Alert.Kind.BAD_REVIEW.value: {m: pattern(Alert.Kind.BAD_REVIEW, m) for m in reviews},
+            Alert.Kind.RECTIFY_OVERDUE.value: {m: pattern(Alert.Kind.RECTIFY_OVERDUE, m) for m in steps},
         },
     }
 

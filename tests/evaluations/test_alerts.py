@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts.models import StaffMembership, StaffRole
 from dashboards.models import Alert
@@ -64,3 +65,44 @@ def test_a_two_star_review_is_yellow_and_a_good_one_raises_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         rate(queue, window, clerk, 2)
     assert Alert.objects.get().severity == "yellow"
+
+
+def moment(day: datetime.date, hh_mm: str) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.fromisoformat(hh_mm), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_the_heads_list_shows_the_next_step_and_working_days_left(queue, window, clerk, staff):
+    from evaluations.selectors import open_rectifications
+    from evaluations.services.rectifications import rectification_verify
+
+    first = rate(queue, window, clerk, 1).rectification  # Friday 4th: verify by Monday 7th, rectify by Friday 25th
+    second = rate(queue, window, clerk, 2).rectification
+    with time_machine.travel(moment(datetime.date(2026, 12, 7), "09:00"), tick=False):
+        rectification_verify(rectification=second, user=staff[1], finding="已核实")
+    items = open_rectifications(today=datetime.date(2026, 12, 7), department_ids=[window.department_id])
+    assert [(i.rectification.pk, i.step, i.due, i.days_left) for i in items] == [
+        (first.pk, "verify", datetime.date(2026, 12, 7), 0),
+        (second.pk, "rectify", datetime.date(2026, 12, 25), 14),
+    ]
+    assert open_rectifications(today=datetime.date(2026, 12, 7), department_ids=[0]) == []
+
+
+def test_a_late_step_alerts_until_it_is_done(queue, window, clerk, staff):
+    from dashboards.services import alerts_scan_overdue_rectifications
+    from evaluations.services.rectifications import rectification_verify
+
+    rectification = rate(queue, window, clerk, 1).rectification
+    with time_machine.travel(moment(datetime.date(2026, 12, 7), "18:00"), tick=False):
+        alerts_scan_overdue_rectifications()  # due today: not late yet
+    assert not Alert.objects.exists()
+    with time_machine.travel(moment(datetime.date(2026, 12, 8), "09:00"), tick=False):
+        alerts_scan_overdue_rectifications()
+        alerts_scan_overdue_rectifications()  # once
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.severity, alert.value, alert.state) == ("rectify_overdue", "red", 1, "open")
+    assert alert.subject == "市场监管局：差评核实已超期 1 个工作日"
+    with time_machine.travel(moment(datetime.date(2026, 12, 8), "10:00"), tick=False):
+        rectification_verify(rectification=rectification, user=staff[1], finding="已核实")
+        alerts_scan_overdue_rectifications()
+    alert.refresh_from_db()
+    assert alert.state == "resolved" and Alert.objects.count() == 1  # the rectification is due on the 25th
