@@ -1,9 +1,12 @@
 """Reviews in the admin: read only. A review is the citizen's word; a rectification and an appeal move through their
 services (the steps, the deciding supervisor), never by editing a row."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from evaluations.models import Appeal, Rectification, Review
+from evaluations.models import Appeal, PushDelivery, Rectification, Review
+from evaluations.services.push import push_resend
 from hall.admin_base import ReadOnlyAdmin
 
 
@@ -35,3 +38,25 @@ class AppealAdmin(ReadOnlyAdmin):
     date_hierarchy = "filed_at"
     list_select_related = ["center", "filed_by", "decided_by"]
     raw_id_fields = ["review", "center", "filed_by", "decided_by"]
+
+
+@admin.register(PushDelivery)
+class PushDeliveryAdmin(ReadOnlyAdmin):
+    """The pushes to the provincial platform; the dead letters are sent again from here."""
+
+    list_display = ["key", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["key"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["review"]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the chosen dead letters again"))
+    def send_again(self, request, queryset):
+        count = push_resend(deliveries=list(queryset))
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery will be sent again.", "%(count)d deliveries will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -232,3 +232,35 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.get_status_display()} · {self.review}"
+
+
+class PushDelivery(models.Model):
+    """One review on its way to the provincial platform: sent with retries and back-off, under an idempotency key
+    the platform can recognise a repeat by; after the last attempt it rests in the dead-letter list (the admin)
+    until someone sends it again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        DEAD = "dead", _("Given up (dead letter)")
+
+    key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), null=True, on_delete=models.SET_NULL, related_name="pushes"
+    )
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push to the provincial platform")
+        verbose_name_plural = _("pushes to the provincial platform")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="push_due")]
+
+    def __str__(self):
+        return self.key

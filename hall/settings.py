@@ -244,6 +244,7 @@ HALL_PERIODIC_JOBS = {
     # Default ratings: hourly, each service once, whenever its rating period ended.
     "evaluations.apply_default_reviews": 3600.0,
     "dashboards.scan_overdue_rectifications": 3600.0,
+    "evaluations.push_reviews": 60.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}
@@ -430,6 +431,15 @@ HALL_REVIEW_DEFAULT_LEVEL = int(os.environ.get("HALL_REVIEW_DEFAULT_LEVEL", "3")
 HALL_REVIEW_MIN_SECONDS_AFTER_CALL = int(os.environ.get("HALL_REVIEW_MIN_SECONDS_AFTER_CALL", "20"))
 HALL_REVIEW_BURST_COUNT = int(os.environ.get("HALL_REVIEW_BURST_COUNT", "3"))
 HALL_REVIEW_BURST_SECONDS = int(os.environ.get("HALL_REVIEW_BURST_SECONDS", "120"))
+# The push of reviews to the provincial platform (evaluations/services/push.py; docs/domain.md "Push"): off while the
+# URL is empty. The secret signs every request (HMAC-SHA256); the source names this hall to the platform.
+HALL_PROVINCE_PUSH_URL = os.environ.get("HALL_PROVINCE_PUSH_URL", "")
+HALL_PROVINCE_PUSH_SECRET = os.environ.get("HALL_PROVINCE_PUSH_SECRET", "")
+HALL_PROVINCE_PUSH_SOURCE = os.environ.get("HALL_PROVINCE_PUSH_SOURCE", "hall")
+HALL_PROVINCE_PUSH_MAX_ATTEMPTS = int(os.environ.get("HALL_PROVINCE_PUSH_MAX_ATTEMPTS", "8"))
+HALL_PROVINCE_PUSH_BACKOFF_SECONDS = int(os.environ.get("HALL_PROVINCE_PUSH_BACKOFF_SECONDS", "60"))
+if HALL_PROVINCE_PUSH_URL and not HALL_PROVINCE_PUSH_SECRET:
+    raise ImproperlyConfigured("HALL_PROVINCE_PUSH_URL is set but HALL_PROVINCE_PUSH_SECRET is empty: nothing to sign.")
 HALL_LICENSE_VERIFY_LIMIT_PER_MINUTE = int(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["license_verify"].split("/")[0])
 # Numbers one kiosk (one client address) may take per minute through the kiosk page.
 HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE = int(os.environ.get("HALL_KIOSK_ISSUE_LIMIT_PER_MINUTE", "60"))

@@ -7,10 +7,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from evaluations.models import Review
+from evaluations.services.push import push_enqueue
 from evaluations.services.reviews import Rated, rated_case, rated_ticket
 from matters.models import Case
 from queueing.models import Ticket
@@ -48,7 +50,13 @@ def reviews_apply_defaults(*, now: datetime.datetime | None = None) -> DefaultsR
     for_tickets = [_default(rated_ticket(ticket)) for ticket in tickets]
     for_cases = [_default(rated_case(case, stage=Review.Stage.CONCLUSION)) for case in cases]
     # A citizen rating in the same moment keeps their own review: the unique constraints drop the default.
-    Review.objects.bulk_create([*for_tickets, *for_cases], ignore_conflicts=True)
+    with transaction.atomic():
+        Review.objects.bulk_create([*for_tickets, *for_cases], ignore_conflicts=True)
+        created = Review.objects.filter(is_default=True).filter(
+            Q(ticket__in=[r.ticket for r in for_tickets], stage=Review.Stage.SERVICE)
+            | Q(case__in=[r.case for r in for_cases], stage=Review.Stage.CONCLUSION)
+        )
+        push_enqueue(review_ids=list(created.values_list("pk", flat=True)))
     return DefaultsRun(tickets=len(for_tickets), cases=len(for_cases))
 
 

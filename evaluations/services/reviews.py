@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE, ONLINE
 from evaluations.events import review_given
 from evaluations.models import BAD_LEVELS, Review, Suspicion
+from evaluations.services.push import push_enqueue
 from evaluations.services.rectifications import rectification_open
 from hall.errors import DomainError
 from hall.events import announce
@@ -156,6 +157,8 @@ def review_submit(
         _mark_burst(review)
     if review.is_bad:
         rectification_open(review=review)
+    # In the review's own transaction (an outbox): never a review the province misses, never one sent twice.
+    push_enqueue(review_ids=[review.pk])
     announce(review_given, review_id=review.pk, center_id=review.center_id, bad=review.is_bad)
     return review
 
