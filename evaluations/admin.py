@@ -51,7 +51,11 @@ class PushDeliveryAdmin(ReadOnlyAdmin):
     raw_id_fields = ["review"]
     actions = ["send_again"]
 
-    @admin.action(description=_("Send the chosen dead letters again"))
+    def has_resend_permission(self, request) -> bool:
+        # The rows stay read only; sending again is an act of its own, for who may change deliveries.
+        return request.user.has_perm("evaluations.change_pushdelivery")
+
+    @admin.action(description=_("Send the chosen dead letters again"), permissions=["resend"])
     def send_again(self, request, queryset):
         count = push_resend(deliveries=list(queryset))
         self.message_user(

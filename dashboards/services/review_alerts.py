@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from dashboards.models import Alert
 from dashboards.selectors.alerts import REVIEW_AT_WINDOW, REVIEW_OF_MATTER
-from dashboards.services.alerts import alert_close_by_itself, alert_raise
+from dashboards.services.alerts import alert_close_by_itself, alert_raise, alert_update_severity
 from evaluations.models import Level, Review
 from evaluations.selectors import overdue_rectifications
 
@@ -39,20 +39,30 @@ def alert_raise_for_bad_review(*, review_id: int) -> Alert | None:
 
 @transaction.atomic
 def alerts_scan_overdue_rectifications() -> str:
+    """One alert per rectification and late step, ever: a supervisor who resolves it is not paged again for the same
+    step; a live one keeps counting the working days late."""
+    late = overdue_rectifications(today=timezone.localdate())
+    keys = {f"rectification:{item.rectification.pk}:{item.step}": item for item in late}
+    alerted = {
+        alert.subject_key: alert
+        for alert in Alert.objects.filter(kind=Alert.Kind.RECTIFY_OVERDUE, subject_key__in=list(keys))
+    }
     raised = 0
-    live_keys = set()
-    for item in overdue_rectifications(today=timezone.localdate()):
+    for key, item in keys.items():
         rectification, review = item.rectification, item.rectification.review
-        key = f"rectification:{rectification.pk}:{item.step}"
-        live_keys.add(key)
+        params = {"measure": item.step, "name": rectification.department.name if rectification.department else ""}
+        earlier = alerted.get(key)
+        if earlier is not None:
+            if earlier.state in Alert.LIVE_STATES and earlier.value != -item.days_left:
+                alert_update_severity(
+                    alert=earlier, severity=earlier.severity, value=-item.days_left, threshold=0, subject_params=params
+                )
+            continue
         alert = alert_raise(
             center_id=rectification.center_id,
             kind=Alert.Kind.RECTIFY_OVERDUE,
             subject_key=key,
-            subject_params={
-                "measure": item.step,
-                "name": rectification.department.name if rectification.department else "",
-            },
+            subject_params=params,
             notify=True,
             severity=Alert.Severity.RED,
             window=review.window,
@@ -61,7 +71,7 @@ def alerts_scan_overdue_rectifications() -> str:
         )
         raised += alert is not None
     done = Alert.objects.filter(kind=Alert.Kind.RECTIFY_OVERDUE, state__in=Alert.LIVE_STATES).exclude(
-        subject_key__in=live_keys
+        subject_key__in=list(keys)
     )
     cleared = alert_close_by_itself(alerts=done, resolution=_("The step has been done."))
     return f"{raised} raised, {cleared} cleared"

@@ -35,8 +35,9 @@ def appeal_file(*, review: Review, user, reason) -> Appeal:
 def appeal_decide(*, appeal: Appeal, user, upheld: bool, note="") -> Appeal:
     if not center_access(user).supervises(appeal.center_id):
         raise NotAllowed(_("A supervisor of the centre decides appeals."))
-    if appeal.filed_by_id == getattr(user, "pk", None):
-        raise NotAllowed(_("An appeal is decided by another supervisor than the one who filed it."))
+    user_id = getattr(user, "pk", None)
+    if user_id in (appeal.filed_by_id, appeal.review.clerk_id):
+        raise NotAllowed(_("An appeal is decided by a supervisor who neither filed it nor was rated."))
     note = note_text(note, label=_("Decision"), required=False)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:

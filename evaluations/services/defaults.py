@@ -56,8 +56,11 @@ def reviews_apply_defaults(*, now: datetime.datetime | None = None) -> DefaultsR
             Q(ticket__in=[r.ticket for r in for_tickets], stage=Review.Stage.SERVICE)
             | Q(case__in=[r.case for r in for_cases], stage=Review.Stage.CONCLUSION)
         )
-        push_enqueue(review_ids=list(created.values_list("pk", flat=True)))
-    return DefaultsRun(tickets=len(for_tickets), cases=len(for_cases))
+        created_ids = list(created.values_list("pk", "ticket_id"))
+        push_enqueue(review_ids=[pk for pk, _ticket in created_ids])
+    # What was written: a default a citizen's own review beat in the same moment is not counted.
+    tickets_done = sum(1 for _pk, ticket_id in created_ids if ticket_id is not None)
+    return DefaultsRun(tickets=tickets_done, cases=len(created_ids) - tickets_done)
 
 
 def _default(rated: Rated) -> Review:

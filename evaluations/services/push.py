@@ -12,6 +12,7 @@ already has) is delivered; another 4xx is refused for good (dead at once: sendin
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
@@ -95,7 +96,7 @@ def push_due(*, now: datetime.datetime | None = None) -> str:
         with transaction.atomic():
             delivery = (
                 PushDelivery.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=PushDelivery.Status.PENDING)
+                .filter(pk=pk, status=PushDelivery.Status.PENDING, next_attempt_at__lte=now)
                 .first()
             )
             if delivery is None:
@@ -127,7 +128,8 @@ def _attempt(delivery: PushDelivery, *, now: datetime.datetime) -> bool:
             status = response.status
     except urllib.error.HTTPError as refusal:
         status = refusal.code
-    except (urllib.error.URLError, TimeoutError, OSError) as trouble:
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError, ValueError) as trouble:
+        # No answer, or one that is not HTTP: tried again, like a 5xx (a garbled reply must not block the queue).
         status, error = None, f"{type(trouble).__name__}: {trouble}"
     if status is not None and (200 <= status < 300 or status == 409):
         delivery.status, delivery.sent_at, delivery.last_error = PushDelivery.Status.SENT, now, ""

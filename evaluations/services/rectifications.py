@@ -52,14 +52,17 @@ def ensure_carries(user, rectification: Rectification) -> None:
         raise NotAllowed(_("Only the head of the department or a supervisor of the centre carries this rectification."))
 
 
-def _step(rectification: Rectification, *, from_status: str, to_status: str, **fields) -> Rectification:
-    """Move the rectification from `from_status` (under a row lock) to `to_status`, writing `fields` with it."""
+def _step(rectification: Rectification, *, from_status: str, to_status: str, check=None, **fields) -> Rectification:
+    """Move the rectification from `from_status` (under a row lock) to `to_status`, writing `fields` with it;
+    `check(locked)` may refuse the step by what the locked row says."""
     locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
     if locked.status != from_status:
         raise Conflict(
             _("This rectification is %(status)s: that step is not its next one.")
             % {"status": locked.get_status_display()}
         )
+    if check is not None:
+        check(locked)
     locked.status = to_status
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -108,15 +111,18 @@ def rectification_call_back(
     note = note_text(note, label=_("Callback note"), required=False)
     now = timezone.now()
     called_at = called_at or now
-    rectified_at = rectification.rectified_at or Rectification.objects.get(pk=rectification.pk).rectified_at
-    if rectified_at is not None and not rectified_at <= called_at <= now:
-        raise DomainError(
-            _("The callback happened after the rectification and not in the future."), code="callback_time"
-        )
+
+    def in_time(locked: Rectification) -> None:
+        if locked.rectified_at is None or not locked.rectified_at <= called_at <= now:
+            raise DomainError(
+                _("The callback happened after the rectification and not in the future."), code="callback_time"
+            )
+
     return _step(
         rectification,
         from_status=Status.RECTIFIED,
         to_status=Status.CALLED_BACK,
+        check=in_time,
         callback_result=result,
         callback_note=note,
         called_back_at=called_at,

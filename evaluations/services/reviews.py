@@ -23,6 +23,9 @@ from queueing.models import Ticket
 
 COMMENT_MAX_LENGTH = 500
 MAX_TAGS = 10
+SOURCE_MAX_LENGTH = 80
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+CITIZEN_CHANNELS = frozenset(Review.Channel.values) - {Review.Channel.DEFAULT}
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,10 @@ def review_submit(
     scores = _clean_scores(scores, rated.dimensions)
     tags = _clean_tags(tags, bad=level in BAD_LEVELS)
     comment = clean_text(comment, max_length=COMMENT_MAX_LENGTH, multiline=True, label=_("Comment"))
-    now = at or timezone.now()
+    if channel not in CITIZEN_CHANNELS:
+        raise DomainError(_("Reviews come from the evaluator, a QR code, an SMS link or the portal."), code="channel")
+    source = str(source or "")[:SOURCE_MAX_LENGTH]
+    now = _given_at(at)
     if now > review_period_ends(rated.served_at):
         raise DomainError(
             _("The time to rate this service has passed (%(days)d days after it).")
@@ -140,7 +146,7 @@ def review_submit(
         matter_id=rated.matter_id,
         window_id=rated.window_id,
         clerk_id=rated.clerk_id,
-        source=source[:80],
+        source=source,
         served_at=rated.served_at,
         rated_at=now,
         rated_on=timezone.localdate(now),
@@ -151,6 +157,8 @@ def review_submit(
         with transaction.atomic():
             review.save()
     except IntegrityError:
+        if not already_rated(rated):
+            raise
         # Two channels at once (the evaluator and the QR code): the unique constraint keeps the first.
         raise DomainError(_("This service has already been rated. Thank you."), code="already_rated") from None
     if Suspicion.BURST in review.suspicious:
@@ -161,6 +169,19 @@ def review_submit(
     push_enqueue(review_ids=[review.pk])
     announce(review_given, review_id=review.pk, center_id=review.center_id, bad=review.is_bad)
     return review
+
+
+def _given_at(at) -> datetime.datetime:
+    """When the review was given: now, or the time a device that was offline sends (aware, and not ahead of the
+    hall's clock by more than a device's clock drifts)."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if not isinstance(at, datetime.datetime) or timezone.is_naive(at):
+        raise DomainError(_("The time of the review is not a time with its zone."), code="review_time")
+    if at > now + CLOCK_SKEW:
+        raise DomainError(_("The time of the review lies in the future."), code="review_time")
+    return at
 
 
 def suspicious_because(rated: Rated, *, at: datetime.datetime, source: str) -> list[str]:

@@ -49,17 +49,46 @@ def batches(iterable: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+class SeenIdentifiers:
+    """The identifiers this import has passed on to be checked and merged, in a Bloom filter of 16 MB. A row the
+    registry holds as written is skipped only when no earlier line named its identifier: otherwise that earlier line,
+    merged, would win over the last one. A false "seen" (under 1 % at 10 million identifiers) costs a row a check;
+    a miss cannot happen. Python's string hash is fixed within the process, which is all the filter lives in."""
+
+    BITS = 1 << 27
+    PROBES = 4
+
+    def __init__(self):
+        self.bits = bytearray(self.BITS // 8)
+
+    def _positions(self, identifier: str):
+        first = hash(identifier) & 0xFFFFFFFFFFFFFFFF
+        step = ((first * 0x9E3779B97F4A7C15) >> 17) | 1
+        return [(first + probe * step) % self.BITS for probe in range(self.PROBES)]
+
+    def add(self, identifier: str) -> None:
+        for position in self._positions(identifier):
+            self.bits[position >> 3] |= 1 << (position & 7)
+
+    def __contains__(self, identifier: str) -> bool:
+        return all(self.bits[position >> 3] >> (position & 7) & 1 for position in self._positions(identifier))
+
+
 def changed_rows(rows, result: ImportResult, size: int) -> Iterator[list]:
     """The rows in chunks of `size`, less those the registry already holds exactly as written (counted unchanged
-    here)."""
+    here) and no earlier line of the file named."""
+    seen = SeenIdentifiers()
     for chunk in batches(rows, size):
         stored = _stored_digests(chunk)
         kept = []
         for line, row in chunk:
-            if stored and not isinstance(row, Rejection) and stored.get(known_identifier(row)) == row_digest(row):
+            identifier = "" if isinstance(row, Rejection) else known_identifier(row)
+            if stored and identifier and stored.get(identifier) == row_digest(row) and identifier not in seen:
                 result.rows += 1
                 result.unchanged += 1
                 continue
+            if identifier:
+                seen.add(identifier)
             kept.append((line, row))
         yield kept
 

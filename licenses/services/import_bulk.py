@@ -22,6 +22,7 @@ from licenses.services.import_rows import STORED, Rejection, RowCleaner, RowErro
 
 BULK_BATCH = 50_000
 CHUNK = 5_000  # rows a worker process checks at a time
+CHUNK_TIMEOUT = 600  # seconds: a chunk takes well under one
 MAX_WORKERS = 8
 
 STAGING = "license_import_staging"
@@ -100,9 +101,10 @@ def _checked_chunks(chunks: Iterable[list], cleaner: RowCleaner, workers: int) -
             ahead.append(pool.apply_async(_clean_chunk, ((cleaner, chunk),)))
             # A batch's worth ahead: the workers go on checking while the merger writes.
             if len(ahead) >= workers + BULK_BATCH // CHUNK:
-                yield ahead.popleft().get()
+                yield ahead.popleft().get(timeout=CHUNK_TIMEOUT)
         while ahead:
-            yield ahead.popleft().get()
+            # A worker the system killed (out of memory) never answers: the import fails instead of waiting for ever.
+            yield ahead.popleft().get(timeout=CHUNK_TIMEOUT)
 
 
 # --- merging ----------------------------------------------------------------------------------------------------------

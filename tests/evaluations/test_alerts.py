@@ -101,7 +101,16 @@ def test_a_late_step_alerts_until_it_is_done(queue, window, clerk, staff):
     alert = Alert.objects.get()
     assert (alert.kind, alert.severity, alert.value, alert.state) == ("rectify_overdue", "red", 1, "open")
     assert alert.subject == "市场监管局：差评核实已超期 1 个工作日"
-    with time_machine.travel(moment(datetime.date(2026, 12, 8), "10:00"), tick=False):
+    with time_machine.travel(moment(datetime.date(2026, 12, 9), "09:00"), tick=False):
+        alerts_scan_overdue_rectifications()  # still live: the days late go on counting
+    alert.refresh_from_db()
+    assert alert.value == 2 and alert.subject == "市场监管局：差评核实已超期 2 个工作日"
+    Alert.objects.filter(pk=alert.pk).update(state="resolved")  # a supervisor resolved it: not paged again
+    with time_machine.travel(moment(datetime.date(2026, 12, 10), "09:00"), tick=False):
+        alerts_scan_overdue_rectifications()
+    assert Alert.objects.count() == 1
+    Alert.objects.filter(pk=alert.pk).update(state="open")
+    with time_machine.travel(moment(datetime.date(2026, 12, 10), "10:00"), tick=False):
         rectification_verify(rectification=rectification, user=staff[1], finding="已核实")
         alerts_scan_overdue_rectifications()
     alert.refresh_from_db()

@@ -50,6 +50,9 @@ class Receiver:
                 else:
                     receiver.received[key] = json.loads(body)
                     status = 201
+                if status == 0:  # not HTTP at all
+                    self.wfile.write(b"GARBAGE\r\n")
+                    return
                 self.send_response(status)
                 self.end_headers()
 
@@ -156,3 +159,12 @@ def test_default_ratings_are_pushed_too_and_nothing_while_the_push_is_off(provin
     settings.HALL_PROVINCE_PUSH_URL = ""
     rate(queue, window, clerk)
     assert PushDelivery.objects.count() == 1 and push_due() == "off"
+
+
+def test_a_reply_that_is_not_http_is_tried_again_and_blocks_nothing(province, queue, window, clerk):
+    first, second = rate(queue, window, clerk), rate(queue, window, clerk)
+    province.answers = [0]
+    assert push_due() == "1 sent, 1 not yet"
+    garbled = PushDelivery.objects.get(review=first)
+    assert (garbled.status, garbled.attempts) == ("pending", 1) and garbled.last_error.startswith("BadStatusLine")
+    assert PushDelivery.objects.get(review=second).status == "sent"

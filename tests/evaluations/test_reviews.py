@@ -35,9 +35,9 @@ def served(queue, window, clerk):
 
 
 def submit(ticket, level, *, at="09:26", day=FRIDAY, **fields):
-    return review_submit(
-        rated=rated_ticket(ticket), channel=Review.Channel.EVALUATOR, level=level, at=moment(day, at), **fields
-    )
+    """Rate `ticket` at the evaluator at that moment (the hall's clock there too)."""
+    with time_machine.travel(moment(day, at), tick=False):
+        return review_submit(rated=rated_ticket(ticket), channel=Review.Channel.EVALUATOR, level=level, **fields)
 
 
 def test_a_served_ticket_is_rated_once_with_what_it_rates(served, window, clerk):
@@ -151,12 +151,10 @@ def test_a_promised_case_is_rated_at_acceptance_and_at_conclusion(promised_case,
     assert early.value.code == "not_served"
     with time_machine.travel(moment(datetime.date(2026, 12, 8), "15:00"), tick=False):
         concluded_case = case_services.case_conclude(case=promised_case, clerk=clerk, outcome=Case.Outcome.APPROVED)
-    concluded = review_submit(
-        rated=rated_case(concluded_case, stage=Review.Stage.CONCLUSION),
-        channel="qr",
-        level=2,
-        at=moment(datetime.date(2026, 12, 8), "16:00"),
-    )
+    with time_machine.travel(moment(datetime.date(2026, 12, 8), "16:00"), tick=False):
+        concluded = review_submit(
+            rated=rated_case(concluded_case, stage=Review.Stage.CONCLUSION), channel="qr", level=2
+        )
     assert [(r.stage, r.level) for r in Review.objects.order_by("rated_at")] == [("acceptance", 4), ("conclusion", 2)]
     assert accepted.department_id == promised_case.department_id and concluded.clerk_id == clerk.pk
     assert Rectification.objects.get().review == concluded
@@ -190,3 +188,24 @@ def test_clerk_of_another_centre_is_not_needed_to_rate(queue, window):
     ticket.refresh_from_db()
     review = submit(ticket, 5)
     assert review.clerk_id is None and review.window_id == window.pk
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        (datetime.datetime(2026, 12, 4, 9, 30), "时区"),  # naive
+        ("2026-12-04T09:30:00+08:00", "时区"),
+        (moment(FRIDAY, "09:40"), "将来"),  # ten minutes ahead of the hall's clock
+    ],
+)
+def test_a_devices_time_must_be_a_real_time_not_ahead_of_the_halls_clock(served, at, message):
+    with time_machine.travel(moment(FRIDAY, "09:30"), tick=False), pytest.raises(DomainError) as refused:
+        review_submit(rated=rated_ticket(served), channel="evaluator", level=5, at=at)
+    assert message in str(refused.value.message) and not Review.objects.exists()
+
+
+@pytest.mark.parametrize("channel", ["default", "fax", "x" * 40])
+def test_a_citizen_channel_is_required(served, channel):
+    with pytest.raises(DomainError) as refused:
+        review_submit(rated=rated_ticket(served), channel=channel, level=5, at=moment(FRIDAY, "09:26"))
+    assert refused.value.code == "channel" and not Review.objects.exists()

@@ -259,3 +259,13 @@ def test_known_rows_behind_a_new_sample_are_still_left_unchanged(path, id_card_t
     result = run(as_csv(new + known), path)
     assert (result.created, result.updated, result.unchanged, result.rejected) == (70, 0, 10, 0)
     assert {i: at for i, at in License.objects.values_list("identifier", "updated_at") if i in before} == before
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_last_line_wins_even_when_it_is_what_the_registry_holds(path, id_card_type):
+    """A row equal to the stored licence is skipped unchecked, but not after an earlier line of the same file named
+    its identifier: the earlier line would then win over the last."""
+    stored = row(id_card_type, "L1")
+    run(as_csv([stored]), path)
+    result = run(as_csv([{**stored, "number": "EARLIER"}, stored]), path)
+    assert License.objects.get().number == "NL1" and result.rows == 2
