@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import center_access
 from evaluations.models import Appeal, Rectification, Review
+from evaluations.services.push import push_enqueue_exclusion
 from evaluations.services.rectifications import note_text
 from hall.errors import Conflict, DomainError, NotAllowed
 
@@ -50,4 +51,5 @@ def appeal_decide(*, appeal: Appeal, user, upheld: bool, note="") -> Appeal:
         Rectification.objects.filter(review_id=appeal.review_id, status__in=Rectification.OPEN_STATUSES).update(
             status=Rectification.Status.WITHDRAWN
         )
+        push_enqueue_exclusion(review=appeal.review, at=appeal.decided_at)
     return appeal

@@ -38,6 +38,7 @@ def push_enabled() -> bool:
 def review_payload(review: Review) -> dict:
     """What the platform receives of a review: codes and figures, no personal information of the citizen."""
     return {
+        "event": "rated",
         "source": settings.HALL_PROVINCE_PUSH_SOURCE,
         "review_id": review.pk,
         "subject": "ticket" if review.ticket_id else "case",
@@ -76,6 +77,30 @@ def push_enqueue(*, review_ids: list[int]) -> int:
     ]
     PushDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     return len(deliveries)
+
+
+def push_enqueue_exclusion(*, review: Review, at: datetime.datetime) -> None:
+    """Tell the platform that an upheld appeal took a review out of the statistics (once per review)."""
+    if not push_enabled():
+        return
+    payload = {
+        "event": "excluded",
+        "source": settings.HALL_PROVINCE_PUSH_SOURCE,
+        "review_id": review.pk,
+        "excluded_at": at.isoformat(),
+    }
+    PushDelivery.objects.bulk_create(
+        [
+            PushDelivery(
+                key=f"{settings.HALL_PROVINCE_PUSH_SOURCE}:review:{review.pk}:excluded",
+                review=review,
+                payload=payload,
+                created_at=at,
+                next_attempt_at=at,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def signature(body: bytes, timestamp: str) -> str:

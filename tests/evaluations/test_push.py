@@ -168,3 +168,24 @@ def test_a_reply_that_is_not_http_is_tried_again_and_blocks_nothing(province, qu
     garbled = PushDelivery.objects.get(review=first)
     assert (garbled.status, garbled.attempts) == ("pending", 1) and garbled.last_error.startswith("BadStatusLine")
     assert PushDelivery.objects.get(review=second).status == "sent"
+
+
+def test_an_upheld_appeal_tells_the_platform_the_review_is_excluded(province, queue, window, clerk):
+    from accounts.models import StaffMembership, StaffRole
+    from evaluations.services.appeals import appeal_decide, appeal_file
+
+    review = rate(queue, window, clerk, 1)
+    push_due()
+    supervisor = UserFactory(username="sup")
+    StaffMembership.objects.create(user=supervisor, center=queue.center, role=StaffRole.SUPERVISOR)
+    appeal = appeal_file(review=review, user=clerk, reason="误触")
+    decided = appeal_decide(appeal=appeal, user=supervisor, upheld=True)
+    assert push_due() == "1 sent, 0 not yet"
+    rated, excluded = (province.received[f"330105-hall:review:{review.pk}{suffix}"] for suffix in ("", ":excluded"))
+    assert (rated["event"], rated["level"]) == ("rated", 1)
+    assert excluded == {
+        "event": "excluded",
+        "source": "330105-hall",
+        "review_id": review.pk,
+        "excluded_at": decided.decided_at.isoformat(),
+    }
