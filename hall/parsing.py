@@ -193,12 +193,12 @@ def id_or_none(value) -> int | None:
         return None
 
 
-def reason_text(value, *, max_length: int, missing_message=None, label=None) -> str:
+def reason_text(value, *, max_length: int, missing_message=None, label=None, multiline: bool = False) -> str:
     """A reason or note a service receives (why a window pauses, why a clerk was signed out): cleaned by
     `clean_text`, refused as a domain error (shown on the page that asked, a 400 in the API). With
-    `missing_message`, the reason is required and that message says so."""
+    `missing_message`, the reason is required and that message says so; `multiline` lets a note keep its lines."""
     try:
-        text = clean_text(value, max_length=max_length, label=label)
+        text = clean_text(value, max_length=max_length, label=label, multiline=multiline)
     except ValidationError as error:
         raise DomainError(" ".join(error.messages)) from None
     if missing_message is not None and not text:

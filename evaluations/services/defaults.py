@@ -65,19 +65,9 @@ def reviews_apply_defaults(*, now: datetime.datetime | None = None) -> DefaultsR
 
 def _default(rated: Rated) -> Review:
     ended = rated.served_at + datetime.timedelta(days=settings.HALL_REVIEW_PERIOD_DAYS)
-    return Review(
-        ticket=rated.ticket,
-        case=rated.case,
-        stage=rated.stage,
+    return rated.review(
+        rated_at=ended,
         channel=Review.Channel.DEFAULT,
         level=settings.HALL_REVIEW_DEFAULT_LEVEL,
         is_default=True,
-        center_id=rated.center_id,
-        department_id=rated.department_id,
-        matter_id=rated.matter_id,
-        window_id=rated.window_id,
-        clerk_id=rated.clerk_id,
-        served_at=rated.served_at,
-        rated_at=ended,
-        rated_on=timezone.localdate(ended),
     )

@@ -6,7 +6,6 @@ of the department and the centre's supervisors carry it; each step once, in this
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from accounts.selectors import center_access
 from centers.workdays import work_calendar
 from evaluations.models import Rectification, Review
 from hall.errors import Conflict, DomainError, NotAllowed
-from hall.parsing import clean_text
+from hall.parsing import reason_text
 
 NOTE_MAX_LENGTH = 500
 Status = Rectification.Status
@@ -38,10 +37,8 @@ def rectification_open(*, review: Review) -> Rectification:
 
 def note_text(value, *, label, required: bool = True) -> str:
     """A note of the flow (finding, measures, callback, appeal): lines allowed, NOTE_MAX_LENGTH at most."""
-    try:
-        return clean_text(value, max_length=NOTE_MAX_LENGTH, required=required, multiline=True, label=label)
-    except ValidationError as error:
-        raise DomainError(" ".join(error.messages), code="note") from None
+    missing = _("%(label)s is required.") % {"label": label} if required else None
+    return reason_text(value, max_length=NOTE_MAX_LENGTH, missing_message=missing, label=label, multiline=True)
 
 
 def ensure_carries(user, rectification: Rectification) -> None:

@@ -47,6 +47,23 @@ class Rated:
     def dimensions(self) -> dict:
         return ONLINE if self.online else ON_SITE
 
+    def review(self, *, rated_at: datetime.datetime, **fields) -> Review:
+        """An unsaved review of this service, what it rates copied onto it, given at `rated_at`."""
+        return Review(
+            ticket=self.ticket,
+            case=self.case,
+            stage=self.stage,
+            center_id=self.center_id,
+            department_id=self.department_id,
+            matter_id=self.matter_id,
+            window_id=self.window_id,
+            clerk_id=self.clerk_id,
+            served_at=self.served_at,
+            rated_at=rated_at,
+            rated_on=timezone.localdate(rated_at),
+            **fields,
+        )
+
 
 def rated_ticket(ticket: Ticket) -> Rated:
     """A ticket served at a window; one that was not served (waiting, a no-show, transferred on) has nothing to rate."""
@@ -131,28 +148,19 @@ def review_submit(
             code="review_period_over",
         )
     if already_rated(rated):
-        raise DomainError(_("This service has already been rated. Thank you."), code="already_rated")
-    review = Review(
-        ticket=rated.ticket,
-        case=rated.case,
-        stage=rated.stage,
+        raise _already_rated()
+    suspicious = suspicious_because(rated, at=now, source=source)
+    review = rated.review(
+        rated_at=now,
         channel=channel,
         level=level,
         scores=scores,
         tags=tags,
         comment=comment,
-        center_id=rated.center_id,
-        department_id=rated.department_id,
-        matter_id=rated.matter_id,
-        window_id=rated.window_id,
-        clerk_id=rated.clerk_id,
         source=source,
-        served_at=rated.served_at,
-        rated_at=now,
-        rated_on=timezone.localdate(now),
-        suspicious=suspicious_because(rated, at=now, source=source),
+        suspicious=suspicious,
+        is_suspicious=bool(suspicious),
     )
-    review.is_suspicious = bool(review.suspicious)
     try:
         with transaction.atomic():
             review.save()
@@ -160,7 +168,7 @@ def review_submit(
         if not already_rated(rated):
             raise
         # Two channels at once (the evaluator and the QR code): the unique constraint keeps the first.
-        raise DomainError(_("This service has already been rated. Thank you."), code="already_rated") from None
+        raise _already_rated() from None
     if Suspicion.BURST in review.suspicious:
         _mark_burst(review)
     if review.is_bad:
@@ -169,6 +177,10 @@ def review_submit(
     push_enqueue(review_ids=[review.pk])
     announce(review_given, review_id=review.pk, center_id=review.center_id, bad=review.is_bad)
     return review
+
+
+def _already_rated() -> DomainError:
+    return DomainError(_("This service has already been rated. Thank you."), code="already_rated")
 
 
 def _given_at(at) -> datetime.datetime:
