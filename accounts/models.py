@@ -19,6 +19,10 @@ class User(AbstractUser):
     mobile = EncryptedField(_("mobile number"), kind="mobile")
     mobile_hash = BlindIndexField(source="mobile", kind="mobile")
     elderly_mode = models.BooleanField(_("elderly-friendly mode"), default=False)
+    # What the evaluator at a clerk's window shows while idle: who serves here (national rules: name, photo, number).
+    staff_number = models.CharField(_("staff number"), max_length=20, blank=True)
+    photo = models.BinaryField(_("photo"), blank=True, default=b"", editable=False)
+    photo_type = models.CharField(_("photo type"), max_length=20, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -151,3 +151,29 @@ def elderly_mode_set(*, user: User, enabled: bool) -> None:
     if user.is_authenticated and user.elderly_mode != enabled:
         user.elderly_mode = enabled
         user.save(update_fields=["elderly_mode"])
+
+
+# A staff photo is shown on the evaluator only: a small JPEG or PNG, checked by its first bytes, not its name.
+PHOTO_MAX_BYTES = 300 * 1024
+PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def staff_photo_type(data: bytes) -> str:
+    """The media type of a photo fit for the evaluator, or a DomainError saying what is wrong with it."""
+    if len(data) > PHOTO_MAX_BYTES:
+        raise DomainError(_("The photo may be at most 300 KB."), code="photo_too_big")
+    kind = next((kind for magic, kind in PHOTO_SIGNATURES.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise DomainError(_("The photo must be a JPEG or PNG image."), code="photo_type")
+    return kind
+
+
+def staff_photo_set(*, user: User, data: bytes | None) -> None:
+    """Keep `data` as the user's photo (None or empty: remove it); anything but a small JPEG or PNG is refused."""
+    if not data:
+        User.objects.filter(pk=user.pk).update(photo=b"", photo_type="")
+        user.photo, user.photo_type = b"", ""
+        return
+    kind = staff_photo_type(data)
+    User.objects.filter(pk=user.pk).update(photo=data, photo_type=kind)
+    user.photo, user.photo_type = data, kind

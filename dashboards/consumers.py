@@ -7,13 +7,18 @@ import time
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.selectors import center_access
 from centers.models import Center, Zone
 from dashboards import selectors
 from dashboards.selectors import citizen
-from dashboards.selectors.groups import center_group, queue_group, supervisor_group, zone_group
+from dashboards.selectors.groups import center_group, evaluator_group, queue_group, supervisor_group, zone_group
 from dashboards.services import hub, presence
+from evaluations.evaluator import COOKIE_NAME, evaluator_device, evaluator_device_still_paired, evaluator_state
+from evaluations.services.evaluator import evaluator_rate
+from hall.errors import DomainError
 from queueing.links import citizen_ticket_id
 
 FORBIDDEN = 4403
@@ -211,3 +216,71 @@ class CitizenTicketConsumer(HubSocket):
                     await self.send_json(self.snapshot)
                 return
         await self.send(text_data=event["text"])
+
+
+class EvaluatorConsumer(HubSocket):
+    """The evaluator at a window (`/ws/evaluator/`): the tablet's pairing cookie holds its device token. It gets the
+    evaluator's whole state on connect and after each event of its window, and sends the citizen's review back:
+    {"type": "rate", "id": <the page's own id>, "ticket", "level", "scores", "tags", "at"} → "rated" or "refused"."""
+
+    async def connect(self):
+        token = (self.scope.get("cookies") or {}).get(COOKIE_NAME)
+        self.device = await database_sync_to_async(evaluator_device)(token)
+        await self.accept()
+        if self.device is None:
+            await self._unpaired()
+            return
+        self.window_id = self.device.window_id
+        self.marked_at = 0.0
+        await self.mark_evaluating()
+        if not await self.hub_follow(evaluator_group(self.window_id)):
+            await self.close(code=TRY_AGAIN_LATER)
+            return
+        await self.send_json(await database_sync_to_async(evaluator_state)(window_id=self.window_id))
+        self.start_writing()
+
+    async def _unpaired(self):
+        """Told before the socket closes, so the page can say so and offer pairing again (a refused handshake
+        reaches the browser as nothing but a failed connection)."""
+        await self.send_json({"type": "unpaired", "message": str(_("This evaluator is not paired or was revoked."))})
+        await self.close(code=FORBIDDEN)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = json.loads(text_data) if text_data and len(text_data) <= 4096 else None
+        except ValueError:
+            return
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+            if time.monotonic() - self.marked_at >= presence.RENEW_SECONDS:
+                # A revoked token stops here too, at the latest one renewal after the revocation.
+                if await database_sync_to_async(evaluator_device_still_paired)(self.device.pk) is False:
+                    self.hub_leave()
+                    await self._unpaired()
+                    return
+                await self.mark_evaluating()
+        elif content.get("type") == "rate":
+            await self.send_json(await database_sync_to_async(self._rate)(content))
+
+    def _rate(self, content: dict) -> dict:
+        reply = {"id": str(content.get("id", ""))[:64]}
+        try:
+            review = evaluator_rate(
+                device_id=self.device.pk,
+                ticket=content.get("ticket"),
+                level=content.get("level"),
+                scores=content.get("scores"),
+                tags=content.get("tags"),
+                at=content.get("at"),
+            )
+        except DomainError as error:
+            return reply | {"type": "refused", "code": error.code, "message": str(error.message)}
+        except ValidationError as error:
+            return reply | {"type": "refused", "code": error.code or "invalid", "message": str(error.messages[0])}
+        return reply | {"type": "rated", "review": review.pk, "bad": review.is_bad}
+
+    async def mark_evaluating(self):
+        self.marked_at = time.monotonic()
+        await sync_to_async(presence.mark_evaluating, thread_sensitive=False)(self.window_id)

@@ -21,4 +21,5 @@ websocket_urlpatterns = [
     path("ws/centers/<id:center_id>/zones/<id:zone_id>/display/", consumers.ZoneDisplayConsumer.as_asgi()),
     path("ws/centers/<id:center_id>/screen/", consumers.SupervisorScreenConsumer.as_asgi()),
     path("ws/tickets/<str:token>/", consumers.CitizenTicketConsumer.as_asgi()),
+    path("ws/evaluator/", consumers.EvaluatorConsumer.as_asgi()),
 ]

@@ -94,6 +94,27 @@ def parse_date(value, *, earliest=datetime.date(2000, 1, 1), latest=datetime.dat
     return day
 
 
+_MOMENT_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def parse_moment(value) -> datetime.datetime:
+    """A moment written in ISO 8601 with its offset (`2026-12-04T09:30:00+08:00`, or `Z`), as a device's clock gives
+    it; a time without its zone, an impossible one or one outside 2000–2099 is refused."""
+    text = ascii_form(value).strip() if isinstance(value, str) else ""
+    if not _MOMENT_RE.fullmatch(text):
+        raise ParseError(_("Enter a time with its zone, for example 2026-12-04T09:30:00+08:00."), code="invalid_moment")
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        message = _("%(value)s is not a time of the calendar.") % {"value": text}
+        raise ParseError(message, code="invalid_moment") from None
+    if not 2000 <= moment.year <= 2099:
+        raise ParseError(_("Enter a time between the years 2000 and 2099."), code="invalid_moment")
+    return moment
+
+
 def parse_count(value, *, low: int, high: int, message) -> int:
     """A whole number from `low` to `high` written in decimal digits (full-width digits count); anything else,
     signs and fractions included, is refused with `message`."""

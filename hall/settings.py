@@ -431,6 +431,10 @@ HALL_REVIEW_DEFAULT_LEVEL = int(os.environ.get("HALL_REVIEW_DEFAULT_LEVEL", "3")
 HALL_REVIEW_MIN_SECONDS_AFTER_CALL = int(os.environ.get("HALL_REVIEW_MIN_SECONDS_AFTER_CALL", "20"))
 HALL_REVIEW_BURST_COUNT = int(os.environ.get("HALL_REVIEW_BURST_COUNT", "3"))
 HALL_REVIEW_BURST_SECONDS = int(os.environ.get("HALL_REVIEW_BURST_SECONDS", "120"))
+# The evaluator at a window invites a review of the ticket just finished for this long, then goes back to idle; after
+# a review it thanks the citizen for the second figure.
+HALL_EVALUATOR_INVITE_SECONDS = int(os.environ.get("HALL_EVALUATOR_INVITE_SECONDS", "120"))
+HALL_EVALUATOR_THANKS_SECONDS = int(os.environ.get("HALL_EVALUATOR_THANKS_SECONDS", "6"))
 # The push of reviews to the provincial platform (evaluations/services/push.py; docs/domain.md "Push"): off while the
 # URL is empty. The secret signs every request (HMAC-SHA256); the source names this hall to the platform.
 HALL_PROVINCE_PUSH_URL = os.environ.get("HALL_PROVINCE_PUSH_URL", "")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("licenses.urls")),
     path("", include("matters.urls")),
     path("", include("queueing.urls")),
+    path("", include("evaluations.urls")),
     path("", include("dashboards.urls")),
 ]
 

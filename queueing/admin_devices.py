@@ -46,6 +46,7 @@ class DeviceAdmin(admin.ModelAdmin):
             "title": _("Device registered"),
             "device": obj,
             "token": request.device_token,
+            "evaluator_url": request.build_absolute_uri("/evaluator/"),
             "opts": self.model._meta,
         }
         response = TemplateResponse(request, "admin/queueing/device/token_issued.html", context)

@@ -358,6 +358,10 @@ class Ticket(models.Model):
                 name="ticket_waiting_line",
             ),
             models.Index(fields=["center", "service_date", "status"], name="ticket_center_day_status"),
+            # A window's last finished ticket (what its evaluator invites a review of), without its whole history.
+            models.Index(
+                fields=["window", "finished_at"], condition=Q(status="finished"), name="ticket_window_finished"
+            ),
         ]
 
     def __str__(self):
@@ -526,6 +530,7 @@ class Device(models.Model):
         ISSUE = "issue", _("Give out numbers")
         CALL = "call", _("Call and serve at its window")
         DISPLAY = "display", _("Read the calling display")
+        EVALUATE = "evaluate", _("Take reviews at its window (evaluator)")
 
     center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="devices")
     name = models.CharField(_("name"), max_length=80)
@@ -577,6 +582,8 @@ class Device(models.Model):
             raise ValidationError({"capabilities": _("Unknown capability.")})
         if self.Capability.CALL in self.capabilities and self.window_id is None:
             raise ValidationError({"window": _("A device that calls at a window needs its window.")})
+        if self.Capability.EVALUATE in self.capabilities and self.window_id is None:
+            raise ValidationError({"window": _("An evaluator stands at a window: choose it.")})
         if self.window_id is not None and self.center_id is not None and self.window.center_id != self.center_id:
             raise ValidationError({"window": _("The window is not in the device's centre.")})
 

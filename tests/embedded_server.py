@@ -84,6 +84,18 @@ class HallServer:
         )
         return done.stdout.strip()
 
+    def shell(self, code: str) -> str:
+        """What `code` prints, run by `manage.py shell` against this hall's database (its SECRET_KEY and var/)."""
+        return subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -82,7 +82,7 @@ from matters import services as case_services
 from matters.models import Bundle, BundleItem, Case, CaseType, Material
 from queueing import services
 from queueing.links import KIOSK_TICKET_SALT, citizen_ticket_token, kiosk_ticket_token
-from queueing.models import Appointment, AppointmentSlot, Queue, Ticket, Window
+from queueing.models import Appointment, AppointmentSlot, Device, Queue, Ticket, Window
 from tests.factories import (
     CenterFactory,
     DepartmentFactory,
@@ -91,6 +91,7 @@ from tests.factories import (
     QueueFactory,
     UserFactory,
     WindowFactory,
+    device_token,
 )
 
 ALLOW, HIDDEN, LOGIN, DENY = "allow", "hidden", "login", "deny"
@@ -334,6 +335,12 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/display/{center}/zones/{other_zone}/", NOBODY),
     ),
     "dashboards:ticket": (P("GET", "/t/{citizen_token}/", PUBLIC),),
+    # The evaluator is a device's page: anybody may open the pairing form and pair a tablet with a token they hold;
+    # no account sees the clerk's photo, which leaves only to a paired evaluator at the clerk's window.
+    "evaluations:evaluator": (P("GET", "/evaluator/", PUBLIC),),
+    "evaluations:evaluator_pair": (P("POST", "/evaluator/pair/", PUBLIC, data={"token": "{evaluator_token}"}),),
+    "evaluations:evaluator_unpair": (P("POST", "/evaluator/unpair/", PUBLIC),),
+    "evaluations:evaluator_photo": (P("GET", "/evaluator/photo/", NOBODY),),
     "dashboards:screen": (
         P("GET", "/screen/{center}/", WATCHES_CENTER),
         P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
@@ -755,6 +762,7 @@ def build_world() -> World:
         "appointment": booking.pk,
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
         "citizen_token": citizen_ticket_token(t2),
+        "evaluator_token": device_token(center, Device.Capability.EVALUATE, window=w1, name="评价器"),
         # In a queue of its own: the citizen's appointment check-in in `queue` must not meet a number held there.
         "citizen_ticket": services.ticket_issue(
             queue=QueueFactory(center=center, zone=queue.zone, prefix="Z"), channel=Ticket.Channel.WEB, citizen=citizen
@@ -1007,6 +1015,7 @@ def test_every_row_names_every_role():
 # --- Websockets (dashboards/routing.py) -------------------------------------------------------------------------------
 
 ACCEPT, FORBIDDEN, NOT_FOUND = "accept", "close 4403", "close 4404"
+UNPAIRED = "told it is not a paired evaluator, then closed"
 WS_ROLES = (ANONYMOUS, CITIZEN, CLERK, OTHER_SUPERVISOR, SUPERVISOR)
 WS_MATRIX = {
     "display": ("/ws/centers/{center}/display/", dict.fromkeys(WS_ROLES, ACCEPT)),
@@ -1020,6 +1029,8 @@ WS_MATRIX = {
         "/ws/centers/{sub}/screen/",
         {ANONYMOUS: FORBIDDEN, CITIZEN: FORBIDDEN, CLERK: FORBIDDEN, OTHER_SUPERVISOR: FORBIDDEN, SUPERVISOR: ACCEPT},
     ),
+    # An account is no evaluator: only the device's pairing cookie opens it (tests/dashboards/test_evaluator_socket.py).
+    "evaluator": ("/ws/evaluator/", dict.fromkeys(WS_ROLES, UNPAIRED)),
 }
 
 
@@ -1046,6 +1057,9 @@ async def test_websocket_matrix(route, close_sync_thread_connections):
         connected, code = await communicator.connect()
         got = ACCEPT if connected else f"close {code}"
         if connected:
+            first = await communicator.receive_output(timeout=5)
+            if '"unpaired"' in str(first.get("text")):
+                got = UNPAIRED
             await communicator.disconnect()
         if got != expected:
             mismatches.append(f"  {path} as {role}: expected {expected}, got {got}")

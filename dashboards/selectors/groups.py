@@ -20,3 +20,8 @@ def supervisor_group(center_id: int) -> str:
 def queue_group(queue_id: int, service_date: datetime.date) -> str:
     """The phones holding a ticket of one queue on one day (a ticket lives one day; so does its group)."""
     return f"queue-{queue_id}-{service_date:%Y%m%d}"
+
+
+def evaluator_group(window_id: int) -> str:
+    """The evaluator(s) at one window."""
+    return f"evaluator-{window_id}"

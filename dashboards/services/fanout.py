@@ -26,9 +26,10 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from dashboards.selectors.deltas import Happened, center_delta, phone_messages
-from dashboards.selectors.groups import queue_group
+from dashboards.selectors.groups import evaluator_group, queue_group
 from dashboards.services import hub, presence
 from dashboards.services.broadcast import center_groups, screen_event
+from evaluations.evaluator import evaluator_state
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,28 @@ def build_batch(batch: list[Happened]) -> list[Outgoing]:
                 outgoing.append(Outgoing((queue_group(queue_id, service_date),), event))
         except Exception:
             logger.exception("fan-out: nothing was sent for centre %s", center_id)
+    outgoing.extend(_evaluator_states(batch))
+    return outgoing
+
+
+# What changes an evaluator's screen: a ticket finished at its window (the invitation), a call there (the next
+# citizen: the last one's invitation stays until it runs out or is used), and who is signed in to the window.
+EVALUATOR_EVENTS = frozenset(
+    {"ticket_finished", "ticket_called", "window_opened", "window_handed_over", "window_closed", "ticket_returned"}
+)
+
+
+def _evaluator_states(batch: list[Happened]) -> list[Outgoing]:
+    """The whole state of every connected evaluator whose window the batch touched: one read per window."""
+    window_ids = {item.window_id for item in batch if item.window_id and item.event in EVALUATOR_EVENTS}
+    outgoing = []
+    for window_id in presence.evaluated_window_ids(sorted(window_ids)) if window_ids else ():
+        try:
+            state = evaluator_state(window_id=window_id)
+        except Exception:
+            logger.exception("fan-out: nothing was sent to the evaluator of window %s", window_id)
+            continue
+        outgoing.append(Outgoing((evaluator_group(window_id),), screen_event(state)))
     return outgoing
 
 

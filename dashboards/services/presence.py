@@ -1,7 +1,8 @@
-"""Which centres have a screen open, and which queues a citizen's phone follows: the periodic snapshots and the
-fan-out's deltas are built for those centres only (a city's community stations mostly have none), and the phones'
-queue messages for those queues only (most numbers are taken with no phone following them). Sockets mark what they
-watch on connect and with their pings; the mark lapses a minute after the last one went quiet."""
+"""Which centres have a screen open, which queues a citizen's phone follows, which windows have an evaluator: the
+periodic snapshots and the fan-out's deltas are built for those centres only (a city's community stations mostly have
+none), the phones' queue messages for those queues only (most numbers are taken with no phone following them), the
+evaluators' states for those windows only. Sockets mark what they watch on connect and with their pings; the mark
+lapses a minute after the last one went quiet."""
 
 import logging
 
@@ -20,6 +21,10 @@ def _key(center_id: int) -> str:
 
 def _queue_key(queue_id: int) -> str:
     return f"phones:following:{queue_id}"
+
+
+def _evaluator_key(window_id: int) -> str:
+    return f"evaluators:at:{window_id}"
 
 
 def _mark(key: str) -> None:
@@ -57,3 +62,13 @@ def mark_followed(queue_id: int) -> None:
 def followed_queue_ids(queue_ids) -> list[int]:
     """The queues of `queue_ids` that a phone follows."""
     return _marked(queue_ids, _queue_key)
+
+
+def mark_evaluating(window_id: int) -> None:
+    """An evaluator at `window_id` is connected."""
+    _mark(_evaluator_key(window_id))
+
+
+def evaluated_window_ids(window_ids) -> list[int]:
+    """The windows of `window_ids` with an evaluator connected."""
+    return _marked(window_ids, _evaluator_key)

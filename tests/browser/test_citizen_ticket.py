@@ -1,15 +1,12 @@
 """The citizen's live ticket on a phone, in Chromium: kiosk → the QR link → a clerk calls → the phone rings."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_PASSWORD
-from tests.embedded_server import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +28,7 @@ def citizen_link(hall_server, center_id: int, number: str) -> str:
         f"t = Ticket.objects.filter(center_id={center_id}, number={number!r}, service_date=timezone.localdate())"
         ".exclude(status='transferred').latest('id'); print(live_ticket_path(t))"
     )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=hall_server.env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    out = hall_server.shell(code)
     return next(line for line in reversed(out.splitlines()) if line.startswith("/t/"))
 
 

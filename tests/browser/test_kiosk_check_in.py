@@ -2,13 +2,9 @@
 keypad, a refused code shown in large text, then the slip of the appointment's priority ticket."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
-
-from tests.embedded_server import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +36,7 @@ print("CODES", code, unknown)
 
 
 def make_appointment(hall_server) -> tuple[str, str]:
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", MAKE_APPOINTMENT],
-        cwd=ROOT,
-        env=hall_server.env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
+    out = hall_server.shell(MAKE_APPOINTMENT)
     _label, code, unknown = next(line for line in out.splitlines() if line.startswith("CODES")).split()
     return code, unknown
 

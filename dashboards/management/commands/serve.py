@@ -49,6 +49,8 @@ class Command(BaseCommand):
         out(f"  service guide      {base}{reverse('matters:guide')}")
         out(f"  clerk workstation  {base}{reverse('queueing:workstation')}")
         out(f"  cases              {base}{reverse('matters:case_desk')}")
+        evaluator = f"{base}{reverse('evaluations:evaluator')}"
+        out(f"  evaluator          {evaluator}  (paired with a device token registered in the admin)")
         out(f"  statistics         {base}{reverse('dashboards:history')}  {base}{reverse('dashboards:case_stats')}")
         out(f"  licence uses       {base}{reverse('dashboards:license_stats')}")
         out(f"  verify a licence   {base}{reverse('licenses:verify')}")

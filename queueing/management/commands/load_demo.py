@@ -228,11 +228,12 @@ class Loader:
 
     def load_users(self):
         user_model = get_user_model()
-        for username, first_name, is_staff, is_superuser, memberships in data.USERS:
+        for index, (username, first_name, is_staff, is_superuser, memberships) in enumerate(data.USERS, start=1):
             user, created = user_model.objects.update_or_create(
                 username=username,
                 defaults={
                     "first_name": first_name,
+                    "staff_number": f"ZW{index:04d}",  # shown by the evaluator at the clerk's window
                     "last_name": "",
                     "email": f"{username}@demo.example.cn",
                     "is_staff": is_staff,

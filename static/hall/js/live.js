@@ -59,6 +59,14 @@
         if (lastMessageAt && Date.now() - lastMessageAt > SILENCE_LIMIT_MS) { socket.close(); }
       }
     }, 10000);
+    return {
+      /* Send a message now; false while the socket is down (the caller keeps it for the next connection). */
+      send: function (message) {
+        if (!socket || socket.readyState !== WebSocket.OPEN) { return false; }
+        socket.send(JSON.stringify(message));
+        return true;
+      }
+    };
   }
 
   function startClock() {

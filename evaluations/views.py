@@ -1,0 +1,77 @@
+"""The evaluator's pages: pairing a tablet with its device token, the full-screen evaluator, the clerk's photo.
+Thin: the rules are in evaluations.evaluator and evaluations.services.evaluator."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE
+from evaluations.evaluator import COOKIE_NAME, evaluator_device
+from evaluations.models import Level
+from evaluations.services.evaluator import evaluator_pair
+from hall.errors import DomainError
+from hall.parsing import ascii_form
+from queueing.selectors import window_clerk
+
+# A tablet stays paired for a year or until its token is revoked; the token never leaves the cookie for a script.
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _paired_device(request):
+    return evaluator_device(request.COOKIES.get(COOKIE_NAME))
+
+
+def evaluator(request):
+    device = _paired_device(request)
+    if device is None:
+        return render(request, "evaluations/evaluator_pair.html", {"unpaired": COOKIE_NAME in request.COOKIES})
+    return render(
+        request,
+        "evaluations/evaluator.html",
+        {
+            "device": device,
+            "socket_path": "/ws/evaluator/",
+            "levels": Level.choices,
+            "dimensions": ON_SITE,
+            "good_tags": GOOD_TAGS,
+            "bad_tags": BAD_TAGS,
+        },
+    )
+
+
+@require_POST
+def evaluator_pair_view(request):
+    token = ascii_form(request.POST.get("token", "")).strip()
+    try:
+        evaluator_pair(token)
+    except DomainError as error:
+        return render(request, "evaluations/evaluator_pair.html", {"error": error.message}, status=400)
+    response = redirect(reverse("evaluations:evaluator"))
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@require_POST
+def evaluator_unpair(request):
+    response = redirect(reverse("evaluations:evaluator"))
+    response.delete_cookie(COOKIE_NAME, samesite="Strict")
+    return response
+
+
+def evaluator_photo(request):
+    """The photo of the clerk serving at the paired evaluator's window now (nobody else's, to nobody else)."""
+    device = _paired_device(request)
+    clerk = window_clerk(window_id=device.window_id) if device is not None else None
+    if clerk is None or not clerk.photo_type:
+        raise Http404
+    response = HttpResponse(bytes(clerk.photo), content_type=clerk.photo_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,129 @@
+"""The evaluator (评价器) at a window, in Chromium at a tablet's size (1280×800): paired with its token, idle with the
+clerk's card, the rating screen when the clerk finishes a ticket, thanks, and the review stored."""
+
+import base64
+import json
+
+import pytest
+import requests
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"width": 1280, "height": 800}
+# The smallest PNG there is (one pixel): enough for the idle card to show a photo rather than the initial.
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+# A window of the demo hall that no other test uses, clerk07 (吴芳) signed in with a photo, and an evaluator and a
+# window terminal registered at it; printed as JSON for the test.
+SET_UP = """
+import base64, json
+from django.contrib.auth import get_user_model
+from accounts.services import staff_photo_set
+from queueing import services
+from queueing.models import Device, Window, WindowSession
+from queueing.services.devices import device_register
+clerk = get_user_model().objects.get(username="clerk07")
+window = (Window.objects.filter(center__code="DEMO", kind__in=["specialized", "general"], queue_links__isnull=False)
+          .exclude(pk__in=WindowSession.objects.filter(ended_at__isnull=True).values("window"))
+          .order_by("-number").first())
+services.window_sign_in(window=window, clerk=clerk)
+staff_photo_set(user=clerk, data=base64.b64decode(PHOTO))
+def register(name, *may):
+    device = Device(center=window.center, name=name, capabilities=list(may), window=window)
+    device.full_clean(exclude=["token_prefix", "token_hash"])
+    return device_register(device=device)
+print(json.dumps({
+    "window": window.pk, "number": window.number, "queue": window.queue_links.first().queue_id,
+    "evaluator": register("评价器 E2E", "evaluate"), "terminal": register("窗口终端 E2E", "call", "issue"),
+    "staff_number": clerk.staff_number,
+}))
+"""
+REVIEW_OF = """
+from evaluations.models import Review
+review = Review.objects.get(ticket_id={ticket})
+print(f"{{review.channel}} {{review.level}} {{','.join(review.tags)}} {{review.clerk.username}}")
+"""
+
+
+def shell(hall_server, code: str) -> str:
+    return hall_server.shell(code).strip().splitlines()[-1]
+
+
+def serve_one_ticket(base: str, hall: dict) -> dict:
+    """The clerk's side, through the window terminal's API: a number taken, called, served and finished."""
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {hall['terminal']}"
+    ticket = http.post(f"{base}/api/v1/tickets/", json={"queue": hall["queue"]}, timeout=10)
+    assert ticket.status_code == 201, ticket.text
+    called = http.post(f"{base}/api/v1/windows/{hall['window']}/call-next/", json={}, timeout=10)
+    assert called.status_code == 200, called.text
+    ticket_id = called.json()["id"]
+    for step in ("start", "finish"):
+        done = http.post(f"{base}/api/v1/tickets/{ticket_id}/{step}/", json={}, timeout=10)
+        assert done.status_code == 200, done.text
+    return called.json()
+
+
+def no_serious_accessibility_findings(page) -> None:
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in serious], ensure_ascii=False)
+
+
+def test_the_evaluator_pairs_shows_the_clerk_and_takes_a_review(browser, hall_server, shot):
+    base = hall_server.base
+    photo = base64.b64encode(PIXEL_PNG).decode()
+    hall = json.loads(shell(hall_server, f"PHOTO = {photo!r}\n" + SET_UP))
+    context = browser.new_context(locale="zh-CN", viewport=TABLET, has_touch=True)
+    page = context.new_page()
+
+    # Not paired yet: the pairing form. A wrong token is refused in words and pairs nothing.
+    page.goto(f"{base}/evaluator/")
+    page.fill("#id_token", "hdt_not-a-token")
+    page.get_by_role("button", name="配对").click()
+    expect(page.locator("#token-error")).to_contain_text("不是窗口评价器的令牌")
+    no_serious_accessibility_findings(page)
+    page.fill("#id_token", hall["evaluator"])
+    page.get_by_role("button", name="配对").click()
+
+    # Idle: who serves at this window.
+    expect(page.locator("[data-clerk-name]")).to_have_text("吴芳")
+    expect(page.locator("[data-clerk-number]")).to_have_text(f"工号 {hall['staff_number']}")
+    expect(page.locator("[data-photo-box] img")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    shot(page, "evaluator-idle-1280x800")
+    no_serious_accessibility_findings(page)
+
+    # The clerk finishes a ticket: the rating screen comes by itself, with the number.
+    called = serve_one_ticket(base, hall)
+    expect(page.locator("[data-view=rate]")).to_be_visible(timeout=5000)
+    expect(page.locator("[data-rate-number]")).to_have_text(called["number"])
+    expect(page.locator(".ev-face")).to_have_count(5)
+    page.locator(".ev-face", has_text="不满意").first.tap()
+    expect(page.locator("[data-tags=bad]")).to_be_visible()
+    expect(page.locator("[data-tags=good]")).to_be_hidden()
+    page.locator("[data-tags=bad] .ev-tag", has_text="解释不清").tap()
+    shot(page, "evaluator-rating-1280x800")
+    no_serious_accessibility_findings(page)
+    # Nothing on the rating screen is cut off or needs scrolling at the tablet's size.
+    assert page.evaluate("document.documentElement.scrollHeight") <= TABLET["height"]
+    page.get_by_role("button", name="提交评价").tap()
+
+    expect(page.locator(".ev-thanks-text")).to_be_visible()
+    shot(page, "evaluator-thanks-1280x800")
+    assert shell(hall_server, REVIEW_OF.format(ticket=called["id"])) == "evaluator 2 unclear clerk07"
+    # Thanks, then idle again (HALL_EVALUATOR_THANKS_SECONDS), the review's outbox emptied.
+    expect(page.locator("[data-view=idle]")).to_be_visible(timeout=10000)
+    assert page.evaluate("localStorage.getItem('hall-evaluator-outbox')") == "[]"
+
+    # Portrait tablets too: the faces stay in one row, nothing cut off.
+    page.set_viewport_size({"width": 800, "height": 1280})
+    serve_one_ticket(base, hall)
+    expect(page.locator("[data-view=rate]")).to_be_visible(timeout=5000)
+    shot(page, "evaluator-rating-800x1280")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 800
+    context.close()
