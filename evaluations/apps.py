@@ -8,6 +8,9 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
+        from evaluations import receivers
+
+        receivers.connect()
 
         register_entry(
             PortalEntry(_("My reviews"), _("Rate the service you received."), None, needs_login=True, order=70)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("evaluator/pair/", views.evaluator_pair_view, name="evaluator_pair"),
     path("evaluator/unpair/", views.evaluator_unpair, name="evaluator_unpair"),
     path("evaluator/photo/", views.evaluator_photo, name="evaluator_photo"),
+    path("r/<str:token>/", views.review, name="review"),
 ]

@@ -1,6 +1,8 @@
-"""The evaluator's pages: pairing a tablet with its device token, the full-screen evaluator, the clerk's photo.
+"""The evaluator's pages (pairing a tablet with its device token, the full-screen evaluator, the clerk's photo) and
+the citizen's review page behind a signed link.
 Thin: the rules are in evaluations.evaluator and evaluations.services.evaluator."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,10 +10,13 @@ from django.views.decorators.http import require_POST
 
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE
 from evaluations.evaluator import COOKIE_NAME, evaluator_device
+from evaluations.links import LinkExpired, review_link_target
 from evaluations.models import Level
 from evaluations.services.evaluator import evaluator_pair
+from evaluations.services.reviews import rated_ticket, review_of, review_submit
 from hall.errors import DomainError
 from hall.parsing import ascii_form
+from queueing.models import Ticket
 from queueing.selectors import window_clerk
 
 # A tablet stays paired for a year or until its token is revoked; the token never leaves the cookie for a script.
@@ -75,3 +80,44 @@ def evaluator_photo(request):
     response = HttpResponse(bytes(clerk.photo), content_type=clerk.photo_type)
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# ---- The phone page behind a review link (slip QR code through the live ticket page, SMS) ------------------------
+
+
+def review(request, token: str):
+    try:
+        target = review_link_target(token)
+    except LinkExpired:
+        return render(request, "evaluations/review_link.html", {"gone": True}, status=410)
+    if target is None:
+        return render(request, "evaluations/review_link.html", {"invalid": True}, status=404)
+    ticket_id, channel = target
+    ticket = Ticket.objects.select_related("center", "queue", "window", "matter", "clerk").filter(pk=ticket_id).first()
+    if ticket is None:
+        return render(request, "evaluations/review_link.html", {"invalid": True}, status=404)
+    context = {"ticket": ticket, "levels": Level.choices, "dimensions": ON_SITE, "good_tags": GOOD_TAGS}
+    context["bad_tags"] = BAD_TAGS
+    try:
+        rated = rated_ticket(ticket)
+    except DomainError as error:
+        return render(request, "evaluations/review_link.html", context | {"refusal": error.message})
+    given = review_of(rated)
+    if given is not None:
+        return render(request, "evaluations/review_link.html", context | {"given": given})
+    if request.method != "POST":
+        return render(request, "evaluations/review.html", context | {"values": {}})
+    values = {
+        "level": request.POST.get("level", ""),
+        "scores": {key: request.POST[f"score_{key}"] for key in ON_SITE if request.POST.get(f"score_{key}")},
+        "tags": request.POST.getlist("tags"),
+        "comment": request.POST.get("comment", ""),
+    }
+    try:
+        review_submit(rated=rated, channel=channel, source=f"link:{channel}", **values)
+    except DomainError as error:
+        return render(request, "evaluations/review.html", context | {"error": error.message, "values": values}, 400)
+    except ValidationError as error:
+        context |= {"error": error.messages[0], "values": values}
+        return render(request, "evaluations/review.html", context, status=400)
+    return redirect(reverse("evaluations:review", kwargs={"token": token}))

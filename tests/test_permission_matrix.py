@@ -74,6 +74,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
 from centers.models import Center
 from dashboards.models import Alert
+from evaluations.links import review_token
 from licenses import identifiers
 from licenses.holders import holder_hash
 from licenses.models import License
@@ -341,6 +342,11 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "evaluations:evaluator_pair": (P("POST", "/evaluator/pair/", PUBLIC, data={"token": "{evaluator_token}"}),),
     "evaluations:evaluator_unpair": (P("POST", "/evaluator/unpair/", PUBLIC),),
     "evaluations:evaluator_photo": (P("GET", "/evaluator/photo/", NOBODY),),
+    # A review link is its own key, like the live ticket page's: whoever holds it rates that one service.
+    "evaluations:review": (
+        P("GET", "/r/{review_token}/", PUBLIC),
+        P("POST", "/r/{review_token}/", PUBLIC, data={"level": "5", "tags": "quick", "comment": "耐心"}),
+    ),
     "dashboards:screen": (
         P("GET", "/screen/{center}/", WATCHES_CENTER),
         P("GET", "/screen/{sub}/", WATCHES_SUB_SITE),
@@ -762,6 +768,7 @@ def build_world() -> World:
         "appointment": booking.pk,
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
         "citizen_token": citizen_ticket_token(t2),
+        "review_token": review_token(t2.pk, "qr"),
         "evaluator_token": device_token(center, Device.Capability.EVALUATE, window=w1, name="评价器"),
         # In a queue of its own: the citizen's appointment check-in in `queue` must not meet a number held there.
         "citizen_ticket": services.ticket_issue(

@@ -16,6 +16,8 @@ from dashboards.selectors.alerts import (
     REVIEW_OF_MATTER,
     alert_subject,
 )
+from evaluations.links import review_path
+from evaluations.models import Review
 from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
 
 
@@ -85,6 +87,8 @@ def citizen_ticket(request, token: str):
             "status_text": citizen.status_text(status=ticket.status, window=snapshot["ticket"]["window"]),
             "status_detail": citizen.status_detail(status=ticket.status, window=snapshot["ticket"]["window"]),
             "estimate_text": citizen.estimate_text(ahead=snapshot["ahead"], minutes=snapshot["estimated_minutes"]),
+            # Shown once the ticket is finished: the slip's QR code leads to the review as well.
+            "review_path": review_path(ticket.pk, Review.Channel.QR),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -113,9 +113,18 @@ def review_period_ends(served_at: datetime.datetime) -> datetime.datetime:
     return served_at + datetime.timedelta(days=settings.HALL_REVIEW_PERIOD_DAYS)
 
 
-def already_rated(rated: Rated) -> bool:
+def _reviews_of(rated: Rated):
     subject = {"ticket": rated.ticket} if rated.ticket is not None else {"case": rated.case}
-    return Review.objects.filter(**subject, stage=rated.stage).exists()
+    return Review.objects.filter(**subject, stage=rated.stage)
+
+
+def already_rated(rated: Rated) -> bool:
+    return _reviews_of(rated).exists()
+
+
+def review_of(rated: Rated) -> Review | None:
+    """The review given of `rated`, if any (a default one included)."""
+    return _reviews_of(rated).first()
 
 
 @transaction.atomic

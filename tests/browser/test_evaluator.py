@@ -122,8 +122,26 @@ def test_the_evaluator_pairs_shows_the_clerk_and_takes_a_review(browser, hall_se
 
     # Portrait tablets too: the faces stay in one row, nothing cut off.
     page.set_viewport_size({"width": 800, "height": 1280})
-    serve_one_ticket(base, hall)
+    unrated = serve_one_ticket(base, hall)
     expect(page.locator("[data-view=rate]")).to_be_visible(timeout=5000)
     shot(page, "evaluator-rating-800x1280")
     assert page.evaluate("document.documentElement.scrollWidth") <= 800
     context.close()
+
+    # The citizen walked away without rating: the link (QR code, SMS) opens the review on a phone.
+    link = shell(hall_server, f"from evaluations.links import review_path; print(review_path({unrated['id']}, 'sms'))")
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True).new_page()
+    phone.goto(base + link)
+    expect(phone.get_by_role("heading", name="评价本次服务")).to_be_visible()
+    expect(phone.locator("[data-tags]").first).to_be_hidden()  # tags follow the chosen level
+    phone.get_by_label("满意", exact=True).check()
+    expect(phone.locator("[data-tags=good]")).to_be_visible()
+    phone.get_by_label("办事快").check()
+    phone.fill("#id_comment", "<b>很好</b>")
+    no_serious_accessibility_findings(phone)
+    shot(phone, "review-phone-390x844")
+    phone.get_by_role("button", name="提交评价").click()
+    expect(phone.locator(".rv-thanks")).to_have_text("该服务已经评价过了，谢谢您。")
+    expect(phone.locator(".rv-comment")).to_have_text("<b>很好</b>")
+    shot(phone, "review-phone-done-390x844")
+    assert shell(hall_server, REVIEW_OF.format(ticket=unrated["id"])) == "sms 4 quick clerk07"

@@ -28,7 +28,7 @@ def test_pairing_sets_a_cookie_scripts_cannot_read_and_opens_the_evaluator(clien
     cookie = response.cookies[COOKIE_NAME]
     assert cookie.value == evaluator_token and cookie["httponly"] and cookie["samesite"] == "Strict"
     page = client.get("/evaluator/")
-    assert b"data-socket=\"/ws/evaluator/\"" in page.content
+    assert b'data-socket="/ws/evaluator/"' in page.content
     assert str(window.number).encode() in page.content
 
 

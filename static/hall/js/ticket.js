@@ -33,6 +33,8 @@
     statusText.textContent = called ? live.format(t.called, { window: state.window })
       : (WORDS[state.status] || state.status);
     body.dataset.status = state.status;
+    var rate = document.querySelector("[data-rate-link]");
+    if (rate) { rate.hidden = state.status !== "finished"; }
     var detail = state.status === "serving" && state.window ? live.format(t.window, { number: state.window }) : "";
     statusSub.textContent = detail;
     statusSub.hidden = !detail;
