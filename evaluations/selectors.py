@@ -11,7 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import center_access
 from centers.workdays import work_calendar
 from evaluations.models import BAD_LEVELS, Rectification, Review
 
@@ -134,6 +136,10 @@ class OpenItem:
     due: datetime.date
     days_left: int
 
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
 
 def next_step(rectification: Rectification) -> tuple[str, datetime.date]:
     """核实 by the callback deadline; 整改, and the 回访 after it, by the rectification deadline."""
@@ -147,7 +153,7 @@ def next_step(rectification: Rectification) -> tuple[str, datetime.date]:
 def open_rectifications(*, today: datetime.date, center_ids=None, department_ids=None) -> list[OpenItem]:
     """Every open rectification (in `center_ids`, of `department_ids` when given), the most urgent first."""
     rows = Rectification.objects.filter(status__in=Rectification.OPEN_STATUSES).select_related(
-        "review__window", "department"
+        "review__window", "department", "center"
     )
     if center_ids is not None:
         rows = rows.filter(center_id__in=center_ids)
@@ -164,3 +170,25 @@ def open_rectifications(*, today: datetime.date, center_ids=None, department_ids
 def overdue_rectifications(*, today: datetime.date) -> list[OpenItem]:
     """The open rectifications whose next step is past its deadline."""
     return [item for item in open_rectifications(today=today) if item.days_left < 0]
+
+
+STEP_LABELS = {STEP_VERIFY: _("Verify and contact"), STEP_RECTIFY: _("Rectify"), STEP_CALL_BACK: _("Call back")}
+
+
+def rectifications_in_view(*, user, today: datetime.date) -> list[OpenItem] | None:
+    """The open rectifications `user` answers for: a department head's departments, a supervisor's centres (with the
+    sites below), everything for the system admin; None for a user who answers for none."""
+    access = center_access(user)
+    if access.everywhere:
+        return open_rectifications(today=today)
+    supervised = access.supervised_ids or set()
+    headed = {(center_id, department_id) for center_id, ids in access.departments.items() for department_id in ids}
+    if not supervised and not headed:
+        return None
+    items = open_rectifications(today=today, center_ids=supervised | {center_id for center_id, _ in headed})
+    return [
+        item
+        for item in items
+        if item.rectification.center_id in supervised
+        or (item.rectification.center_id, item.rectification.department_id) in headed
+    ]

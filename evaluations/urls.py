@@ -10,4 +10,5 @@ urlpatterns = [
     path("evaluator/unpair/", views.evaluator_unpair, name="evaluator_unpair"),
     path("evaluator/photo/", views.evaluator_photo, name="evaluator_photo"),
     path("r/<str:token>/", views.review, name="review"),
+    path("reviews/rectifications/", views.rectifications, name="rectifications"),
 ]

@@ -342,6 +342,22 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "evaluations:evaluator_pair": (P("POST", "/evaluator/pair/", PUBLIC, data={"token": "{evaluator_token}"}),),
     "evaluations:evaluator_unpair": (P("POST", "/evaluator/unpair/", PUBLIC),),
     "evaluations:evaluator_photo": (P("GET", "/evaluator/photo/", NOBODY),),
+    # The open rectifications: a department head's own department, a supervisor's centres.
+    "evaluations:rectifications": (
+        P(
+            "GET",
+            "/reviews/rectifications/",
+            E(
+                anonymous=LOGIN,
+                citizen=DENY,
+                clerk=DENY,
+                supervisor=ALLOW,
+                department_head=ALLOW,
+                center_admin=ALLOW,
+                system_admin=ALLOW,
+            ),
+        ),
+    ),
     # A review link is its own key, like the live ticket page's: whoever holds it rates that one service.
     "evaluations:review": (
         P("GET", "/r/{review_token}/", PUBLIC),
