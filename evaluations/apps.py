@@ -8,18 +8,14 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from accounts.portal import PortalEntry, register_entry
-        from accounts.selectors import center_access
-        from evaluations import receivers
+        from evaluations.desk import answers_for_reviews
         from hall.navigation import register_link
 
-        receivers.connect()
         register_link(
             label=_("Bad reviews"),
             url_name="evaluations:rectifications",
             order=17,
-            shown_to=lambda user: (
-                (access := center_access(user)).everywhere or bool(access.supervised or access.departments)
-            ),
+            shown_to=answers_for_reviews,
         )
 
         register_entry(

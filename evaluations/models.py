@@ -127,7 +127,7 @@ class Rectification(models.Model):
     deadline, rectified (整改) within the rectification deadline, both on the working-day calendar."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Waiting for verification")
         VERIFIED = "verified", _("Verified")
         RECTIFIED = "rectified", _("Rectified")
         CALLED_BACK = "called_back", _("Called back")

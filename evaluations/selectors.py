@@ -13,7 +13,6 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import center_access
 from centers.workdays import work_calendar
 from evaluations.models import BAD_LEVELS, Rectification, Review
 
@@ -150,8 +149,11 @@ def next_step(rectification: Rectification) -> tuple[str, datetime.date]:
     return STEP_CALL_BACK, rectification.rectify_due
 
 
-def open_rectifications(*, today: datetime.date, center_ids=None, department_ids=None) -> list[OpenItem]:
-    """Every open rectification (in `center_ids`, of `department_ids` when given), the most urgent first."""
+def open_rectifications(
+    *, today: datetime.date, center_ids=None, department_ids=None, scope: Q | None = None
+) -> list[OpenItem]:
+    """Every open rectification (in `center_ids`, of `department_ids`, within `scope` when given), the most urgent
+    first."""
     rows = Rectification.objects.filter(status__in=Rectification.OPEN_STATUSES).select_related(
         "review__window", "department", "center"
     )
@@ -159,6 +161,8 @@ def open_rectifications(*, today: datetime.date, center_ids=None, department_ids
         rows = rows.filter(center_id__in=center_ids)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
+    if scope is not None:
+        rows = rows.filter(scope)
     calendar = work_calendar()
     items = []
     for rectification in rows:
@@ -173,22 +177,3 @@ def overdue_rectifications(*, today: datetime.date) -> list[OpenItem]:
 
 
 STEP_LABELS = {STEP_VERIFY: _("Verify and contact"), STEP_RECTIFY: _("Rectify"), STEP_CALL_BACK: _("Call back")}
-
-
-def rectifications_in_view(*, user, today: datetime.date) -> list[OpenItem] | None:
-    """The open rectifications `user` answers for: a department head's departments, a supervisor's centres (with the
-    sites below), everything for the system admin; None for a user who answers for none."""
-    access = center_access(user)
-    if access.everywhere:
-        return open_rectifications(today=today)
-    supervised = access.supervised_ids or set()
-    headed = {(center_id, department_id) for center_id, ids in access.departments.items() for department_id in ids}
-    if not supervised and not headed:
-        return None
-    items = open_rectifications(today=today, center_ids=supervised | {center_id for center_id, _ in headed})
-    return [
-        item
-        for item in items
-        if item.rectification.center_id in supervised
-        or (item.rectification.center_id, item.rectification.department_id) in headed
-    ]

@@ -1,8 +1,7 @@
 from celery import shared_task
-from django.db import OperationalError
 
 from evaluations.services.defaults import reviews_apply_defaults
-from evaluations.services.invitations import review_invite_by_sms
+from evaluations.services.invitations import reviews_invite_by_sms
 from evaluations.services.push import push_due
 from hall.jobs import job_run
 
@@ -17,8 +16,6 @@ def push_reviews() -> str:
     return job_run(name="evaluations.push_reviews", func=push_due)
 
 
-@shared_task(
-    name="evaluations.invite_review_by_sms", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
-)
-def invite_review_by_sms(ticket_id: int) -> bool:
-    return review_invite_by_sms(ticket_id=ticket_id)
+@shared_task(name="evaluations.invite_reviews_by_sms")
+def invite_reviews_by_sms() -> str:
+    return job_run(name="evaluations.invite_reviews_by_sms", func=reviews_invite_by_sms)

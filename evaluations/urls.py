@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import views
+from evaluations import desk_views, views
 
 app_name = "evaluations"
 
@@ -10,5 +10,9 @@ urlpatterns = [
     path("evaluator/unpair/", views.evaluator_unpair, name="evaluator_unpair"),
     path("evaluator/photo/", views.evaluator_photo, name="evaluator_photo"),
     path("r/<str:token>/", views.review, name="review"),
-    path("reviews/rectifications/", views.rectifications, name="rectifications"),
+    path("reviews/rectifications/", desk_views.rectifications, name="rectifications"),
+    path("reviews/<id:review_id>/", desk_views.review_detail, name="review_detail"),
+    path("reviews/<id:review_id>/step/", desk_views.rectification_step, name="rectification_step"),
+    path("reviews/<id:review_id>/appeal/", desk_views.appeal_file_view, name="appeal_file"),
+    path("reviews/<id:review_id>/appeal/decide/", desk_views.appeal_decide_view, name="appeal_decide"),
 ]

@@ -2,19 +2,16 @@
 the citizen's review page behind a signed link.
 Thin: the rules are in evaluations.evaluator and evaluations.services.evaluator."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE
 from evaluations.evaluator import COOKIE_NAME, evaluator_device
 from evaluations.links import LinkExpired, review_link_target
 from evaluations.models import Level
-from evaluations.selectors import STEP_LABELS, rectifications_in_view
 from evaluations.services.evaluator import evaluator_pair
 from evaluations.services.reviews import rated_ticket, review_of, review_submit
 from hall.errors import DomainError
@@ -124,14 +121,3 @@ def review(request, token: str):
         context |= {"error": error.messages[0], "values": values}
         return render(request, "evaluations/review.html", context, status=400)
     return redirect(reverse("evaluations:review", kwargs={"token": token}))
-
-
-# ---- Rectifications of bad reviews: the department head's and the supervisor's list ------------------------------
-
-
-@login_required
-def rectifications(request):
-    items = rectifications_in_view(user=request.user, today=timezone.localdate())
-    if items is None:
-        raise PermissionDenied
-    return render(request, "evaluations/rectifications.html", {"items": items, "step_labels": STEP_LABELS})

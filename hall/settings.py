@@ -245,6 +245,8 @@ HALL_PERIODIC_JOBS = {
     "evaluations.apply_default_reviews": 3600.0,
     "dashboards.scan_overdue_rectifications": 3600.0,
     "evaluations.push_reviews": 60.0,
+    # The review SMS after service, once the evaluator's invitation has run out.
+    "evaluations.invite_reviews_by_sms": 60.0,
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": name, "schedule": period, "options": {"expires": max(period * 0.9, 1.0)}}

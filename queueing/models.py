@@ -362,6 +362,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["window", "finished_at"], condition=Q(status="finished"), name="ticket_window_finished"
             ),
+            # The tickets finished in the last hours, for the review SMS job, without scanning the days.
+            models.Index(fields=["finished_at"], condition=Q(status="finished"), name="ticket_finished_at"),
         ]
 
     def __str__(self):

@@ -75,6 +75,9 @@ from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, Staff
 from centers.models import Center
 from dashboards.models import Alert
 from evaluations.links import review_token
+from evaluations.models import Review
+from evaluations.services.appeals import appeal_file
+from evaluations.services.rectifications import rectification_open
 from licenses import identifiers
 from licenses.holders import holder_hash
 from licenses.models import License
@@ -201,6 +204,9 @@ WATCHES_CENTER = E(
     system_admin=ALLOW,
     supervisor_other_centre=DENY,
 )
+# A review of the clerk at window 1 (of the head's department): the same people open it, for other reasons (the
+# rated clerk, the department's head, the centre's supervisors).
+REVIEW_FOLLOWERS = WATCHES_CENTER
 # The sub-site: the centre's clerk and department head are not its staff; the centre's supervisors oversee it.
 WATCHES_SUB_SITE = {**WATCHES_CENTER, CLERK: DENY, DEPARTMENT_HEAD: DENY}
 # Any member of staff (the case desk lists what each sees); citizens are refused.
@@ -356,6 +362,26 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
                 center_admin=ALLOW,
                 system_admin=ALLOW,
             ),
+        ),
+    ),
+    "evaluations:review_detail": (P("GET", "/reviews/{bad_review}/", REVIEW_FOLLOWERS),),
+    "evaluations:rectification_step": (
+        P(
+            "POST",
+            "/reviews/{bad_review}/step/",
+            {**REVIEW_FOLLOWERS, CLERK: DENY},
+            data={"step": "verify", "text": "已核实并联系群众"},
+        ),
+    ),
+    "evaluations:appeal_file": (
+        P("POST", "/reviews/{bad_review}/appeal/", REVIEW_FOLLOWERS, data={"reason": "该群众误评"}),
+    ),
+    "evaluations:appeal_decide": (
+        P(
+            "POST",
+            "/reviews/{appealed_review}/appeal/decide/",
+            {**REVIEW_FOLLOWERS, CLERK: DENY, DEPARTMENT_HEAD: DENY},
+            data={"decision": "reject", "note": "证据不足"},
         ),
     ),
     # A review link is its own key, like the live ticket page's: whoever holds it rates that one service.
@@ -755,6 +781,7 @@ def build_world() -> World:
         head=users[DEPARTMENT_HEAD],
     )
     licence = _licence_of(holder_code="360426199101010071", serial="MATRIX1")
+    bad_review, appealed_review = _bad_reviews(center=center, queue=queue, window=w1, clerk=users[CLERK])
     ids = {
         **cases,
         "license": licence.pk,
@@ -785,6 +812,8 @@ def build_world() -> World:
         "token": signing.dumps(t2.pk, salt=KIOSK_TICKET_SALT),
         "citizen_token": citizen_ticket_token(t2),
         "review_token": review_token(t2.pk, "qr"),
+        "bad_review": bad_review.pk,
+        "appealed_review": appealed_review.pk,
         "evaluator_token": device_token(center, Device.Capability.EVALUATE, window=w1, name="评价器"),
         # In a queue of its own: the citizen's appointment check-in in `queue` must not meet a number held there.
         "citizen_ticket": services.ticket_issue(
@@ -795,6 +824,32 @@ def build_world() -> World:
         ),
     }
     return World(users=users, ids=ids)
+
+
+def _bad_reviews(*, center, queue, window, clerk) -> tuple[Review, Review]:
+    """Two bad reviews of the clerk at window 1 (of the head's department), each with its rectification; the clerk
+    appealed the second."""
+    reviews = []
+    for _ in range(2):
+        ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+        now = timezone.now()
+        review = Review.objects.create(
+            ticket=ticket,
+            stage=Review.Stage.SERVICE,
+            channel=Review.Channel.EVALUATOR,
+            level=1,
+            center=center,
+            department_id=window.department_id,
+            window=window,
+            clerk=clerk,
+            served_at=now,
+            rated_at=now,
+            rated_on=timezone.localdate(now),
+        )
+        rectification_open(review=review)
+        reviews.append(review)
+    appeal_file(review=reviews[1], user=clerk, reason="该群众误评")
+    return reviews[0], reviews[1]
 
 
 def _licence_of(*, holder_code: str, serial: str) -> License:

@@ -10,29 +10,39 @@ from django.utils import timezone
 
 from evaluations.links import review_path, review_token
 from evaluations.models import Review
+from evaluations.services.invitations import reviews_invite_by_sms
+from evaluations.services.reviews import rated_ticket, review_submit
 from hall.notifications.models import Notification
 from queueing import services
 from queueing.links import live_ticket_path
 from queueing.models import Ticket
+from queueing.selectors import open_session
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+pytestmark = pytest.mark.django_db
 
 SCRIPT = '<script>alert("x")</script> 窗口人员很耐心'
 
 
-@pytest.fixture
-def served(queue, window, clerk, django_capture_on_commit_callbacks):
-    """A ticket served at the window a minute ago, by a citizen who left a mobile number."""
-    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5), tick=False):
-        ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, mobile="13700000017")
-        services.window_sign_in(window=window, clerk=clerk)
+def serve(queue, window, clerk, *, mobile="13700000017") -> Ticket:
+    """A ticket served at the window five minutes ago, by a citizen who left a mobile number (or none)."""
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=10), tick=False):
+        ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, mobile=mobile)
+        if open_session(clerk=clerk) is None:
+            services.window_sign_in(window=window, clerk=clerk)
         services.window_call_next(window=window, clerk=clerk)
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5), tick=False):
         services.ticket_finish(ticket=ticket.pk, clerk=clerk)
     return Ticket.objects.get(pk=ticket.pk)
 
 
+@pytest.fixture
+def served(queue, window, clerk):
+    return serve(queue, window, clerk)
+
+
 def test_the_sms_after_service_links_to_the_review_which_is_stored_once(client, served):
+    assert reviews_invite_by_sms() == "1 review invitations sent"
+    assert reviews_invite_by_sms() == "0 review invitations sent"  # each service once
     sms = Notification.objects.get(template="review_invitation")
     assert served.number in sms.text and "/r/" in sms.text
     path = sms.text[sms.text.index("/r/") :].split("（")[0]
@@ -60,17 +70,20 @@ def test_the_live_ticket_page_offers_the_review_once_served(client, served):
     assert Review.objects.get(ticket=served).channel == "qr"
 
 
-def test_no_sms_when_the_service_was_rated_at_the_window(queue, window, clerk, django_capture_on_commit_callbacks):
-    from evaluations.services.invitations import review_invite_by_sms
-    from evaluations.services.reviews import rated_ticket, review_submit
-
-    ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, mobile="13700000018")
-    services.window_sign_in(window=window, clerk=clerk)
+def test_no_sms_when_rated_at_the_window_nor_without_a_number_nor_before_the_evaluator_had_its_time(
+    queue, window, clerk
+):
+    rated = serve(queue, window, clerk, mobile="13700000018")
+    review_submit(rated=rated_ticket(rated), channel="evaluator", level=5)
+    serve(queue, window, clerk, mobile="")
+    just_now = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK, mobile="13700000019")
     services.window_call_next(window=window, clerk=clerk)
-    services.ticket_finish(ticket=ticket.pk, clerk=clerk)
-    review_submit(rated=rated_ticket(Ticket.objects.get(pk=ticket.pk)), channel="evaluator", level=5)
-    assert review_invite_by_sms(ticket_id=ticket.pk) is False
-    assert not Notification.objects.filter(template="review_invitation").exists()
+    services.ticket_finish(ticket=just_now.pk, clerk=clerk)  # the evaluator still invites its review
+    assert reviews_invite_by_sms() == "0 review invitations sent"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3)):
+        assert reviews_invite_by_sms() == "1 review invitations sent"
+    (sms,) = Notification.objects.filter(template="review_invitation")
+    assert just_now.number in sms.text
 
 
 @pytest.mark.parametrize(

@@ -70,9 +70,9 @@ def document() -> dict:
 # Derived data, not the hall's records: the upgrade drops the counters and the periodic check rebuilds them from the
 # tickets (test_the_days_figures_are_the_same proves they hold).
 DERIVED = {"queueing.queuehourflow", "queueing.windowdayflow"}
-# Rows that migrations after the recording add on purpose: the SMS templates of cases (matters 0006, queueing 0017)
-# and of licence expiry (licenses 0003).
-ADDED_SINCE = {"notifications.messagetemplate": 5}
+# Rows that migrations after the recording add on purpose: the SMS templates of cases (matters 0006, queueing 0017),
+# of licence expiry (licenses 0003) and of the review invitation (evaluations 0002).
+ADDED_SINCE = {"notifications.messagetemplate": 6}
 
 
 def test_every_row_is_still_there(replayed):
