@@ -5,6 +5,7 @@ from dashboards.views.case_stats import case_stats, case_stats_csv, case_stats_x
 from dashboards.views.history import history, history_export_csv, history_export_xlsx
 from dashboards.views.license_stats import license_stats, license_stats_csv, license_stats_xlsx
 from dashboards.views.overview import overview, overview_data
+from dashboards.views.review_stats import review_stats, review_stats_csv, review_stats_xlsx
 
 app_name = "dashboards"
 
@@ -32,6 +33,9 @@ urlpatterns = [
     path("stats/cases/", case_stats, name="case_stats"),
     path("stats/cases/export.csv", case_stats_csv, name="case_stats_csv"),
     path("stats/cases/export.xlsx", case_stats_xlsx, name="case_stats_xlsx"),
+    path("stats/reviews/", review_stats, name="review_stats"),
+    path("stats/reviews/export.csv", review_stats_csv, name="review_stats_csv"),
+    path("stats/reviews/export.xlsx", review_stats_xlsx, name="review_stats_xlsx"),
     path("stats/licences/", license_stats, name="license_stats"),
     path("stats/licences/export.csv", license_stats_csv, name="license_stats_csv"),
     path("stats/licences/export.xlsx", license_stats_xlsx, name="license_stats_xlsx"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("evaluator/unpair/", views.evaluator_unpair, name="evaluator_unpair"),
     path("evaluator/photo/", views.evaluator_photo, name="evaluator_photo"),
     path("r/<str:token>/", views.review, name="review"),
+    path("reviews/results/", views.results, name="results"),
     path("reviews/rectifications/", desk_views.rectifications, name="rectifications"),
     path("reviews/<id:review_id>/", desk_views.review_detail, name="review_detail"),
     path("reviews/<id:review_id>/step/", desk_views.rectification_step, name="rectification_step"),

@@ -6,16 +6,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import with_sites_below
+from centers.models import Center
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE
 from evaluations.evaluator import COOKIE_NAME, evaluator_device
 from evaluations.links import LinkExpired, review_link_target
 from evaluations.models import Level
+from evaluations.reports import bad_reviews_with_status, rows_by_group, total
+from evaluations.selectors import reviews_between
 from evaluations.services.evaluator import evaluator_pair
 from evaluations.services.reviews import rated_ticket, review_of, review_submit
 from hall.errors import DomainError
-from hall.parsing import ascii_form
+from hall.parsing import ascii_form, id_or_none, month_end, month_start
 from queueing.models import Ticket
 from queueing.selectors import window_clerk
 
@@ -121,3 +126,33 @@ def review(request, token: str):
         context |= {"error": error.messages[0], "values": values}
         return render(request, "evaluations/review.html", context, status=400)
     return redirect(reverse("evaluations:review", kwargs={"token": token}))
+
+
+# ---- Public results: how each department and matter is rated, and where each bad review's rectification stands ---
+
+
+def results(request):
+    center_id = id_or_none(request.GET.get("center"))
+    centers = Center.objects.order_by("level", "code")
+    center = centers.filter(pk=center_id).first() if center_id else centers.first()
+    if center is None:
+        raise Http404
+    try:
+        first = month_start(request.GET.get("month"), today=timezone.localdate())
+    except ValidationError as error:
+        return render(request, "evaluations/results.html", {"error": error.messages[0], "centers": centers}, status=400)
+    last = month_end(first)
+    # A centre's results take in the sites below it (a district's, its streets' and stations').
+    reviews = reviews_between(first=first, last=last, center_ids=with_sites_below({center.pk}))
+    context = {
+        "center": center,
+        "centers": centers,
+        "month": first,
+        "total": total(reviews),
+        "departments": rows_by_group(reviews, group="department"),
+        "matters": rows_by_group(reviews, group="matter")[:50],
+        "bad_reviews": bad_reviews_with_status(reviews, limit=200),
+    }
+    response = render(request, "evaluations/results.html", context)
+    response["Cache-Control"] = "public, max-age=300"
+    return response

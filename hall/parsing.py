@@ -115,6 +115,32 @@ def parse_moment(value) -> datetime.datetime:
     return moment
 
 
+_MONTH_RE = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def month_start(value, *, today: datetime.date) -> datetime.date:
+    """The first day of a month written YYYY-MM (this month when empty), 2000-01 … `today`'s month."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return today.replace(day=1)
+    text = ascii_form(value).strip() if isinstance(value, str) else ""
+    if not _MONTH_RE.fullmatch(text):
+        raise ParseError(_("Enter a month as YYYY-MM, for example 2026-12."), code="invalid_month")
+    year, month = int(text[:4]), int(text[5:])
+    if not 1 <= month <= 12:
+        raise ParseError(_("%(value)s is not a month of the calendar.") % {"value": text}, code="invalid_month")
+    first, latest = datetime.date(year, month, 1), today.replace(day=1)
+    if not datetime.date(2000, 1, 1) <= first <= latest:
+        raise ParseError(
+            _("Enter a month between 2000-01 and %(latest)s.") % {"latest": f"{latest:%Y-%m}"}, code="invalid_month"
+        )
+    return first
+
+
+def month_end(first: datetime.date) -> datetime.date:
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
 def parse_count(value, *, low: int, high: int, message) -> int:
     """A whole number from `low` to `high` written in decimal digits (full-width digits count); anything else,
     signs and fractions included, is refused with `message`."""

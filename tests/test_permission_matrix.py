@@ -424,6 +424,11 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "dashboards:case_stats": (P("GET", "/stats/cases/?center={center}", WATCHES_CENTER),),
     "dashboards:case_stats_csv": (P("GET", "/stats/cases/export.csv?center={center}", WATCHES_CENTER),),
     "dashboards:case_stats_xlsx": (P("GET", "/stats/cases/export.xlsx?center={center}", WATCHES_CENTER),),
+    "dashboards:review_stats": (P("GET", "/stats/reviews/?center={center}", WATCHES_CENTER),),
+    "dashboards:review_stats_csv": (P("GET", "/stats/reviews/export.csv?center={center}", WATCHES_CENTER),),
+    "dashboards:review_stats_xlsx": (P("GET", "/stats/reviews/export.xlsx?center={center}", WATCHES_CENTER),),
+    # Published: how each department and matter is rated and where each bad review's rectification stands.
+    "evaluations:results": (P("GET", "/reviews/results/?center={center}", PUBLIC),),
     "dashboards:license_stats": (P("GET", "/stats/licences/?center={center}", WATCHES_CENTER),),
     "dashboards:license_stats_csv": (P("GET", "/stats/licences/export.csv?center={center}", WATCHES_CENTER),),
     "dashboards:license_stats_xlsx": (P("GET", "/stats/licences/export.xlsx?center={center}", WATCHES_CENTER),),

@@ -8,21 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from centers.models import Center
 from dashboards.views.exports import export_response
-from dashboards.views.history import form_error_texts, stats_filter_form
+from dashboards.views.history import BREAKDOWNS, form_error_texts, stats_filter_form
 from matters.models import Case
 from matters.statistics import CaseFigures, accepted_between, case_figures, catalogue_figures
 from queueing.selectors.cases import case_figures_by_window
 
-DIMENSIONS = {
-    "department": gettext_lazy("Department"),
-    "matter": gettext_lazy("Matter"),
-    "window": gettext_lazy("Window"),
-    "clerk": gettext_lazy("Clerk"),
-}
+DIMENSIONS = BREAKDOWNS
 
 
 def _columns() -> list[str]:

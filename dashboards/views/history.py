@@ -28,6 +28,14 @@ from dashboards.selectors.history import (
 from dashboards.views.exports import export_response
 from hall.fields import DateField, IdField
 
+# What the statistics of cases and of reviews break their figures down by.
+BREAKDOWNS = {
+    "department": gettext_lazy("Department"),
+    "matter": gettext_lazy("Matter"),
+    "window": gettext_lazy("Window"),
+    "clerk": gettext_lazy("Clerk"),
+}
+
 
 class HistoryFilterForm(forms.Form):
     """The filters of the history page; every field is optional and has a default."""

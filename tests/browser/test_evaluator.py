@@ -61,8 +61,10 @@ from queueing.models import Ticket, Window
 window = Window.objects.get(center__code="DEMO", number=1)
 queue = window.queue_links.first().queue
 yesterday = timezone.localtime() - datetime.timedelta(days=1)
+sequence = 900 + Ticket.objects.filter(queue=queue, service_date=yesterday.date(), sequence__gte=900).count()
 ticket = Ticket.objects.create(
-    center=window.center, queue=queue, service_date=yesterday.date(), sequence=901, number=queue.prefix + "901",
+    center=window.center, queue=queue, service_date=yesterday.date(), sequence=sequence,
+    number=f"{queue.prefix}{sequence}",
     channel=Ticket.Channel.KIOSK, status=Ticket.Status.FINISHED, issued_at=yesterday, queued_at=yesterday,
     first_called_at=yesterday, called_at=yesterday, finished_at=yesterday + datetime.timedelta(minutes=12),
     window=window, clerk=get_user_model().objects.get(username="clerk01"),
@@ -191,3 +193,26 @@ def test_the_supervisor_follows_a_bad_review_up(browser, hall_server, shot):
     expect(page.locator(".messages")).to_contain_text("已保存")
     expect(page.get_by_role("heading", level=2).first).to_contain_text("已核实")
     shot(page, "review-detail-1366x768")
+
+
+def test_the_review_figures_pages_read_well_on_screen_paper_and_phone(browser, hall_server, shot):
+    base = hall_server.base
+    hall_server.shell(BAD_REVIEW)
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(f"{base}/accounts/login/?next=/stats/reviews/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form:has(#id_username) button[type=submit]")
+    expect(page.get_by_test_id("kpi-reviews")).not_to_have_text("0")
+    no_serious_accessibility_findings(page)
+    shot(page, "review-stats-1366x768")
+    page.emulate_media(media="print")
+    expect(page.locator(".history-filters")).to_be_hidden()  # the monthly report prints without its controls
+    shot(page, "review-stats-print")
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{base}/reviews/results/")
+    expect(phone.get_by_test_id("results-bad")).to_contain_text("非常不满意")
+    no_serious_accessibility_findings(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "review-results-390x844")
