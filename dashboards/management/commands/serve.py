@@ -52,6 +52,8 @@ class Command(BaseCommand):
         evaluator = f"{base}{reverse('evaluations:evaluator')}"
         out(f"  evaluator          {evaluator}  (paired with a device token registered in the admin)")
         out(f"  statistics         {base}{reverse('dashboards:history')}  {base}{reverse('dashboards:case_stats')}")
+        out(f"  review statistics  {base}{reverse('dashboards:review_stats')}  {base}{reverse('evaluations:results')}")
+        out(f"  bad reviews desk   {base}{reverse('evaluations:rectifications')}")
         out(f"  licence uses       {base}{reverse('dashboards:license_stats')}")
         out(f"  verify a licence   {base}{reverse('licenses:verify')}")
         out(f"  admin              {base}{reverse('admin:index')}")
