@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PARTS = ("issue", "call", "drain", "fanout", "snapshot", "licences")
+PARTS = ("issue", "call", "drain", "fanout", "snapshot", "licences", "reviews")
 SIZES = {
     # A few seconds each: CI's smoke run asserts the checks and reports the figures.
     "smoke": {
@@ -32,6 +32,7 @@ SIZES = {
         "snapshot_runs": 5,
         "floor_backlog": 50_000,
         "licence_rows": 20_000,
+        "review_rows": 20_000,
     },
     "full": {
         "seconds": 15,
@@ -47,6 +48,7 @@ SIZES = {
         "snapshot_runs": 60,
         "floor_backlog": 400_000,
         "licence_rows": 10_000_000,
+        "review_rows": 1_000_000,
     },
 }
 
@@ -137,6 +139,10 @@ def run(args, size: dict, dsn: dict, env: dict) -> dict:
         from bench import licences
 
         results["licences"] = licences.measure(rows=args.licence_rows or size["licence_rows"])
+    if "reviews" in parts:
+        from bench import reviews
+
+        results["reviews"] = reviews.measure(rows=size["review_rows"])
     topology = Topology(env=env, logs=args.out / "logs", serving=args.serving, web_workers=args.web_workers)
     topology.start()
     base, seconds = topology.base_url, size["seconds"]

@@ -65,6 +65,7 @@ def markdown(results: dict) -> str:
             f"| median {row['median_ms']}, p95 {row['p95_ms']} | – | – | – |"
         )
     lines += _licences(results.get("licences"))
+    lines += _reviews(results.get("reviews"))
     lines += _cores(results)
     lines += [
         "",
@@ -98,6 +99,36 @@ def _cores(results: dict) -> list[str]:
     for label, cores in rows:
         figures = " | ".join(f"{cores.get(part, 0):.2f}" for part in parts)
         lines.append(f"| {label} | {figures} | {sum(cores.values()):.2f} |")
+    return lines
+
+
+def _reviews(row: dict | None) -> list[str]:
+    """Reviews: a month's and a year's figures through the selectors beside the hand-written aggregate; giving one."""
+    if not row:
+        return []
+    f, submit = row["figures"], row["submit"]
+    scale = f"{row['rows']:,} reviews, {f['month_reviews']:,} this month"
+    lines = []
+    for key, label, floor_key in (
+        ("month_total", "the month's totals", None),
+        ("month_per_day", "the month per day", None),
+        ("month_per_department", "the month per department", "floor_month_per_department"),
+        ("month_per_clerk", "the month per clerk", "floor_month_per_clerk"),
+        ("month_per_matter", "the month per matter", None),
+        ("year_per_month", f"the year per month ({f['year_reviews']:,})", "floor_year_per_department"),
+    ):
+        floor, hall = f.get(floor_key) or {}, f[key]
+        lines.append(
+            f"| review figures: {label} ({scale}) | in process | {_ms(hall['p50_ms'])} / {_ms(hall['p95_ms'])} "
+            f"(p50 / p95) | {'hand-written aggregate' if floor else '–'} "
+            f"| {_ms(floor.get('p50_ms'))} / {_ms(floor.get('p95_ms'))} "
+            f"| {_ratio(floor.get('p50_ms'), hall['p50_ms'])} |"
+        )
+    lines.append(
+        f"| give a review (checks, rules, rectification, outbox), one after another | {submit['per_second']}/s "
+        f"| {submit['ms_each']} ms each | a bare INSERT a transaction: {submit['floor_per_second']}/s "
+        f"| {submit['floor_ms_each']} ms | {_ratio(submit['per_second'], submit['floor_per_second'])} |"
+    )
     return lines
 
 

@@ -190,6 +190,11 @@
     }
     if (event.target.closest("[data-submit]")) { submit(); }
   });
+  // Full screen from the first touch (browsers allow it only on a gesture); a kiosk browser may be full screen already.
+  document.addEventListener("pointerdown", function () {
+    var root = document.documentElement;
+    if (!document.fullscreenElement && root.requestFullscreen) { root.requestFullscreen().catch(function () {}); }
+  }, { once: true });
   // Touch only: no context menu or text selection by a long press.
   document.addEventListener("contextmenu", function (event) { event.preventDefault(); });
 
