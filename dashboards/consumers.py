@@ -250,13 +250,13 @@ class EvaluatorConsumer(HubSocket):
             content = json.loads(text_data) if text_data and len(text_data) <= 4096 else None
         except ValueError:
             return
-        if not isinstance(content, dict):
+        if not isinstance(content, dict) or self.device is None:
             return
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
             if time.monotonic() - self.marked_at >= presence.RENEW_SECONDS:
                 # A revoked token stops here too, at the latest one renewal after the revocation.
-                if await database_sync_to_async(evaluator_device_still_paired)(self.device.pk) is False:
+                if not await database_sync_to_async(evaluator_device_still_paired)(self.device.pk):
                     self.hub_leave()
                     await self._unpaired()
                     return

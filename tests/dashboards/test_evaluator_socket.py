@@ -178,3 +178,19 @@ async def test_a_revoked_token_takes_no_review_and_an_unknown_one_is_told_it_is_
         assert (await socket.connect())[0]
         assert (await socket.receive_json_from(timeout=3))["type"] == "unpaired"
         assert (await socket.receive_output(timeout=3))["code"] == 4403
+
+
+async def test_a_token_revoked_while_connected_unpairs_the_evaluator_at_its_next_renewal(monkeypatch):
+    from dashboards.services import presence
+
+    *_, token = await make_hall()
+    socket = evaluator(token)
+    assert (await socket.connect())[0]
+    await next_state(socket)
+    monkeypatch.setattr(presence, "RENEW_SECONDS", 0)  # every ping renews: no waiting for the 20 s here
+    device = await database_sync_to_async(Device.objects.get)(name="7号窗口评价器")
+    await database_sync_to_async(device_revoke)(device=device)
+    await socket.send_json_to({"type": "ping"})
+    assert (await socket.receive_json_from(timeout=3))["type"] == "pong"
+    assert (await socket.receive_json_from(timeout=3))["type"] == "unpaired"
+    assert (await socket.receive_output(timeout=3))["code"] == 4403
