@@ -19,5 +19,11 @@ class EvaluationsConfig(AppConfig):
         )
 
         register_entry(
-            PortalEntry(_("My reviews"), _("Rate the service you received."), None, needs_login=True, order=70)
+            PortalEntry(
+                _("My reviews"),
+                _("Rate the service you received."),
+                "evaluations:my_reviews",
+                needs_login=True,
+                order=70,
+            )
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("evaluator/photo/", views.evaluator_photo, name="evaluator_photo"),
     path("r/<str:token>/", views.review, name="review"),
     path("reviews/results/", views.results, name="results"),
+    path("portal/reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/rectifications/", desk_views.rectifications, name="rectifications"),
     path("reviews/<id:review_id>/", desk_views.review_detail, name="review_detail"),
     path("reviews/<id:review_id>/step/", desk_views.rectification_step, name="rectification_step"),

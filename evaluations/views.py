@@ -10,17 +10,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import with_sites_below
+from accounts.views import citizen_required
 from centers.models import Center
 from evaluations.dimensions import BAD_TAGS, GOOD_TAGS, ON_SITE
 from evaluations.evaluator import COOKIE_NAME, evaluator_device
 from evaluations.links import LinkExpired, review_link_target
+from evaluations.mine import reviews_given_by, services_to_rate
 from evaluations.models import Level
 from evaluations.reports import bad_reviews_with_status, rows_by_group, total
 from evaluations.selectors import reviews_between
 from evaluations.services.evaluator import evaluator_pair
-from evaluations.services.reviews import rated_ticket, review_of, review_submit
+from evaluations.services.reviews import rated_case, rated_ticket, review_of, review_submit
 from hall.errors import DomainError
 from hall.parsing import ascii_form, id_or_none, month_end, month_start
+from matters.models import Case
 from queueing.models import Ticket
 from queueing.selectors import window_clerk
 
@@ -95,18 +98,15 @@ def review(request, token: str):
         target = review_link_target(token)
     except LinkExpired:
         return render(request, "evaluations/review_link.html", {"gone": True}, status=410)
-    if target is None:
+    subject = _subject(target) if target is not None else None
+    if subject is None:
         return render(request, "evaluations/review_link.html", {"invalid": True}, status=404)
-    ticket_id, channel = target
-    ticket = Ticket.objects.select_related("center", "queue", "window", "matter", "clerk").filter(pk=ticket_id).first()
-    if ticket is None:
-        return render(request, "evaluations/review_link.html", {"invalid": True}, status=404)
-    context = {"ticket": ticket, "levels": Level.choices, "dimensions": ON_SITE, "good_tags": GOOD_TAGS}
-    context["bad_tags"] = BAD_TAGS
+    context = {"levels": Level.choices, "good_tags": GOOD_TAGS, "bad_tags": BAD_TAGS, **subject}
     try:
-        rated = rated_ticket(ticket)
+        rated = rated_case(subject["case"], stage=target.stage) if target.case_id else rated_ticket(subject["ticket"])
     except DomainError as error:
         return render(request, "evaluations/review_link.html", context | {"refusal": error.message})
+    context["dimensions"] = rated.dimensions
     given = review_of(rated)
     if given is not None:
         return render(request, "evaluations/review_link.html", context | {"given": given})
@@ -114,18 +114,43 @@ def review(request, token: str):
         return render(request, "evaluations/review.html", context | {"values": {}})
     values = {
         "level": request.POST.get("level", ""),
-        "scores": {key: request.POST[f"score_{key}"] for key in ON_SITE if request.POST.get(f"score_{key}")},
+        "scores": {key: request.POST[f"score_{key}"] for key in rated.dimensions if request.POST.get(f"score_{key}")},
         "tags": request.POST.getlist("tags"),
         "comment": request.POST.get("comment", ""),
     }
     try:
-        review_submit(rated=rated, channel=channel, source=f"link:{channel}", **values)
+        review_submit(rated=rated, channel=target.channel, source=f"link:{target.channel}", **values)
     except DomainError as error:
         return render(request, "evaluations/review.html", context | {"error": error.message, "values": values}, 400)
     except ValidationError as error:
         context |= {"error": error.messages[0], "values": values}
         return render(request, "evaluations/review.html", context, status=400)
     return redirect(reverse("evaluations:review", kwargs={"token": token}))
+
+
+def _subject(target) -> dict | None:
+    """The ticket or case a link names, with what the page shows of it; None when it is gone."""
+    if target.ticket_id is not None:
+        ticket = (
+            Ticket.objects.select_related("center", "queue", "window", "matter", "clerk")
+            .filter(pk=target.ticket_id)
+            .first()
+        )
+        return {"ticket": ticket} if ticket is not None else None
+    case = Case.objects.select_related("center", "matter", "department").filter(pk=target.case_id).first()
+    return {"case": case, "stage": target.stage} if case is not None else None
+
+
+# ---- My reviews (the portal): what the citizen may still rate, and what they rated ---------------------------------
+
+
+@citizen_required
+def my_reviews(request):
+    return render(
+        request,
+        "evaluations/my_reviews.html",
+        {"open": services_to_rate(request.user), "given": reviews_given_by(request.user)},
+    )
 
 
 # ---- Public results: how each department and matter is rated, and where each bad review's rectification stands ---

@@ -455,6 +455,7 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/licenses/serve/ticket/{t1}/copy/{served_license}/?grant={license_grant}", SIGNED_IN_CLERK),
     ),
     "matters:my_cases": (P("GET", "/portal/cases/", CITIZEN_ONLY),),
+    "evaluations:my_reviews": (P("GET", "/portal/reviews/", CITIZEN_ONLY),),
     "matters:my_case": (P("GET", "/portal/cases/{case}/", CITIZEN_ONLY),),
     "matters:case_desk": (P("GET", "/cases/", STAFF_ANY),),
     "matters:case": (P("GET", "/cases/{case}/", WATCHES_CENTER),),

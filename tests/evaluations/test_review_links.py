@@ -121,3 +121,41 @@ def test_an_unserved_ticket_has_nothing_to_rate(client, queue):
     answer = client.post(review_path(ticket.pk, "qr"), {"level": "5"})
     assert "尚未办理完毕" in answer.content.decode()
     assert not Review.objects.exists()
+
+
+def test_my_reviews_lists_what_the_citizen_may_rate_and_rates_a_case_at_conclusion(client, queue, window, clerk):
+    from accounts.models import User
+    from matters import services as case_services
+    from matters.models import Case, CaseMaterial, CaseType
+    from tests.evaluations.test_reviews import APPLICANT
+    from tests.factories import MatterFactory
+
+    citizen = User.objects.create(username="c1", kind="citizen")
+    ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.WEB, citizen=citizen)
+    services.window_sign_in(window=window, clerk=clerk)
+    services.window_call_next(window=window, clerk=clerk)
+    services.ticket_finish(ticket=ticket.pk, clerk=clerk)
+    matter = MatterFactory(name="食品经营许可", case_type=CaseType.PROMISED, legal_limit_days=20, promised_limit_days=5)
+    case = case_services.case_accept(
+        matter=matter,
+        center=queue.center,
+        clerk=clerk,
+        checklist={material.pk: CaseMaterial.State.RECEIVED for material in matter.materials.all()},
+        **APPLICANT,
+    )
+    Case.objects.filter(pk=case.pk).update(citizen=citizen)  # applied for through the citizen's account
+    case = case_services.case_conclude(case=Case.objects.get(pk=case.pk), clerk=clerk, outcome="approved")
+    client.force_login(citizen)
+    page = client.get("/portal/reviews/").content.decode()
+    assert ticket.number in page and case.number in page
+    assert page.count("评价本次服务") == 3  # the number's service; the case at acceptance and at conclusion
+
+    from evaluations.links import case_review_path
+
+    path = case_review_path(case.pk, "conclusion", "web")
+    form = client.get(path).content.decode()
+    assert "食品经营许可" in form and "办结" in form
+    assert client.post(path, {"level": "4", "score_overall": "4"}).status_code == 302
+    review = Review.objects.get(case=case)
+    assert (review.stage, review.channel, review.clerk_id, review.ticket_id) == ("conclusion", "web", clerk.pk, None)
+    assert client.get("/portal/reviews/").content.decode().count("评价本次服务") == 2
