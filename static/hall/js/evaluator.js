@@ -198,6 +198,8 @@
   // Touch only: no context menu or text selection by a long press.
   document.addEventListener("contextmenu", function (event) { event.preventDefault(); });
 
+  // Reviews still waiting in the outbox after a reload are done here: their tickets are not offered again.
+  outbox().forEach(function (item) { done[item.ticket] = true; });
   connection = live.connect(body.dataset.socket, { onSnapshot: onState, onDelta: onMessage });
   renderIdle();
 })();
