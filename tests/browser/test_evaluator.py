@@ -28,7 +28,7 @@ from accounts.services import staff_photo_set
 from queueing import services
 from queueing.models import Device, Window, WindowSession
 from queueing.services.devices import device_register
-clerk = get_user_model().objects.get(username="clerk07")
+clerk = get_user_model().objects.get(username=CLERK)
 window = (Window.objects.filter(center__code="DEMO", kind__in=["specialized", "general"], queue_links__isnull=False)
           .exclude(pk__in=WindowSession.objects.filter(ended_at__isnull=True).values("window"))
           .order_by("-number").first())
@@ -43,6 +43,10 @@ print(json.dumps({
     "evaluator": register("评价器 E2E", "evaluate"), "terminal": register("窗口终端 E2E", "call", "issue"),
     "staff_number": clerk.staff_number,
 }))
+"""
+NO_REVIEW_OF = """
+from evaluations.models import Review
+print("none" if not Review.objects.filter(ticket_id={ticket}).exists() else "some")
 """
 REVIEW_OF = """
 from evaluations.models import Review
@@ -102,7 +106,7 @@ def no_serious_accessibility_findings(page) -> None:
 def test_the_evaluator_pairs_shows_the_clerk_and_takes_a_review(browser, hall_server, shot):
     base = hall_server.base
     photo = base64.b64encode(PIXEL_PNG).decode()
-    hall = json.loads(shell(hall_server, f"PHOTO = {photo!r}\n" + SET_UP))
+    hall = json.loads(shell(hall_server, f"PHOTO = {photo!r}\nCLERK = 'clerk07'\n" + SET_UP))
     context = browser.new_context(locale="zh-CN", viewport=TABLET, has_touch=True)
     page = context.new_page()
 
@@ -170,6 +174,51 @@ def test_the_evaluator_pairs_shows_the_clerk_and_takes_a_review(browser, hall_se
     expect(phone.locator(".rv-comment")).to_have_text("<b>很好</b>")
     shot(phone, "review-phone-done-390x844")
     assert shell(hall_server, REVIEW_OF.format(ticket=unrated["id"])) == "sms 4 quick clerk07"
+
+
+def test_offline_the_evaluator_says_so_keeps_the_review_and_sends_it_when_back(browser, hall_server, shot):
+    base = hall_server.base
+    photo = base64.b64encode(PIXEL_PNG).decode()
+    hall = json.loads(shell(hall_server, f"PHOTO = {photo!r}\nCLERK = 'clerk08'\n" + SET_UP))
+    page = browser.new_context(locale="zh-CN", viewport=TABLET, has_touch=True).new_page()
+    network = {"up": True}
+    open_routes = []
+
+    def through(route):
+        # The evaluator's socket passes here: on to the hall while the network is up, refused while it is down.
+        if not network["up"]:
+            route.close()
+            return
+        route.connect_to_server()
+        open_routes.append(route)
+
+    page.route_web_socket("**/ws/evaluator/", through)
+    page.goto(f"{base}/evaluator/")
+    page.fill("#id_token", hall["evaluator"])
+    page.get_by_role("button", name="配对").click()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    called = serve_one_ticket(base, hall)
+    expect(page.locator("[data-rate-number]")).to_have_text(called["number"], timeout=5000)
+
+    network["up"] = False  # the tablet's network drops
+    for route in open_routes:
+        route.close()
+    expect(page.locator(".ev-offline")).to_be_visible()
+    shot(page, "evaluator-offline-1280x800")
+    page.locator(".ev-face", has_text="非常满意").tap()
+    page.get_by_role("button", name="提交评价").tap()
+    expect(page.locator(".ev-thanks-text")).to_be_visible()
+    assert len(json.loads(page.evaluate("localStorage.getItem('hall-evaluator-outbox')"))) == 1
+    assert shell(hall_server, NO_REVIEW_OF.format(ticket=called["id"])) == "none"
+
+    network["up"] = True  # back: the tablet reconnects by itself and sends what it kept
+    expect(page.locator("body")).to_have_attribute("data-live", "live", timeout=45000)
+    for _ in range(50):
+        if page.evaluate("localStorage.getItem('hall-evaluator-outbox')") == "[]":
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate("localStorage.getItem('hall-evaluator-outbox')") == "[]"
+    assert shell(hall_server, REVIEW_OF.format(ticket=called["id"])) == "evaluator 5  clerk08"
 
 
 def test_the_supervisor_follows_a_bad_review_up(browser, hall_server, shot):
