@@ -33,20 +33,21 @@ def _names(group: str, ids: set) -> dict:
         return dict(Center.objects.filter(pk__in=ids).values_list("pk", "name"))
     if group == "window":
         return {window.pk: str(window) for window in Window.objects.filter(pk__in=ids)}
-    return {user.pk: user.display_name for user in get_user_model().objects.filter(pk__in=ids)}
+    clerks = get_user_model().objects.filter(pk__in=ids).only("pk", "username", "first_name", "last_name")
+    return {user.pk: user.display_name for user in clerks}  # never the photos
 
 
-def rows_by_group(reviews: QuerySet[Review], *, group: str) -> list[ReportRow]:
+def rows_by_group(reviews: QuerySet[Review], *, group: str, long_range: bool = False) -> list[ReportRow]:
     """One row per department, matter, window, clerk or centre of `reviews`, the most reviewed first."""
-    figures = review_figures_by(reviews, group=group)
+    figures = review_figures_by(reviews, group=group, long_range=long_range)
     names = _names(group, {key for key, _day in figures})
     rows = [ReportRow(key, names.get(key) or _("(none)"), f) for (key, _day), f in figures.items()]
     return sorted(rows, key=lambda row: (-row.figures.reviews, row.label))
 
 
-def rows_by_period(reviews: QuerySet[Review], *, period: str) -> list[ReportRow]:
+def rows_by_period(reviews: QuerySet[Review], *, period: str, long_range: bool = False) -> list[ReportRow]:
     """One row per local day or month, in order."""
-    figures = review_figures_by(reviews, group="center", period=period)
+    figures = review_figures_by(reviews, group="center", period=period, long_range=long_range)
     merged: dict[datetime.date, ReviewFigures] = {}
     for (_center, day), f in figures.items():
         merged[day] = _add(merged[day], f) if day in merged else f
@@ -58,8 +59,8 @@ def _add(a: ReviewFigures, b: ReviewFigures) -> ReviewFigures:
     return ReviewFigures(**{name: getattr(a, name) + getattr(b, name) for name in ReviewFigures.__dataclass_fields__})
 
 
-def total(reviews: QuerySet[Review]) -> ReviewFigures:
-    return review_figures(reviews)
+def total(reviews: QuerySet[Review], *, long_range: bool = False) -> ReviewFigures:
+    return review_figures(reviews, long_range=long_range)
 
 
 def bad_reviews_with_status(reviews: QuerySet[Review], *, limit: int = 500) -> list[Review]:

@@ -144,6 +144,10 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=int(os.environ.get("HALL_DB_CONN_MAX_AGE", "0")), conn_health_checks=True
         )
     }
+    # No JIT compilation: the hall's statements are short, and compiling one whose estimated cost crosses the threshold
+    # costs far more than it saves (docs/decisions.md, "PostgreSQL without JIT").
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from dashboards.views.exports import export_response
 from dashboards.views.history import BREAKDOWNS, form_error_texts, stats_filter_form
 from evaluations.reports import rows_by_group, rows_by_period, total
-from evaluations.selectors import ReviewFigures, reviews_between
+from evaluations.selectors import ReviewFigures, is_long_range, reviews_between
 
 
 def _columns() -> list[str]:
@@ -46,15 +46,16 @@ def _report(request):
     if data.get("department"):
         reviews = reviews.filter(department_id=data["department"])
     by = request.GET.get("by") if request.GET.get("by") in BREAKDOWNS else "department"
+    long_range = is_long_range(data["date_from"], data["date_to"])
     report = {
         "center": data["center"],
         "filters": data,
         "with_defaults": with_defaults,
         "by": by,
         "by_label": BREAKDOWNS[by],
-        "total": total(reviews),
-        "periods": rows_by_period(reviews, period=data["granularity"]),
-        "rows": rows_by_group(reviews, group=by),
+        "total": total(reviews, long_range=long_range),
+        "periods": rows_by_period(reviews, period=data["granularity"], long_range=long_range),
+        "rows": rows_by_group(reviews, group=by, long_range=long_range),
     }
     return form, report
 

@@ -132,3 +132,11 @@ def test_the_big_screen_shows_the_days_good_review_rate_without_defaults(day, se
 
     with time_machine.travel(moment(FRIDAY, "18:00"), tick=False):
         assert other_app_figures(center_id=day["center"].pk)["satisfaction_today"] == "57.14%"
+
+
+def test_a_long_range_reads_the_rectifications_by_a_join_and_counts_the_same(day):
+    reviews = reviews_between(first=FRIDAY, last=FRIDAY)
+    assert review_figures(reviews, long_range=True) == review_figures(reviews)
+    assert review_figures_by(reviews, group="department", long_range=True) == review_figures_by(
+        reviews, group="department"
+    )
