@@ -16,6 +16,7 @@ urlpatterns = [
     path("screen/overview/", overview, name="overview"),
     path("screen/overview/data/", overview_data, name="overview_data"),
     path("t/<str:token>/", screens.citizen_ticket, name="ticket"),
+    path("t/<str:token>/cancel/", screens.citizen_ticket_cancel, name="ticket_cancel"),
     path("console/<id:center_id>/", console.console_page, name="console"),
     path("console/<id:center_id>/panel/", console.console_panel, name="console_panel"),
     path(

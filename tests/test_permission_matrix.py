@@ -342,6 +342,8 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("GET", "/display/{center}/zones/{other_zone}/", NOBODY),
     ),
     "dashboards:ticket": (P("GET", "/t/{citizen_token}/", PUBLIC),),
+    # The live page's link is the holder's proof: whoever holds it may give the number up.
+    "dashboards:ticket_cancel": (P("POST", "/t/{citizen_token}/cancel/", PUBLIC),),
     # The evaluator is a device's page: anybody may open the pairing form and pair a tablet with a token they hold;
     # no account sees the clerk's photo, which leaves only to a paired evaluator at the clerk's window.
     "evaluations:evaluator": (P("GET", "/evaluator/", PUBLIC),),

@@ -1,8 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import center_access
 from centers.models import Center, Zone
@@ -19,6 +23,8 @@ from dashboards.selectors.alerts import (
 from evaluations.links import review_path
 from evaluations.models import Review
 from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
+from hall.errors import DomainError
+from queueing.services import ticket_cancel as cancel_ticket
 
 
 def calling_display(request, center_id: int, zone_id: int | None = None):
@@ -89,7 +95,24 @@ def citizen_ticket(request, token: str):
             "estimate_text": citizen.estimate_text(ahead=snapshot["ahead"], minutes=snapshot["estimated_minutes"]),
             # Shown once the ticket is finished: the slip's QR code leads to the review as well.
             "review_path": review_path(ticket.pk, Review.Channel.QR),
+            "token": token,
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@require_POST
+def citizen_ticket_cancel(request, token: str):
+    """The holder gives up the number from its live page; the link is the proof of holding it."""
+    ticket = citizen.ticket_from_token(token)
+    if ticket is None:
+        raise Http404
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        cancel_ticket(ticket=ticket, actor=actor, request=request, by_holder_link=True)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Number %(number)s is cancelled.") % {"number": ticket.number})
+    return redirect(reverse("dashboards:ticket", kwargs={"token": token}))

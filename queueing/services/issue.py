@@ -173,11 +173,13 @@ def ticket_issue(
 
 
 @transaction.atomic
-def ticket_cancel(*, ticket: Ticket, actor, request=None) -> Ticket:
-    """The holder gives up their place (the portal's "cancel"), or a supervisor of the centre does it for them.
-    Only a ticket still waiting, or missed and not yet brought back, can be cancelled."""
+def ticket_cancel(*, ticket: Ticket, actor, request=None, by_holder_link: bool = False) -> Ticket:
+    """The holder gives up their place (the portal's "cancel", or the live ticket page's, whose signed link the holder
+    alone has: `by_holder_link`), or a supervisor of the centre does it for them. Only a ticket still waiting, or
+    missed and not yet brought back, can be cancelled."""
     ticket = locked_ticket(ticket)
-    is_holder = ticket.citizen_id is not None and actor is not None and ticket.citizen_id == actor.pk
+    is_account_holder = ticket.citizen_id is not None and actor is not None and ticket.citizen_id == actor.pk
+    is_holder = by_holder_link or is_account_holder
     if not is_holder and not center_access(actor).supervises(ticket.center_id):
         raise NotAllowed(_("Only the holder of this number can cancel it."))
     if ticket.status not in (Ticket.Status.WAITING, Ticket.Status.NO_SHOW):

@@ -121,3 +121,35 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
     assert errors == []
     for context in (kiosk_context, phone_context, clerk_context):
         context.close()
+
+
+def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall_server, demo_center_id, shot):
+    base = hall_server.base
+    screen = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080}).new_page()
+    screen.goto(f"{base}/accounts/login/?next=/screen/{demo_center_id}/")
+    screen.fill("#id_username", "supervisor")
+    screen.fill("#id_password", DEMO_PASSWORD)
+    screen.click("form:has(#id_username) button[type=submit]")
+    waiting = screen.locator('[data-total="waiting"]')
+    expect(waiting).to_have_text(re.compile(r"^\d+$"))
+
+    kiosk = browser.new_context(locale="zh-CN", viewport={"width": 1080, "height": 1920}).new_page()
+    kiosk.goto(f"{base}/kiosk/{demo_center_id}/")
+    before = int(waiting.inner_text())
+    kiosk.locator("button.kiosk-queue").first.click()
+    number_el, skip = kiosk.get_by_test_id("ticket-number"), kiosk.locator("[data-kiosk-skip]")
+    expect(number_el.or_(skip)).to_be_visible()
+    if skip.is_visible():
+        skip.click()
+    number = number_el.inner_text().strip()
+    expect(waiting).to_have_text(str(before + 1), timeout=5000)
+
+    phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
+    phone.goto(base + citizen_link(hall_server, demo_center_id, number))
+    phone.get_by_text("放弃此号").click()
+    shot(phone, "citizen-ticket-give-up")
+    phone.get_by_test_id("cancel-confirm").click()
+    expect(phone.locator(".ct-messages")).to_contain_text(f"{number} 号已取消")
+    expect(phone.get_by_test_id("citizen-status")).to_have_text("已取消")
+    expect(phone.locator("[data-cancel]")).to_be_hidden()
+    expect(waiting).to_have_text(str(before), timeout=5000)  # the big screen follows at once

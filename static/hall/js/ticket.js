@@ -35,6 +35,8 @@
     body.dataset.status = state.status;
     var rate = document.querySelector("[data-rate-link]");
     if (rate) { rate.hidden = state.status !== "finished"; }
+    var cancel = document.querySelector("[data-cancel]");
+    if (cancel) { cancel.hidden = state.status !== "waiting" && state.status !== "no_show"; }
     var detail = state.status === "serving" && state.window ? live.format(t.window, { number: state.window }) : "";
     statusSub.textContent = detail;
     statusSub.hidden = !detail;
