@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from queueing import selectors
 from queueing.links import citizen_ticket_id
 from queueing.models import Queue, Ticket, Window, WindowQueue
+from queueing.selectors.position import wait_text
 
 WAITING_LIST_CAP = 500  # ids sent to phones; someone further back sees "500+" until they move up
 TRANSFER_CHAIN_LIMIT = 20
@@ -133,4 +134,4 @@ def status_detail(*, status: str, window: int | None) -> str:
 
 
 def estimate_text(*, ahead: int, minutes: int) -> str:
-    return _("You are next") if ahead == 0 else _("about {minutes} min").format(minutes=minutes)
+    return wait_text(ahead=ahead, minutes=minutes)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from queueing.models import QueueHourFlow, Ticket, Window, WindowQueue
 
@@ -19,6 +21,19 @@ class Position:
     ahead: int
     per_person_minutes: float  # what each person ahead adds to the wait
     estimated_minutes: int
+
+    @property
+    def wait_text(self) -> str:
+        return wait_text(ahead=self.ahead, minutes=self.estimated_minutes)
+
+
+def wait_text(*, ahead: int, minutes: int) -> str:
+    """The wait as the slip, the station page and the live page say it: "no wait" with nobody ahead, never "about 0
+    minutes" with somebody ahead (the phone's JavaScript says the same)."""
+    if ahead == 0:
+        return _("No wait")
+    minutes = max(1, minutes)
+    return ngettext("about %(minutes)d minute", "about %(minutes)d minutes", minutes) % {"minutes": minutes}
 
 
 def _figures_sql(*, with_line: bool) -> str:

@@ -43,7 +43,9 @@
     facts.hidden = state.status !== "waiting";
     if (state.status === "waiting" && state.ahead !== null) {
       aheadEl.textContent = state.beyond ? state.ahead + "+" : String(state.ahead);
-      estimateEl.textContent = state.ahead === 0 ? t.next : live.format(t.estimate, { minutes: state.estimate });
+      // As queueing.selectors.position.wait_text: nobody ahead is no wait, somebody ahead is at least a minute.
+      estimateEl.textContent = state.ahead === 0 ? t.next
+        : live.format(t.estimate, { minutes: Math.max(1, state.estimate || 0) });
     }
     document.title = called ? statusText.textContent + " · " + baseTitle : baseTitle;
   }
