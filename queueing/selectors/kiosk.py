@@ -65,8 +65,12 @@ class SearchEntry:
 def queue_choice(queue: Queue, *, now: datetime | None = None) -> QueueChoice:
     """The state a queue's button shows (kiosk, station, portal), by the rule `ticket_issue` refuses with."""
     state = queue_intake(queue, now=now)
+    paused = _("Not taking numbers now")
     notes = {
-        PAUSED: _("Not taking numbers now"),
+        # The reason the supervisor gave ("Say why intake pauses; kiosks show it to citizens") is what they read.
+        PAUSED: _("%(state)s: %(reason)s") % {"state": paused, "reason": queue.pause_reason}
+        if queue.pause_reason
+        else paused,
         NOT_YET: _("Numbers from %(time)s") % {"time": formats.time_format(queue.opens_at, "G:i")},
         CLOSED: _("No more numbers today"),
     }

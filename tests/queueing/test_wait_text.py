@@ -1,13 +1,16 @@
-"""The wait as every slip and page says it: "no wait" with nobody ahead, at least a minute with somebody ahead."""
+"""What the kiosk and the citizen's pages say before and after a number is taken: "no wait" with nobody ahead, at
+least a minute with somebody ahead, and why a queue has paused its intake."""
 
 import pytest
 from django.core import signing
 from django.utils import translation
 
+from accounts.models import StaffMembership, StaffRole
 from queueing import services
 from queueing.links import KIOSK_TICKET_SALT
 from queueing.models import Ticket
 from queueing.selectors.position import wait_text
+from tests.factories import UserFactory
 
 
 @pytest.mark.parametrize(
@@ -25,3 +28,12 @@ def test_the_slip_of_the_first_in_line_says_no_wait(client, queue):
     token = signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)
     slip = client.get(f"/kiosk/{queue.center_id}/tickets/{token}/").content.decode()
     assert "无需等候" in slip and "约 0" not in slip
+
+
+@pytest.mark.django_db
+def test_a_paused_queue_says_why_on_the_kiosk(client, queue):
+    supervisor = UserFactory(username="duty")
+    StaffMembership.objects.create(user=supervisor, center=queue.center, role=StaffRole.SUPERVISOR)
+    services.queue_intake_pause(queue=queue, supervisor=supervisor, reason="系统升级，10:30 恢复")
+    kiosk = client.get(f"/kiosk/{queue.center_id}/").content.decode()
+    assert "暂停取号：系统升级，10:30 恢复" in kiosk
