@@ -32,7 +32,7 @@ def ticket_from_token(token: str) -> Ticket | None:
 
 def current_ticket(ticket_id: int) -> Ticket | None:
     """`ticket_id`'s ticket, or the end of its transfer chain (a transfer leaves the old row behind)."""
-    tickets = Ticket.objects.select_related("queue", "window", "center")
+    tickets = Ticket.objects.select_related("queue__zone", "window", "center")
     ticket = tickets.filter(pk=ticket_id).first()
     for _step in range(TRANSFER_CHAIN_LIMIT):
         if ticket is None or ticket.status != Ticket.Status.TRANSFERRED:

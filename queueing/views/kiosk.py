@@ -121,7 +121,7 @@ def kiosk_ticket(request, center_id: int, token: str):
     except signing.BadSignature as error:
         raise Http404 from error
     ticket = get_object_or_404(
-        Ticket.objects.select_related("queue", "center", "matter"), pk=ticket_id, center_id=center_id
+        Ticket.objects.select_related("queue__zone", "center", "matter"), pk=ticket_id, center_id=center_id
     )
     at_kiosk = request.GET.get("kiosk") == "1"
     groups = selectors.center_settings_or_default(center_id=ticket.center_id).priority_groups

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from accounts.models import StaffMembership, StaffRole
 from queueing import services
-from queueing.links import KIOSK_TICKET_SALT
+from queueing.links import KIOSK_TICKET_SALT, live_ticket_path
 from queueing.models import Ticket
 from queueing.selectors.position import wait_text
 from tests.factories import UserFactory
@@ -37,3 +37,16 @@ def test_a_paused_queue_says_why_on_the_kiosk(client, queue):
     services.queue_intake_pause(queue=queue, supervisor=supervisor, reason="系统升级，10:30 恢复")
     kiosk = client.get(f"/kiosk/{queue.center_id}/").content.decode()
     assert "暂停取号：系统升级，10:30 恢复" in kiosk
+
+
+@pytest.mark.django_db
+def test_the_slip_and_the_live_page_say_where_to_go(client, queue):
+    queue.zone.floor = "二楼"
+    queue.zone.save()
+    queue.center.address = "示范路 1 号"
+    queue.center.save()
+    ticket = services.ticket_issue(queue=queue, channel=Ticket.Channel.KIOSK)
+    token = signing.dumps(ticket.pk, salt=KIOSK_TICKET_SALT)
+    for page in (f"/kiosk/{queue.center_id}/tickets/{token}/", live_ticket_path(ticket)):
+        body = client.get(page).content.decode()
+        assert f"{queue.zone.name} · 二楼" in body and "示范路 1 号" in body, page
