@@ -1,5 +1,8 @@
 """Run the whole hall in one process: migrate, load the demo data, print every screen's URL, serve over ASGI."""
 
+import os
+import socket
+
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
@@ -8,6 +11,13 @@ from django.urls import reverse
 
 from centers.models import Center
 from queueing.management.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+
+
+def public_url(*, host: str, port: int) -> str:
+    """The address this hall serves on, as a phone would reach it: a wildcard host is named by the machine's name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    return f"http://{host}:{port}"
 
 
 class Command(BaseCommand):
@@ -24,6 +34,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if not no_demo:
             call_command("load_demo", quiet=True)
+        if "HALL_PUBLIC_URL" not in os.environ:
+            # Links in SMS and on slips point where this hall answers, unless the operator says otherwise.
+            settings.HALL_PUBLIC_URL = public_url(host=host, port=port)
         self._print_guide(host=host, port=port, demo=not no_demo)
         uvicorn.run(
             "hall.asgi:application",
