@@ -146,7 +146,7 @@ def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall
 
     phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
     phone.goto(base + citizen_link(hall_server, demo_center_id, number))
-    phone.get_by_text("放弃此号").click()
+    phone.get_by_text("放弃此号", exact=True).click()
     shot(phone, "citizen-ticket-give-up")
     phone.get_by_test_id("cancel-confirm").click()
     expect(phone.locator(".ct-messages")).to_contain_text(f"{number} 号已取消")

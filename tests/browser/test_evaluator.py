@@ -19,8 +19,8 @@ PIXEL_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 
-# A window of the demo hall that no other test uses, clerk07 (吴芳) signed in with a photo, and an evaluator and a
-# window terminal registered at it; printed as JSON for the test.
+# A specialized window of the demo hall that no other test uses (they take the general ones), CLERK signed in with a
+# photo, and an evaluator and a window terminal registered at it; printed as JSON for the test.
 SET_UP = """
 import base64, json
 from django.contrib.auth import get_user_model
@@ -29,7 +29,7 @@ from queueing import services
 from queueing.models import Device, Window, WindowSession
 from queueing.services.devices import device_register
 clerk = get_user_model().objects.get(username=CLERK)
-window = (Window.objects.filter(center__code="DEMO", kind__in=["specialized", "general"], queue_links__isnull=False)
+window = (Window.objects.filter(center__code="DEMO", kind="specialized", queue_links__isnull=False)
           .exclude(pk__in=WindowSession.objects.filter(ended_at__isnull=True).values("window"))
           .order_by("-number").first())
 services.window_sign_in(window=window, clerk=clerk)
