@@ -4,10 +4,24 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import StaffMembership
 from accounts.selectors import center_access
 from hall.prepared import Prepared
 from queueing.models import (
@@ -175,8 +189,14 @@ def window_clerk_session(*, window: Window | int) -> WindowSession | None:
 
 
 def windows_for_staff(*, user) -> QuerySet[Window]:
-    """Windows the user may sign in to, with whoever is signed in to each."""
-    windows = Window.objects.select_related("zone", "center").order_by("center", "number")
+    """Windows the user may sign in to, with whoever is signed in to each: the windows of the user's own departments
+    first (a clerk of 市场监管 finds the 商事登记 windows at the top), then the others, each by centre and number."""
+    own = StaffMembership.objects.filter(user=user, department_id=OuterRef("department_id"))
+    windows = (
+        Window.objects.select_related("zone", "center")
+        .annotate(own_department=Exists(own))
+        .order_by("-own_department", "center", "number")
+    )
     staffed = center_access(user).staffed_ids
     if staffed is not None:
         windows = windows.filter(center_id__in=staffed)

@@ -8,7 +8,8 @@ from hall.errors import DomainError, NotAllowed
 from hall.models import AuditEntry
 from queueing import services
 from queueing.models import Ticket, TicketEvent, Window, WindowSession
-from tests.factories import CenterFactory, UserFactory, WindowFactory, clerk_of
+from queueing.selectors import windows_for_staff
+from tests.factories import CenterFactory, DepartmentFactory, UserFactory, WindowFactory, clerk_of
 
 
 @pytest.fixture
@@ -115,3 +116,21 @@ def test_the_audit_log_is_read_only_in_the_admin(admin_client, queue):
     assert admin_client.post(f"/admin/hall/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin_client.get("/admin/hall/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_clerk_finds_the_windows_of_their_own_department_first(client, queue):
+    theirs, other = DepartmentFactory(name="市场监管局"), DepartmentFactory(name="税务局")
+    windows = {
+        number: WindowFactory(
+            center=queue.center, zone=queue.zone, number=number, department=department, serves=[queue]
+        )
+        for number, department in ((1, other), (2, other), (7, theirs), (9, None), (12, theirs))
+    }
+    clerk = UserFactory(username="scjg-clerk")
+    StaffMembership.objects.create(user=clerk, center=queue.center, role=StaffRole.CLERK, department=theirs)
+    assert [w.number for w in windows_for_staff(user=clerk)] == [7, 12, 1, 2, 9]
+    client.force_login(clerk)
+    page = client.get("/clerk/").content.decode()
+    offered = [page.index(f'name="window" value="{windows[n].pk}"') for n in (7, 12, 1, 2, 9)]
+    assert offered == sorted(offered)  # the sign-in page offers them in that order
