@@ -422,15 +422,6 @@ def measure(*, rows: int) -> dict:
 
 
 if __name__ == "__main__":
-    import json
+    from bench import run_alone
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if not settings.DATABASES["default"]["NAME"].startswith("hall_bench"):
-        sys.exit("Run it on a database whose name starts with hall_bench.")
-    call_command("migrate", verbosity=0)
-    print(json.dumps(measure(rows=int(sys.argv[1]) if len(sys.argv) > 1 else 100_000), indent=2, ensure_ascii=False))
+    run_alone(measure, default_rows=100_000)

@@ -17,17 +17,24 @@ from queueing.selectors.devices import device_for_token
 COOKIE_NAME = "hall_evaluator"
 
 
+def takes_reviews(device: Device | None) -> bool:
+    """An evaluator that may still take reviews: not revoked, allowed to evaluate, at a window."""
+    return (
+        device is not None
+        and not device.is_revoked
+        and device.may(Device.Capability.EVALUATE)
+        and device.window_id is not None
+    )
+
+
 def evaluator_device(token: str | None) -> Device | None:
-    """The paired evaluator behind `token`, if it may still take reviews (not revoked, at a window)."""
+    """The paired evaluator behind `token`, if it may still take reviews."""
     device = device_for_token(token) if token else None
-    if device is None or device.is_revoked or not device.may(Device.Capability.EVALUATE) or not device.window_id:
-        return None
-    return device
+    return device if takes_reviews(device) else None
 
 
 def evaluator_device_still_paired(device_id: int) -> bool:
-    device = Device.objects.filter(pk=device_id).first()
-    return device is not None and not device.is_revoked and device.may(Device.Capability.EVALUATE)
+    return takes_reviews(Device.objects.filter(pk=device_id).first())
 
 
 def _choices(labels: dict) -> list[dict]:

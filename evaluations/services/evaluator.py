@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from evaluations.evaluator import evaluator_device
+from evaluations.evaluator import evaluator_device, takes_reviews
 from evaluations.models import Review
 from evaluations.services.reviews import rated_ticket, review_submit
 from hall.errors import DomainError
@@ -24,7 +24,7 @@ def evaluator_rate(*, device_id: int, ticket, level, scores=None, tags=None, at=
     """A review given on the evaluator `device_id` of the ticket just served at its window. The device is read again
     (a token revoked a moment ago takes nothing more); `at` is the device's time of the review when it was offline."""
     device = Device.objects.filter(pk=device_id).first()
-    if device is None or device.is_revoked or not device.may(Device.Capability.EVALUATE):
+    if not takes_reviews(device):
         raise DomainError(_("This evaluator has been revoked: it takes no more reviews."), code="device_revoked")
     ticket_id = parse_id(ticket, label=_("Number"))
     found = Ticket.objects.select_related("window", "matter").filter(pk=ticket_id).first()

@@ -9,8 +9,6 @@ sent in the centre's language, worded in each screen's own.
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -18,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_CENTER_CODE, DEMO_PASSWORD
-from tests.embedded_server import ROOT, HallServer, manage
+from tests.embedded_server import HallServer, manage
 
 pytestmark = pytest.mark.browser
 
@@ -290,16 +288,7 @@ def test_an_alert_raised_in_chinese_is_worded_in_the_language_of_each_big_screen
     login(page, base, "supervisor", f"/screen/{center_id}/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("body")).to_have_attribute("data-live", "live")
-    shell = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", LONG_WAIT_NOW],
-        cwd=ROOT,
-        env=own_hall.env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    raised = json.loads(shell.stdout.strip().splitlines()[-1])
+    raised = json.loads(own_hall.shell(LONG_WAIT_NOW).strip().splitlines()[-1])
     assert raised["subject"] == f"{raised['number']}（{raised['queue']}）已等候 40 分钟"
     in_english = f"{raised['number']} ({raised['queue']}) has waited 40 minutes"
 
