@@ -1,4 +1,7 @@
-"""Alerts of the live hall: raised by the periodic scans, acted on from the supervisor console."""
+"""Alerts of the live hall, raised by the periodic scans and acted on from the supervisor console; the day rollups;
+the calling displays' notices."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -184,3 +187,52 @@ class DailyWindowStat(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.window_id}"
+
+
+def notice_upload_path(notice: "DisplayNotice", filename: str) -> str:
+    # The name the admin chose is not kept: the file is served by id, and a stored name must not be guessable.
+    suffix = {DisplayNotice.Kind.IMAGE: "img", DisplayNotice.Kind.VIDEO: "video"}.get(notice.kind, "bin")
+    return f"display-notices/{uuid.uuid4().hex}.{suffix}"
+
+
+class DisplayNotice(models.Model):
+    """A notice the calling displays show beside the calls: a text, an image or a video, uploaded in the admin and
+    served by the hall itself. For every display of the centre, or for one zone's."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
+
+    center = models.ForeignKey(Center, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+")
+    zone = models.ForeignKey(
+        Zone,
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: every calling display of the centre."),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    title = models.CharField(_("title"), max_length=60)
+    text = models.TextField(_("text"), max_length=400, blank=True)
+    file = models.FileField(_("image or video"), upload_to=notice_upload_path, blank=True)
+    content_type = models.CharField(_("content type"), max_length=20, blank=True, editable=False)
+    seconds = models.PositiveSmallIntegerField(
+        _("seconds shown"), default=15, help_text=_("A video is shown to its end, however long this is.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    shown_from = models.DateTimeField(_("shown from"), null=True, blank=True)
+    shown_until = models.DateTimeField(_("shown until"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("display notice")
+        verbose_name_plural = _("display notices")
+        ordering = ["center", "sort_order", "id"]
+        indexes = [models.Index(fields=["center", "active"], name="displaynotice_center_active")]
+
+    def __str__(self):
+        return self.title

@@ -12,6 +12,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("display/<id:center_id>/", screens.calling_display, name="display"),
     path("display/<id:center_id>/zones/<id:zone_id>/", screens.calling_display, name="zone_display"),
+    path("display/notices/<id:notice_id>/", screens.notice_file, name="notice_file"),
     path("screen/<id:center_id>/", screens.big_screen, name="screen"),
     path("screen/overview/", overview, name="overview"),
     path("screen/overview/data/", overview_data, name="overview_data"),

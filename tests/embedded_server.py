@@ -31,7 +31,7 @@ def hall_server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(HALL_VAR_DIR=str(var), HALL_SNAPSHOT_PERIOD="2", HALL_INPROCESS_JOBS="1", PYTHONUNBUFFERED="1")
     manage("migrate", "-v0", env=env)
-    manage("load_demo", "--quiet", env=env)
+    manage("load_demo", "--quiet", "--no-traffic", env=env)
     manage(
         "shell",
         "-c",

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(django_capture_on_commit_callbacks, settings, eager_celery):
     settings.HALL_SMS_BACKEND = "hall.notifications.backends.LocmemSmsBackend"
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     profile = CitizenProfile.objects.select_related("user").first()
     with django_capture_on_commit_callbacks(execute=True):
         notification_send(template="login_code", mobile=profile.user.mobile, context={"code": "123456"})

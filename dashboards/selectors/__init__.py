@@ -10,6 +10,7 @@ from centers.models import Center, Zone
 from dashboards.models import Alert
 from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
+from dashboards.selectors.notices import display_notices
 from evaluations.selectors import satisfaction_today
 from hall.notifications.models import MessageTemplate
 from hall.prepared import Prepared
@@ -45,7 +46,18 @@ def window_tiles(
     return tiles
 
 
-_WINDOW_FIELDS = ("id", "number", "name", "kind", "state", "pause_reason", "tidal_opened_at", "zone_id", "zone__name")
+_WINDOW_FIELDS = (
+    "id",
+    "number",
+    "name",
+    "kind",
+    "state",
+    "pause_reason",
+    "tidal_opened_at",
+    "zone_id",
+    "zone__name",
+    "zone__floor",
+)
 _CURRENT_FIELDS = ("window_id", "number", "status", "called_at", "started_at", "queue_id")
 
 
@@ -111,6 +123,7 @@ def _window_reads(*, center_id, window_ids, zone_id, settings, waiting) -> tuple
                 # A tidal window stands by, closed, until a supervisor opens it under load.
                 "tidal_open": window.tidal_opened_at is not None,
                 "zone": window.zone__name,
+                "floor": window.zone__floor,
                 "zone_id": window.zone_id,
                 "ticket": (
                     {
@@ -273,21 +286,31 @@ def recent_calls(*, center_id: int, limit: int | None = None, zone_id: int | Non
     if zone_id is not None:
         rows = rows.filter(window__zone_id=zone_id)
     rows = rows.order_by("-at", "-id").values_list(
-        "ticket__number", "window__number", "window__name", "window__zone_id", "at"
+        "ticket__number",
+        "window__number",
+        "window__name",
+        "window__zone_id",
+        "window__zone__name",
+        "window__zone__floor",
+        "at",
     )[:limit]
-    return [_call(number, window_number, name, zone, at) for number, window_number, name, zone, at in rows]
+    return [_call(*row) for row in rows]
 
 
 def call_payload(*, number: str, window: Window, at) -> dict:
-    return _call(number, window.number, window.name, window.zone_id, at)
+    """A call as the screens show it; `window` with its zone loaded (select_related), or a query per call."""
+    return _call(number, window.number, window.name, window.zone_id, window.zone.name, window.zone.floor, at)
 
 
-def _call(number: str, window_number: int, window_name: str, zone_id: int, at) -> dict:
+def _call(number: str, window_number: int, window_name: str, zone_id: int, zone: str, floor: str, at) -> dict:
+    # Where to go, as a citizen reads it across the hall: the window, its zone and its floor.
     return {
         "number": number,
         "window_number": window_number,
         "window_name": window_name,
         "zone_id": zone_id,
+        "zone": zone,
+        "floor": floor,
         "at": at.isoformat(),
     }
 
@@ -353,6 +376,8 @@ def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: boo
     }
     if supervisor:
         snapshot.update(live_alert_summary(center_id=center_id))
+    else:
+        snapshot["notices"] = display_notices(center_id=center_id, zone_id=zone_id)
     return snapshot
 
 

@@ -90,7 +90,7 @@ def _calls(batch: list[Happened], tickets: dict[int, dict]) -> list[dict]:
         for item in batch
         if item.screen_type in CALL_EVENTS and item.ticket_id in tickets and item.at >= fresh_after
     ]
-    windows = Window.objects.in_bulk({row["window_id"] for row in called if row["window_id"]})
+    windows = Window.objects.select_related("zone").in_bulk({row["window_id"] for row in called if row["window_id"]})
     return [
         call_payload(number=row["number"], window=windows[row["window_id"]], at=row["called_at"])
         for row in called

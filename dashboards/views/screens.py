@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import center_access
@@ -20,6 +20,7 @@ from dashboards.selectors.alerts import (
     REVIEW_OF_MATTER,
     alert_subject,
 )
+from dashboards.selectors.notices import shown_notices
 from evaluations.links import review_path
 from evaluations.models import Review
 from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
@@ -33,6 +34,14 @@ def calling_display(request, center_id: int, zone_id: int | None = None):
     zone = get_object_or_404(Zone, pk=zone_id, center=center) if zone_id is not None else None
     socket = f"/ws/centers/{center.pk}/zones/{zone.pk}/display/" if zone else f"/ws/centers/{center.pk}/display/"
     return render(request, "dashboards/display.html", {"center": center, "zone": zone, "socket_path": socket})
+
+
+@cache_control(public=True, max_age=86400)
+def notice_file(request, notice_id: int):
+    """A display notice's image or video, served by the hall (intranet); only while the notice is shown. Its address
+    carries the notice's version, so a day's caching never shows an old file."""
+    notice = get_object_or_404(shown_notices().exclude(file=""), pk=notice_id)
+    return FileResponse(notice.file.open("rb"), content_type=notice.content_type or "application/octet-stream")
 
 
 def _alert_texts() -> dict:

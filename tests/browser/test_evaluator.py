@@ -6,10 +6,10 @@ import json
 
 import pytest
 import requests
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_PASSWORD
+from tests.browser.accessibility import no_serious_accessibility_findings
 
 pytestmark = pytest.mark.browser
 
@@ -95,12 +95,6 @@ def serve_one_ticket(base: str, hall: dict) -> dict:
         done = http.post(f"{base}/api/v1/tickets/{ticket_id}/{step}/", json={}, timeout=10)
         assert done.status_code == 200, done.text
     return called.json()
-
-
-def no_serious_accessibility_findings(page) -> None:
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in serious], ensure_ascii=False)
 
 
 def test_the_evaluator_pairs_shows_the_clerk_and_takes_a_review(browser, hall_server, shot):

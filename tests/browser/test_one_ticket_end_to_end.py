@@ -79,9 +79,10 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     expect(current).to_have_text(number)
     shot(clerk, "clerk-workstation")
 
-    expect(display.locator("[data-call-number]")).to_have_text(number, timeout=3000)
+    calling = display.locator(".current-call", has_text=number)
+    expect(calling).to_have_count(1, timeout=3000)
     expect(display.locator("[data-recent-calls] li").first).to_contain_text(number)
-    window_number = display.locator("[data-call-window]").inner_text().replace("号窗口", "").strip()
+    window_number = calling.locator(".call-window").inner_text().replace("号窗口", "").strip()
     expect(display.locator("[data-call-text]")).to_have_text(f"请{number}到{window_number}号窗口")
     said = f"请{spoken(number)}号到{window_number}号窗口办理"
     said_times = "said => window.__spoken.filter(text => text === said).length"

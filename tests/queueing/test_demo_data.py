@@ -24,15 +24,15 @@ def snapshot():
 
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing():
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     first = snapshot()
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     assert snapshot() == first
 
 
 @pytest.mark.django_db
 def test_the_demo_hall_is_a_real_district_hall():
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     hall = Center.objects.get(code="DEMO")
     assert Matter.objects.count() >= 60 and Department.objects.count() >= 8
     windows = Window.objects.filter(center=hall)
@@ -56,7 +56,7 @@ def test_the_demo_hall_is_a_real_district_hall():
 
 @pytest.mark.django_db
 def test_the_demo_catalogue_passes_its_own_validation_and_has_themes_bundles_and_licences():
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     for matter in Matter.objects.all():
         matter.full_clean()  # codes, limits, online depth: the rules an administrator's spreadsheet must keep
         assert matter.themes.exists(), matter.name

@@ -324,7 +324,7 @@ def test_the_result_page_is_for_the_stations_of_its_hall_only(client, station, q
 
 
 def test_the_demo_has_a_station_whose_worker_takes_numbers_in_the_district_hall(client, db):
-    call_command("load_demo", quiet=True, stdout=StringIO())
+    call_command("load_demo", quiet=True, no_traffic=True, stdout=StringIO())
     station = Center.objects.get(level=Center.Level.COMMUNITY)
     assert station.parent.code == "DEMO"
     client.force_login(User.objects.get(username="station1"))

@@ -157,7 +157,7 @@ def hall(servers, fresh_database, tmp_path_factory, request):
     base_url, api_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{api_port}"
     hall = Hall(base_url, f"{api_base}/api/v1", fresh_database, env, logs, ("clerk01", DEMO_PASSWORD), http)
     hall.manage("migrate", "--noinput")
-    hall.manage("load_demo", "--quiet")
+    hall.manage("load_demo", "--quiet", "--no-traffic")
 
     with running(hall, commands, [base_url, api_base], request, "the system topology"):
         yield hall

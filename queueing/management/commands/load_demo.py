@@ -29,6 +29,7 @@ from matters.services.demo import (
 )
 from queueing import services
 from queueing.management import demo_data as data
+from queueing.management.demo_traffic import play_morning
 from queueing.models import Queue, Window, WindowQueue
 
 
@@ -73,6 +74,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+        parser.add_argument(
+            "--no-traffic", action="store_true", help="Do not play a morning of traffic in the demo centre today."
+        )
 
     def handle(self, *args, **options):
         errors = check_tables()
@@ -80,11 +84,14 @@ class Command(BaseCommand):
             raise CommandError("The demo tables are inconsistent:\n  " + "\n  ".join(errors))
         with transaction.atomic():
             counts = Loader().load()
+        played = {} if options["no_traffic"] else play_morning(center=Center.objects.get(code=data.DEMO_CENTER_CODE))
         if options["quiet"] or options["verbosity"] < 1:
             return
         self.stdout.write(f"Demo hall loaded ({data.DEMO_CENTER_CODE}):")
         for label, (total, created) in counts.items():
             self.stdout.write(f"  {label:<12} {total:>4}  ({created} new)")
+        if played:
+            self.stdout.write("Today's morning played: " + ", ".join(f"{n} {what}" for what, n in played.items()))
         self.stdout.write(f"Logins (password {data.DEMO_PASSWORD}):")
         for role, username in data.DEMO_LOGINS:
             self.stdout.write(f"  {username:<15} {role}")

@@ -92,20 +92,6 @@
     return el;
   }
 
-  function renderQueues(container, queues, waitingLabel) {
-    var byId = container._queues || (container._queues = {});
-    queues.forEach(function (q) { byId[q.id] = q; });
-    var list = Object.keys(byId).map(function (id) { return byId[id]; });
-    clear(container);
-    list.forEach(function (q) {
-      var chip = node("div", "queue-chip");
-      chip.dataset.queue = q.prefix;
-      chip.appendChild(document.createTextNode(q.prefix + " " + q.name + " · " + waitingLabel));
-      chip.appendChild(node("strong", "num", String(q.waiting)));
-      container.appendChild(chip);
-    });
-  }
-
   window.HallLive = { connect: connect, format: format, texts: texts, startClock: startClock, clear: clear,
-    node: node, renderQueues: renderQueues, serverNow: serverNow };
+    node: node, serverNow: serverNow };
 })();
