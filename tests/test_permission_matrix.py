@@ -65,6 +65,7 @@ from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
@@ -73,7 +74,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
 from centers.models import Center
-from dashboards.models import Alert
+from dashboards.models import Alert, DisplayNotice
 from evaluations.links import review_token
 from evaluations.models import Review
 from evaluations.services.appeals import appeal_file
@@ -341,6 +342,8 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         # A zone of another centre is not a zone of this one: not found, for everybody.
         P("GET", "/display/{center}/zones/{other_zone}/", NOBODY),
     ),
+    # A notice's image is on the public displays: anybody may fetch it while it is shown.
+    "dashboards:notice_file": (P("GET", "/display/notices/{notice}/", PUBLIC),),
     "dashboards:ticket": (P("GET", "/t/{citizen_token}/", PUBLIC),),
     # The live page's link is the holder's proof: whoever holds it may give the number up.
     "dashboards:ticket_cancel": (P("POST", "/t/{citizen_token}/cancel/", PUBLIC),),
@@ -808,6 +811,7 @@ def build_world() -> World:
         "sub_queue": sub_queue.pk,
         "clerk_user": users[CLERK].pk,
         "other_zone": other_queue.zone_id,
+        "notice": _notice_of(center),
         "w1": w1.pk,
         "w2": w2.pk,
         "ws": ws.pk,
@@ -904,8 +908,15 @@ def _cases_of_the_world(*, center, queue, department, clerk, citizen, head) -> d
     }
 
 
+def _notice_of(center) -> int:
+    notice = DisplayNotice(center=center, kind="image", title="公告", content_type="image/png")
+    notice.file.save("n.png", ContentFile(b"\x89PNG\r\n\x1a\n" + bytes(24)), save=True)
+    return notice.pk
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path  # the display notice's image
     return build_world()
 
 
