@@ -1,4 +1,5 @@
-"""The hall the benchmark runs against, seeded in its own PostgreSQL database: one centre, 20 queues open all day,
+"""The hall the benchmark runs against, seeded in its own PostgreSQL database: one centre, 20 queues open all day
+(today made a working day),
 windows that serve every queue with a clerk signed in at each, and device tokens for kiosks and window terminals."""
 
 from dataclasses import dataclass, field
@@ -17,12 +18,16 @@ class World:
 
 
 def seed(*, windows: int, kiosks: int) -> World:
+    from django.utils import timezone
+
     from accounts.models import StaffMembership, StaffRole, User
-    from centers.models import Center, Zone
+    from centers.models import Center, WorkdayOverride, Zone
     from queueing import services
     from queueing.models import Device, Queue, Window
 
     center = Center.objects.create(code="BENCH", name="基准测试政务服务中心")
+    # Today is a working day whatever the date: the issue path reads the calendar as a real hall's does.
+    WorkdayOverride.objects.update_or_create(day=timezone.localdate(), defaults={"is_working_day": True})
     zone = Zone.objects.create(center=center, code="Z1", name="综合受理区")
     queues = Queue.objects.bulk_create(
         Queue(

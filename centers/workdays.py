@@ -85,3 +85,15 @@ def work_calendar() -> WorkCalendar:
         overrides=dict(WorkdayOverride.objects.values_list("day", "is_working_day")),
         confirmed_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
     )
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Whether `day` is a working day: one indexed read of its override, else the package's answer. For the checks
+    made on every request (may a queue give numbers today?), where reading the whole calendar would cost more."""
+    override = WorkdayOverride.objects.filter(day=day).values_list("is_working_day", flat=True).first()
+    return package_is_working_day(day) if override is None else override
+
+
+def next_working_day(after: datetime.date, calendar: WorkCalendar | None = None) -> datetime.date:
+    """The first working day after `after`."""
+    return (calendar or work_calendar()).add(after, 1)

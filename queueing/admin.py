@@ -29,7 +29,8 @@ CenterAdmin.inlines = [*CenterAdmin.inlines, QueueingSettingsInline]
 
 @admin.register(Queue)
 class QueueAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "center", "zone", "is_accepting", "opens_at", "closes_at", "daily_cap"]
+    list_display = ["prefix", "name", "center", "zone", "is_accepting", "opens_at", "closes_at", "break_starts_at"]
+    list_display += ["break_ends_at", "daily_cap"]
     list_filter = ["center", "zone", "is_accepting"]
     filter_horizontal = ["matters"]
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +92,16 @@ class Queue(models.Model):
     is_accepting = models.BooleanField(_("taking tickets"), default=True)
     opens_at = models.TimeField(_("opens at"), default="09:00")
     closes_at = models.TimeField(_("stops issuing at"), default="17:00")
+    open_on_days_off = models.BooleanField(
+        _("open on days off"),
+        default=False,
+        help_text=_("Gives numbers on weekends and public holidays too (for example a 24-hour self-service area)."),
+    )
+    # A break in the day when no numbers are given (午间休息); both or neither.
+    break_starts_at = models.TimeField(_("break from"), null=True, blank=True)
+    break_ends_at = models.TimeField(
+        _("break until"), null=True, blank=True, help_text=_("No numbers are given in the break; empty: no break.")
+    )
     daily_cap = models.PositiveIntegerField(_("daily cap"), null=True, blank=True)
     mean_service_minutes = models.PositiveSmallIntegerField(_("mean service minutes"), default=10)
     wait_timeout_minutes = models.PositiveSmallIntegerField(
@@ -104,10 +114,30 @@ class Queue(models.Model):
         verbose_name = _("queue")
         verbose_name_plural = _("queues")
         ordering = ["center", "sort_order", "prefix"]
-        constraints = [models.UniqueConstraint(fields=["center", "prefix"], name="queue_prefix_unique_in_center")]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "prefix"], name="queue_prefix_unique_in_center"),
+            models.CheckConstraint(
+                # Spelt out for NULL: a CHECK that comes out unknown passes.
+                condition=Q(break_starts_at__isnull=True, break_ends_at__isnull=True)
+                | Q(break_starts_at__isnull=False, break_ends_at__isnull=False, break_starts_at__lt=F("break_ends_at")),
+                name="queue_break_whole_and_in_order",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.prefix} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if (self.break_starts_at is None) != (self.break_ends_at is None):
+            raise ValidationError({"break_ends_at": _("Give both ends of the break, or neither.")})
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("Numbers must stop after they start.")})
+        if self.break_starts_at is not None:
+            if self.break_starts_at >= self.break_ends_at:
+                raise ValidationError({"break_ends_at": _("The break must end after it starts.")})
+            if not self.opens_at < self.break_starts_at or not self.break_ends_at < self.closes_at:
+                raise ValidationError({"break_starts_at": _("The break must lie inside the hours numbers are given.")})
 
 
 class Window(models.Model):

@@ -12,6 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Queue hours that let a test take numbers whenever it runs: all day, no break, weekends and holidays too.
+OPEN_ALL_DAY_EVERY_DAY = {
+    "opens_at": "00:00",
+    "closes_at": "23:59:59",
+    "open_on_days_off": True,
+    "break_starts_at": None,
+    "break_ends_at": None,
+}
 
 
 def free_port() -> int:
@@ -35,8 +43,7 @@ def hall_server(tmp_path_factory):
     manage(
         "shell",
         "-c",
-        "import datetime; from queueing.models import Queue; "
-        "Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))",
+        f"from queueing.models import Queue; Queue.objects.update(**{OPEN_ALL_DAY_EVERY_DAY!r})",
         env=env,
     )
     server = HallServer(env=env, var=var)

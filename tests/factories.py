@@ -128,7 +128,7 @@ PREFIX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 class QueueFactory(factory.django.DjangoModelFactory):
-    """Open all day, so tests do not depend on the wall clock unless they freeze it."""
+    """Open all day, every day, so tests do not depend on the wall clock unless they freeze it."""
 
     class Meta:
         model = Queue
@@ -140,6 +140,7 @@ class QueueFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"业务{n}")
     opens_at = datetime.time(0, 0)
     closes_at = datetime.time(23, 59, 59)
+    open_on_days_off = True
 
 
 class WindowFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ STREET_CENTER_CODE = "DEMO-DH"
 STATION_CENTER_CODE = "DEMO-WHL"  # a community station (便民服务站): no queues, takes numbers in the halls above it
 
 COMPLAINT_PHONE = "12345"
-OFFICE_HOURS = "工作日 8:30-12:00，13:30-17:00（法定节假日除外，中午延时服务）"
+OFFICE_HOURS = "工作日 8:30-12:00，13:30-17:00（法定节假日除外）"
 FLOOR_LABELS = {"1F": "一楼", "2F": "二楼"}
 
 # (role label in English, username), for the README and the summary of the command.
@@ -179,6 +179,8 @@ DEPARTMENTS = [
 
 OPENS_AT = time(8, 30)
 CLOSES_AT = time(17, 0)
+# The lunch break the guides announce (午间休息): no numbers are given from 12:00 to 13:30.
+BREAK_STARTS_AT, BREAK_ENDS_AT = time(12, 0), time(13, 30)
 
 # A queue serves every matter of its `departments` plus the matters named in `matters` (by name).
 QUEUES = [

@@ -34,6 +34,16 @@ from queueing.models import (
     WindowQueue,
     WindowSession,
 )
+from queueing.selectors.intake import (  # noqa: F401 (the queue's reads, in one place)
+    INTAKE_BREAK,
+    INTAKE_CLOSED,
+    INTAKE_DAY_OFF,
+    INTAKE_NOT_YET,
+    INTAKE_OPEN,
+    INTAKE_PAUSED,
+    queue_intake,
+    queue_intake_said,
+)
 from queueing.selectors.position import (  # noqa: F401 (the queue's reads, in one place)
     WAITING_ORDER,
     Position,
@@ -41,22 +51,6 @@ from queueing.selectors.position import (  # noqa: F401 (the queue's reads, in o
     per_person_minutes,
     ticket_position,
 )
-
-# Whether a queue gives numbers now (queue_intake).
-INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED = "open", "paused", "not_yet", "closed"
-
-
-def queue_intake(queue: Queue, *, now=None) -> str:
-    """Whether `queue` gives numbers at `now`: paused by a supervisor, not yet open, closed for the day, or open.
-    The one rule behind the kiosk's buttons, the portal, the station page and `ticket_issue`'s refusal."""
-    if not queue.is_accepting:
-        return INTAKE_PAUSED
-    local_time = timezone.localtime(now or timezone.now()).time()
-    if local_time < queue.opens_at:
-        return INTAKE_NOT_YET
-    if local_time >= queue.closes_at:
-        return INTAKE_CLOSED
-    return INTAKE_OPEN
 
 
 def _served_queues(*, window: int, center: int, general: bool):

@@ -4,16 +4,15 @@ matters, Reads only; issuing goes through `services.ticket_issue`."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from centers.models import Center, Zone
+from centers.workdays import is_working_day
 from matters.models import Matter
 from matters.pinyin import pinyin_keys
 from queueing.models import Queue
-from queueing.selectors import INTAKE_CLOSED, INTAKE_NOT_YET, INTAKE_OPEN, INTAKE_PAUSED, queue_intake
+from queueing.selectors.intake import INTAKE_OPEN, queue_intake_said
 
-OPEN, PAUSED, NOT_YET, CLOSED = INTAKE_OPEN, INTAKE_PAUSED, INTAKE_NOT_YET, INTAKE_CLOSED
 # The on-screen letter keyboard, laid out as on the phones people type pinyin on.
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 
@@ -28,7 +27,7 @@ class QueueChoice:
 
     @property
     def is_open(self) -> bool:
-        return self.state == OPEN
+        return self.state == INTAKE_OPEN
 
 
 @dataclass(frozen=True)
@@ -62,28 +61,20 @@ class SearchEntry:
         }
 
 
-def queue_choice(queue: Queue, *, now: datetime | None = None) -> QueueChoice:
+def queue_choice(queue: Queue, *, now: datetime | None = None, working_day: bool | None = None) -> QueueChoice:
     """The state a queue's button shows (kiosk, station, portal), by the rule `ticket_issue` refuses with."""
-    state = queue_intake(queue, now=now)
-    paused = _("Not taking numbers now")
-    notes = {
-        # The reason the supervisor gave ("Say why intake pauses; kiosks show it to citizens") is what they read.
-        PAUSED: _("%(state)s: %(reason)s") % {"state": paused, "reason": queue.pause_reason}
-        if queue.pause_reason
-        else paused,
-        NOT_YET: _("Numbers from %(time)s") % {"time": formats.time_format(queue.opens_at, "G:i")},
-        CLOSED: _("No more numbers today"),
-    }
-    return QueueChoice(queue, state, notes.get(state, ""))
+    intake = queue_intake_said(queue, now=now, working_day=working_day)
+    return QueueChoice(queue, intake.state, intake.note)
 
 
 def kiosk_zones(*, center: Center, now: datetime | None = None) -> list[ZoneChoice]:
     """The centre's zones in order, each with its queues; zones without queues are left out."""
     now = now or timezone.now()
+    working_day = is_working_day(timezone.localdate(now))
     zones = center.zones.prefetch_related("queues").order_by("sort_order", "code")
     result = []
     for zone in zones:
-        queues = [queue_choice(queue, now=now) for queue in zone.queues.all()]
+        queues = [queue_choice(queue, now=now, working_day=working_day) for queue in zone.queues.all()]
         if queues:
             result.append(ZoneChoice(zone, queues))
     return result

@@ -2,7 +2,7 @@
 up."""
 
 from django.db import connection, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import center_access
@@ -41,21 +41,10 @@ def _next_sequence(*, queue: Queue, service_date) -> int:
 
 
 def ensure_queue_accepting(*, queue: Queue, now) -> None:
-    state = selectors.queue_intake(queue, now=now)
-    if state == selectors.INTAKE_PAUSED:
-        if queue.pause_reason:
-            raise QueueClosed(_("This queue has paused taking tickets: %(reason)s") % {"reason": queue.pause_reason})
-        raise QueueClosed()
-    if state == selectors.INTAKE_NOT_YET:
-        raise QueueClosed(
-            _("Tickets for this queue are given from %(time)s. Please come back then.")
-            % {"time": formats.time_format(queue.opens_at, "H:i")}
-        )
-    if state == selectors.INTAKE_CLOSED:
-        raise QueueClosed(
-            _("Tickets for this queue are given until %(time)s. Please come back on the next working day.")
-            % {"time": formats.time_format(queue.closes_at, "H:i")}
-        )
+    """Refuse, saying when to come back, unless `queue` gives numbers at `now` (queueing/selectors/intake.py)."""
+    intake = selectors.queue_intake_said(queue, now=now)
+    if not intake.is_open:
+        raise QueueClosed(intake.said)
 
 
 def _identity_of(*, id_number: str, citizen) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_CENTER_CODE, DEMO_PASSWORD
-from tests.embedded_server import HallServer, manage
+from tests.embedded_server import OPEN_ALL_DAY_EVERY_DAY, HallServer, manage
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,9 @@ SIZES = [(1920, 1080), (3840, 2160)]
 # A busy morning in the demo hall of this module's own server: clerks at 13 windows and a tidal window opened by the
 # supervisor, ~150 tickets spread over the hours before now, some served, one window paused, one queue's intake
 # paused, and the alert scans run (queue warnings, long waits; a queue warning acknowledged).
-BUSY_MORNING = """
+BUSY_MORNING = (
+    f"OPEN_ALL_DAY_EVERY_DAY = {OPEN_ALL_DAY_EVERY_DAY!r}\n"
+    + """
 import datetime, random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -36,7 +38,7 @@ from centers.models import Center
 from queueing.models import Queue, Ticket, Window
 
 rng = random.Random(7)
-Queue.objects.update(opens_at=datetime.time(0, 0), closes_at=datetime.time(23, 59, 59))
+Queue.objects.update(**OPEN_ALL_DAY_EVERY_DAY)
 users = {u.username: u for u in get_user_model().objects.all()}
 demo = Center.objects.get(code="DEMO")
 queues = {q.prefix: q for q in Queue.objects.filter(center=demo)}
@@ -80,6 +82,7 @@ scans.alerts_scan_load()
 taken = Alert.objects.filter(center=demo, kind=Alert.Kind.QUEUE_LOAD, severity="yellow").order_by("id").first()
 alert_services.alert_acknowledge(alert_id=taken.pk, user=supervisor)
 """
+)
 
 
 @pytest.fixture(scope="module")

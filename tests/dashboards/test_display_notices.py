@@ -112,10 +112,10 @@ def test_the_admin_takes_an_image_by_its_bytes_and_tells_the_open_displays(
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"file": ("poster.png", b"<html>not an image</html>")}, "file", "JPEG, PNG or WebP"),
-        ({"kind": "video", "file": ("film.mp4", PNG)}, "file", "MP4 or WebM"),
-        ({"kind": "image"}, "file", "needs its file"),
-        ({"kind": "text", "text": "   "}, "text", "needs its text"),
+        ({"file": ("poster.png", b"<html>not an image</html>")}, "file", "JPEG、PNG 或 WebP"),
+        ({"kind": "video", "file": ("film.mp4", PNG)}, "file", "MP4 或 WebM"),
+        ({"kind": "image"}, "file", "需要上传文件"),
+        ({"kind": "text", "text": "   "}, "text", "需要填写内容"),
     ],
 )
 def test_the_admin_refuses_what_a_display_cannot_show_and_keeps_nothing(admin_client, fields, field, message):
@@ -135,5 +135,5 @@ def test_the_admin_takes_a_video_by_its_bytes_and_refuses_a_zone_of_another_cent
     assert response.status_code == 302 and DisplayNotice.objects.get().content_type == "video/mp4"
     foreign = ZoneFactory(center=other)
     response = post_notice(admin_client, center, kind="text", text="…", zone=foreign.pk)
-    assert "one of the centre's" in " ".join(response.context["adminform"].form.errors["zone"])
+    assert "不属于所选中心" in " ".join(response.context["adminform"].form.errors["zone"])
     assert DisplayNotice.objects.count() == 1

@@ -197,14 +197,14 @@ def test_a_matter_found_issues_in_its_queue_with_that_matter(zh, hall):
         (
             datetime.time(7, 45),
             "not_yet",
-            ("Numbers from %(time)s", {"time": "8:30"}),
+            ("Numbers from %(time)s", {"time": "08:30"}),
             "该队列 08:30 开始取号，请届时再来。",
         ),
         (
             datetime.time(17, 5),
             "closed",
             ("No more numbers today", {}),
-            "该队列取号时间截至 17:00，请下一个工作日再来。",
+            "该队列取号时间截至 17:00，请于 3月3日（星期二） 08:30 后再来。",
         ),
     ],
 )

@@ -29,14 +29,18 @@ import requests
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from tests.embedded_server import OPEN_ALL_DAY_EVERY_DAY
+
 pytestmark = pytest.mark.system
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT_JOB = "dashboards.push_hall_snapshots"
-OPEN_ALL_DAY = (
-    "from queueing.models import Queue; "
-    "Queue.objects.filter(pk={queue_id}).update(opens_at='00:00', closes_at='23:59:59', is_accepting=True)"
-)
+
+
+def open_all_day(queue_id: int) -> str:
+    """The shell code that opens the queue whenever the test runs."""
+    hours = f"**{OPEN_ALL_DAY_EVERY_DAY!r}, is_accepting=True"
+    return f"from queueing.models import Queue; Queue.objects.filter(pk={queue_id}).update({hours})"
 
 
 def _with_path(url: str, path: str) -> str:
@@ -227,7 +231,7 @@ def test_a_call_reaches_the_display_and_beat_drives_the_worker(hall):
     api, http = hall.api_url, hall.http
     center_id = hall.demo_center_id()
     queue = http.get(f"{api}/centers/{center_id}/queues/", timeout=10).json()[0]
-    hall.manage("shell", "-c", OPEN_ALL_DAY.format(queue_id=int(queue["id"])))  # independent of the wall clock
+    hall.manage("shell", "-c", open_all_day(int(queue["id"])))  # independent of the wall clock
     clerk = hall.signed_in(*hall.clerk)
     windows = clerk.get(f"{api}/centers/{center_id}/windows/", timeout=10).json()
     window = next(w for w in windows if w["kind"] == "general")  # a general window serves every queue

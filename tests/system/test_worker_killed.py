@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from tests.embedded_server import OPEN_ALL_DAY_EVERY_DAY
 from tests.system.own_topology import own_hall, query
 from tests.system.sms_gateway import GATEWAY_URL_ENV, SmsGateway
 
@@ -32,7 +33,7 @@ for username, mobile in {mobiles!r}.items():
     user.mobile = mobile
     user.save()
 queue = Queue.objects.filter(center__code="DEMO", matters__department__code="SCJG").order_by("pk").first()
-Queue.objects.filter(pk=queue.pk).update(opens_at="00:00", closes_at="23:59:59", is_accepting=True)
+Queue.objects.filter(pk=queue.pk).update(**OPEN_ALL_DAY_EVERY_DAY, is_accepting=True)
 print(queue.pk)
 """
 SEND_SCAN = "from dashboards.tasks import scan_wait_timeouts; scan_wait_timeouts.delay()"
@@ -86,7 +87,13 @@ def wait_until(what: str, condition, timeout: float):
 def test_a_worker_killed_in_the_middle_of_an_sms_runs_it_again_and_each_phone_gets_one(hall_with_worker, gateway):
     own = hall_with_worker
     hall, database = own.hall, own.hall.database_url
-    queue_id = int(hall.manage("shell", "-c", PREPARE.format(mobiles=RECIPIENT_MOBILES)).split()[-1])
+    queue_id = int(
+        hall.manage(
+            "shell",
+            "-c",
+            f"OPEN_ALL_DAY_EVERY_DAY = {OPEN_ALL_DAY_EVERY_DAY!r}\n" + PREPARE.format(mobiles=RECIPIENT_MOBILES),
+        ).split()[-1]
+    )
     kiosk = hall.device(hall.demo_center_id(), "issue")
     issued = kiosk.post(f"{hall.api_url}/tickets/", json={"queue": queue_id, "channel": "kiosk"}, timeout=10)
     assert issued.status_code == 201, issued.text

@@ -195,6 +195,8 @@ class Loader:
                 "name": row["name"],
                 "opens_at": data.OPENS_AT,
                 "closes_at": data.CLOSES_AT,
+                "break_starts_at": data.BREAK_STARTS_AT,
+                "break_ends_at": data.BREAK_ENDS_AT,
                 "daily_cap": row["daily_cap"],
                 "mean_service_minutes": row["mean_service_minutes"],
                 "sort_order": sort_orders[row["center"]],
