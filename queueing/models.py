@@ -8,7 +8,7 @@ from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Department, Zone
-from hall.pii import EncryptedField
+from hall.pii import BlindIndexField, EncryptedField
 from hall.prepared import insert_instance, update_row
 from matters.models import Case, Matter
 from queueing import counters
@@ -211,8 +211,24 @@ class WindowSession(models.Model):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="window_sessions"
     )
+
+    class EndReason(models.TextChoices):
+        SIGNED_OUT = "signed_out", _("Signed out")
+        TAKEN_OVER = "taken_over", _("Taken over by a colleague")
+        SIGNED_OUT_BY_SUPERVISOR = "supervisor", _("Signed out by a supervisor")
+        DAY_END = "day_end", _("Closed at the end of the day")
+
     started_at = models.DateTimeField(_("signed in"), auto_now_add=True)
     ended_at = models.DateTimeField(_("signed out"), null=True, blank=True)
+    end_reason = models.CharField(_("how it ended"), max_length=12, choices=EndReason.choices, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("window sign-in")
@@ -224,9 +240,39 @@ class WindowSession(models.Model):
             ),
             models.UniqueConstraint(fields=["window"], condition=Q(ended_at__isnull=True), name="one_clerk_per_window"),
         ]
+        indexes = [models.Index(fields=["started_at"], name="windowsession_started")]
 
     def __str__(self):
         return f"{self.clerk} @ {self.window}"
+
+
+class WindowPause(models.Model):
+    """A pause of a window under one clerk, with its reason: the statistics' pause time per clerk comes from these."""
+
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="pauses")
+    session = models.ForeignKey(
+        WindowSession, verbose_name=_("window sign-in"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="window_pauses"
+    )
+    reason = models.CharField(_("reason"), max_length=100)
+    started_at = models.DateTimeField(_("paused"))
+    ended_at = models.DateTimeField(_("resumed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("window pause")
+        verbose_name_plural = _("window pauses")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(ended_at__isnull=True), name="one_open_pause_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["started_at"], name="windowpause_started")]
+
+    def __str__(self):
+        return f"{self.window} {self.reason}"
 
 
 class DailyCounter(models.Model):
@@ -332,6 +378,8 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     mobile = EncryptedField(_("mobile number"), kind="mobile")
+    # Finds a lost number at the kiosk by the mobile it was taken with; the number itself cannot be read back.
+    mobile_hash = BlindIndexField(source="mobile", kind="mobile", db_index=False)
     # Set by a transfer to a specific window: only that window may call the ticket.
     target_window = models.ForeignKey(
         "Window",
@@ -394,6 +442,8 @@ class Ticket(models.Model):
             ),
             # The tickets finished in the last hours, for the review SMS job, without scanning the days.
             models.Index(fields=["finished_at"], condition=Q(status="finished"), name="ticket_finished_at"),
+            # A lost number found at the kiosk by its mobile: only the tickets that were given one are indexed.
+            models.Index(fields=["mobile_hash", "service_date"], condition=~Q(mobile_hash=""), name="ticket_mobile"),
         ]
 
     def __str__(self):

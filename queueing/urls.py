@@ -1,6 +1,6 @@
 from django.urls import path
 
-from queueing.views import cases, check_in, clerk, kiosk, portal, station
+from queueing.views import cases, check_in, clerk, find, kiosk, portal, station
 
 app_name = "queueing"
 
@@ -9,12 +9,14 @@ urlpatterns = [
     path("kiosk/<id:center_id>/issue/", kiosk.kiosk_issue, name="kiosk_issue"),
     path("kiosk/<id:center_id>/tickets/<str:token>/", kiosk.kiosk_ticket, name="kiosk_ticket"),
     path("kiosk/<id:center_id>/check-in/", check_in.kiosk_check_in, name="kiosk_check_in"),
+    path("kiosk/<id:center_id>/find/", find.kiosk_find, name="kiosk_find"),
     path("station/", station.station, name="station"),
     path("station/issue/", station.station_issue, name="station_issue"),
     path("station/tickets/<str:token>/", station.station_ticket, name="station_ticket"),
     path("clerk/", clerk.workstation, name="workstation"),
     path("clerk/waiting/", clerk.workstation_waiting, name="waiting_panel"),
     path("clerk/sign-in/", clerk.workstation_sign_in, name="sign_in"),
+    path("clerk/windows/<id:window_id>/take-over/", clerk.workstation_take_over, name="take_over"),
     path("clerk/sign-out/", clerk.workstation_sign_out, name="sign_out"),
     path("clerk/call-next/", clerk.workstation_call_next, name="call_next"),
     path("clerk/finish/", clerk.workstation_finish, name="finish"),

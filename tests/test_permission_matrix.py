@@ -336,6 +336,11 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "queueing:kiosk_check_in": (
         P("POST", "/kiosk/{center}/check-in/", PUBLIC, data={"code": "222222", "idempotency_key": "matrix-checkin"}),
     ),
+    # 找回号码: anybody at the kiosk may look up the numbers taken with an identity or mobile number they type.
+    "queueing:kiosk_find": (
+        P("GET", "/kiosk/{center}/find/", PUBLIC),
+        P("POST", "/kiosk/{center}/find/", PUBLIC, data={"holder": "13800000009"}),
+    ),
     "dashboards:display": (P("GET", "/display/{center}/", PUBLIC),),
     "dashboards:zone_display": (
         P("GET", "/display/{center}/zones/{zone}/", PUBLIC),
@@ -548,6 +553,9 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
         P("POST", "/clerk/sign-in/", STAFFS_CENTER_WINDOW, data={"window": "{w2}"}, prepare=free_the_clerk),
         P("POST", "/clerk/sign-in/", STAFFS_SUB_SITE_WINDOW, data={"window": "{ws2}"}, prepare=free_the_clerk),
     ),
+    # Asking to take over the clerk's window: a colleague on the staff of the centre's windows (the clerk at it is
+    # sent back to the workstation); the others do not find the window.
+    "queueing:take_over": (P("GET", "/clerk/windows/{w1}/take-over/", STAFFS_CENTER_WINDOW),),
     "queueing:sign_out": (P("POST", "/clerk/sign-out/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
     "queueing:call_next": (P("POST", "/clerk/call-next/", SIGNED_IN_CLERK, prepare=free_the_clerk),),
     "queueing:finish": (P("POST", "/clerk/finish/", SIGNED_IN_CLERK, data={"ticket": "{t1}"}),),

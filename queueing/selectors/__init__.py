@@ -1,6 +1,6 @@
 """Reads of the queue that several callers need."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -238,3 +238,17 @@ def open_slots(*, queue: Queue, date) -> QuerySet[AppointmentSlot]:
         .annotate(free=F("capacity") - taken)
         .order_by("starts_at")
     )
+
+
+def displaced_notice(*, clerk) -> WindowSession | None:
+    """The clerk's last sign-in of today when a colleague took the window over or a supervisor signed them out and
+    they have not signed in since: what their page tells them at once."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    last = (
+        WindowSession.objects.filter(clerk=clerk, started_at__gte=midnight)
+        .select_related("window", "ended_by")
+        .order_by("-started_at", "-id")
+        .first()
+    )
+    ended_by_another = (WindowSession.EndReason.TAKEN_OVER, WindowSession.EndReason.SIGNED_OUT_BY_SUPERVISOR)
+    return last if last is not None and last.end_reason in ended_by_another else None

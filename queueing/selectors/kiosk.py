@@ -12,6 +12,7 @@ from matters.models import Matter
 from matters.pinyin import pinyin_keys
 from queueing.models import Queue
 from queueing.selectors.intake import INTAKE_OPEN, queue_intake_said
+from queueing.selectors.position import QueueWait, queue_waits
 
 # The on-screen letter keyboard, laid out as on the phones people type pinyin on.
 KEYBOARD_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
@@ -24,6 +25,7 @@ class QueueChoice:
     queue: Queue
     state: str
     note: str
+    wait: QueueWait | None = None  # the wait before taking a number, when the page shows it
 
     @property
     def is_open(self) -> bool:
@@ -61,20 +63,31 @@ class SearchEntry:
         }
 
 
-def queue_choice(queue: Queue, *, now: datetime | None = None, working_day: bool | None = None) -> QueueChoice:
+def queue_choice(
+    queue: Queue, *, now: datetime | None = None, working_day: bool | None = None, wait: QueueWait | None = None
+) -> QueueChoice:
     """The state a queue's button shows (kiosk, station, portal), by the rule `ticket_issue` refuses with."""
     intake = queue_intake_said(queue, now=now, working_day=working_day)
-    return QueueChoice(queue, intake.state, intake.note)
+    return QueueChoice(queue, intake.state, intake.note, wait)
+
+
+def queue_choices(queues, *, now: datetime | None = None) -> list[QueueChoice]:
+    """Buttons for `queues` with the wait before taking a number in each: a fixed number of reads for any number
+    of queues (the portal lists a city's)."""
+    queues = list(queues)
+    now = now or timezone.now()
+    working_day = is_working_day(timezone.localdate(now))
+    waits = queue_waits(queues=queues)
+    return [queue_choice(q, now=now, working_day=working_day, wait=waits[q.pk]) for q in queues]
 
 
 def kiosk_zones(*, center: Center, now: datetime | None = None) -> list[ZoneChoice]:
     """The centre's zones in order, each with its queues; zones without queues are left out."""
-    now = now or timezone.now()
-    working_day = is_working_day(timezone.localdate(now))
-    zones = center.zones.prefetch_related("queues").order_by("sort_order", "code")
+    zones = list(center.zones.prefetch_related("queues").order_by("sort_order", "code"))
+    choices = iter(queue_choices([queue for zone in zones for queue in zone.queues.all()], now=now))
     result = []
     for zone in zones:
-        queues = [queue_choice(queue, now=now, working_day=working_day) for queue in zone.queues.all()]
+        queues = [next(choices) for _queue in zone.queues.all()]
         if queues:
             result.append(ZoneChoice(zone, queues))
     return result

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from queueing import events
-from queueing.models import Ticket, TicketEvent, Window, WindowSession
+from queueing.models import Ticket, TicketEvent, Window, WindowPause, WindowSession
 
 
 @transaction.atomic
@@ -22,7 +22,8 @@ def window_sessions_end_past_days() -> int:
     sessions = WindowSession.objects.filter(ended_at__isnull=True, started_at__lt=start_of_today)
     window_ids = list(sessions.values_list("window_id", flat=True))
     now = timezone.now()
-    sessions.update(ended_at=now)
+    WindowPause.objects.filter(ended_at__isnull=True, session__in=sessions).update(ended_at=now)
+    sessions.update(ended_at=now, end_reason=WindowSession.EndReason.DAY_END)
     Window.objects.filter(pk__in=window_ids).update(state=Window.State.CLOSED, pause_reason="")
     for window in Window.objects.filter(pk__in=window_ids).only("id", "center_id"):
         events.announce_window(events.window_closed, window)

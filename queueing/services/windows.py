@@ -12,7 +12,7 @@ from hall.fields import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 from hall.parsing import reason_text
 from queueing import events, selectors
 from queueing.errors import NotSignedIn, WindowBusy
-from queueing.models import Ticket, TicketEvent, Window, WindowSession
+from queueing.models import Ticket, TicketEvent, Window, WindowPause, WindowSession
 from queueing.services.common import audit_window, ensure_signed_in, locked_ticket, locked_window, record
 
 
@@ -47,8 +47,9 @@ def window_sign_in(*, window: Window, clerk, take_over: bool = False, request=No
     if previous is not None:
         end_session(session=previous, now=now, actor=clerk, request=request)
     if occupant is not None:
-        occupant.ended_at = now
-        occupant.save(update_fields=["ended_at"])
+        occupant.ended_at, occupant.end_reason, occupant.ended_by = now, WindowSession.EndReason.TAKEN_OVER, clerk
+        occupant.save(update_fields=["ended_at", "end_reason", "ended_by"])
+        end_pause(window=window, now=now)
         Ticket.objects.filter(window=window, status__in=Ticket.ACTIVE_AT_WINDOW).update(clerk=clerk)
         audit_window(
             Action.WINDOW_HANDOVER,
@@ -73,16 +74,22 @@ def end_session(*, session: WindowSession, now, actor, request=None) -> None:
     window = locked_window(session.window)
     if selectors.current_ticket(window=window) is not None:
         raise WindowBusy(_("Finish the current ticket before leaving the window."))
-    close_session(session=session, window=window, now=now)
+    close_session(session=session, window=window, now=now, reason=WindowSession.EndReason.SIGNED_OUT, by=actor)
     audit_window(Action.WINDOW_SIGN_OUT, window=window, actor=actor, request=request)
 
 
-def close_session(*, session: WindowSession, window: Window, now) -> None:
-    session.ended_at = now
-    session.save(update_fields=["ended_at"])
+def close_session(*, session: WindowSession, window: Window, now, reason: str, by) -> None:
+    session.ended_at, session.end_reason, session.ended_by = now, reason, by
+    session.save(update_fields=["ended_at", "end_reason", "ended_by"])
+    end_pause(window=window, now=now)
     window.state = Window.State.CLOSED
     window.save(update_fields=["state"])
     events.announce_window(events.window_closed, window)
+
+
+def end_pause(*, window: Window, now) -> None:
+    """The window's pause, if any, ends now (resumed, signed out or taken over)."""
+    WindowPause.objects.filter(window=window, ended_at__isnull=True).update(ended_at=now)
 
 
 @transaction.atomic
@@ -123,7 +130,9 @@ def window_force_sign_out(*, window: Window, supervisor, reason: str, request=No
             window_id=window.pk,  # the window it left
             center_id=returned.center_id,
         )
-    close_session(session=session, window=window, now=now)
+    close_session(
+        session=session, window=window, now=now, reason=WindowSession.EndReason.SIGNED_OUT_BY_SUPERVISOR, by=supervisor
+    )
     audit_window(
         Action.WINDOW_FORCED_SIGN_OUT,
         window=window,
@@ -150,6 +159,8 @@ def window_pause(*, window: Window, clerk, reason: str) -> Window:
         raise WindowBusy(_("Finish the current ticket before pausing."))
     window.state, window.pause_reason = Window.State.PAUSED, reason
     window.save(update_fields=["state", "pause_reason"])
+    session = selectors.window_clerk_session(window=window)
+    WindowPause.objects.create(window=window, session=session, clerk=clerk, reason=reason, started_at=timezone.now())
     events.announce_window(events.window_paused, window)
     return window
 
@@ -162,5 +173,6 @@ def window_resume(*, window: Window, clerk) -> Window:
         raise DomainError(_("This window is not paused."))
     window.state, window.pause_reason = Window.State.OPEN, ""
     window.save(update_fields=["state", "pause_reason"])
+    end_pause(window=window, now=timezone.now())
     events.announce_window(events.window_resumed, window)
     return window

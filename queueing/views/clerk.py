@@ -26,7 +26,11 @@ def workstation(request):
         windows = selectors.windows_for_staff(user=request.user)
         if not windows.exists():
             raise PermissionDenied  # not window staff anywhere: citizens, department heads
-        return render(request, "queueing/choose_window.html", {"windows": windows})
+        return render(
+            request,
+            "queueing/choose_window.html",
+            {"windows": windows, "displaced": selectors.displaced_notice(clerk=request.user)},
+        )
     window = session.window
     current = selectors.current_ticket(window=window)
     served_today = Ticket.objects.filter(
@@ -85,12 +89,26 @@ def workstation_waiting(request):
 def workstation_sign_in(request):
     window = get_object_or_404(Window, pk=id_or_none(request.POST.get("window")))
     take_over = request.POST.get("take_over") == "1"
+    if take_over and request.POST.get("confirmed") != "1":
+        return redirect("queueing:take_over", window_id=window.pk)  # taking a colleague's window is confirmed first
     if act(
         request,
         lambda: services.window_sign_in(window=window, clerk=request.user, take_over=take_over, request=request),
     ):
         messages.success(request, _("You are at window %(number)s.") % {"number": window.number})
     return redirect("queueing:workstation")
+
+
+@never_cache
+@login_required
+def workstation_take_over(request, window_id: int):
+    """Asks before taking a colleague's window: who is there, since when, and what they are serving."""
+    window = get_object_or_404(selectors.windows_for_staff(user=request.user), pk=window_id)
+    occupant = selectors.window_clerk_session(window=window)
+    if occupant is None or occupant.clerk_id == request.user.pk:
+        return redirect("queueing:workstation")  # nobody to relieve any more: sign in as usual from the list
+    context = {"window": window, "occupant": occupant, "current": selectors.current_ticket(window=window)}
+    return render(request, "queueing/take_over.html", context)
 
 
 @login_required

@@ -135,6 +135,8 @@ def kiosk_ticket(request, center_id: int, token: str):
             "priority": priority if ticket.priority_group else "",
             "qr_code": qr_svg(live_ticket_url(ticket), label=ticket.number),
             "at_kiosk": at_kiosk,
+            # A reprint (找回号码) prints again even where this slip printed before; marked on the slip.
+            "copy": uuid.uuid4().hex[:8] if at_kiosk and request.GET.get("copy") == "1" else "",
             "autoprint": at_kiosk and _kiosk_prints(request),
             "start_url": _kiosk_start_url(ticket.center_id, prints=_kiosk_prints(request)),
         },

@@ -18,7 +18,7 @@ from hall.parsing import id_or_none, parse_date
 from queueing import selectors, services
 from queueing.links import live_ticket_path
 from queueing.models import Appointment, AppointmentSlot, Queue, Ticket
-from queueing.selectors.kiosk import queue_choice
+from queueing.selectors.kiosk import queue_choices
 
 BOOKING_DAYS = 7
 
@@ -50,9 +50,10 @@ def take_number(request):
                 messages.error(request, user_message(error))
             else:
                 return redirect(live_ticket_path(ticket))
-    centers = Center.objects.prefetch_related("queues__zone").order_by("level", "code")
+    centers = list(Center.objects.prefetch_related("queues__zone").order_by("level", "code"))
     now = timezone.now()
-    choices = [(center, [queue_choice(queue, now=now) for queue in center.queues.all()]) for center in centers]
+    every = iter(queue_choices([queue for center in centers for queue in center.queues.all()], now=now))
+    choices = [(center, [next(every) for _queue in center.queues.all()]) for center in centers]
     return render(
         request,
         "queueing/portal_take.html",

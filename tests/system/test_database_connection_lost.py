@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.system.own_topology import log_of, own_hall, query
-from tests.system.test_topology import OPEN_ALL_DAY
+from tests.system.test_topology import open_all_day
 
 pytestmark = pytest.mark.system
 
@@ -62,7 +62,7 @@ def test_a_request_cut_from_the_database_fails_cleanly_and_leaves_no_half_writte
     hall, database = own.hall, own.hall.database_url
     center_id = hall.demo_center_id()
     queue = hall.http.get(f"{hall.api_url}/centers/{center_id}/queues/", timeout=10).json()[0]
-    hall.manage("shell", "-c", OPEN_ALL_DAY.format(queue_id=int(queue["id"])))
+    hall.manage("shell", "-c", open_all_day(int(queue["id"])))
     kiosk = hall.device(center_id, "issue")
     tickets_url = f"{hall.api_url}/tickets/"
     first = kiosk.post(tickets_url, json={"queue": queue["id"], "channel": "kiosk"}, timeout=10)

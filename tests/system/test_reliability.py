@@ -8,7 +8,7 @@ it disturbs nothing else; the database is a fresh PostgreSQL database as in test
 import pytest
 
 from tests.system.own_topology import own_hall
-from tests.system.test_topology import OPEN_ALL_DAY, _receive_until
+from tests.system.test_topology import _receive_until, open_all_day
 
 pytestmark = pytest.mark.system
 
@@ -24,7 +24,7 @@ def test_numbers_are_taken_and_called_while_redis_is_down_and_screens_catch_up(h
     api = hall.api_url
     center_id = hall.demo_center_id()
     queue = hall.http.get(f"{api}/centers/{center_id}/queues/", timeout=10).json()[0]
-    hall.manage("shell", "-c", OPEN_ALL_DAY.format(queue_id=int(queue["id"])))
+    hall.manage("shell", "-c", open_all_day(int(queue["id"])))
     clerk = hall.signed_in(*hall.clerk)
     window = next(
         w for w in clerk.get(f"{api}/centers/{center_id}/windows/", timeout=10).json() if w["kind"] == "general"

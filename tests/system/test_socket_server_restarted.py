@@ -15,7 +15,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.system.own_topology import own_hall
-from tests.system.test_topology import OPEN_ALL_DAY
+from tests.system.test_topology import open_all_day
 
 pytestmark = [pytest.mark.system, pytest.mark.browser]
 
@@ -58,7 +58,7 @@ def calling_window(hall_with_sockets) -> CallingWindow:
     hall = hall_with_sockets.hall
     api, center_id = hall.api_url, hall.demo_center_id()
     queue = hall.http.get(f"{api}/centers/{center_id}/queues/", timeout=10).json()[0]
-    hall.manage("shell", "-c", OPEN_ALL_DAY.format(queue_id=int(queue["id"])))
+    hall.manage("shell", "-c", open_all_day(int(queue["id"])))
     clerk = hall.signed_in(*hall.clerk)
     windows = clerk.get(f"{api}/centers/{center_id}/windows/", timeout=10).json()
     window = next(w for w in windows if w["kind"] == "general")

@@ -310,6 +310,19 @@
     }, 1000);
   }
 
+  /* 找回号码: the keypad types the identity or mobile number into the one field. */
+  function findScreen(findForm) {
+    var input = findForm.querySelector("[data-find-input]");
+    findForm.addEventListener("click", function (event) {
+      var key = event.target.closest("[data-find-key]");
+      if (!key) { return; }
+      if (key.dataset.findKey === "backspace") { input.value = input.value.slice(0, -1); }
+      else if (input.value.length < 18) { input.value += key.dataset.findKey; }
+    });
+  }
+
+  var findForm = document.querySelector("[data-kiosk-find]");
+  if (findForm) { findScreen(findForm); }
   var checkIn = document.querySelector("[data-kiosk-checkin]");
   if (checkIn) { checkInSheet(checkIn); }
   var form = document.querySelector("[data-kiosk-form]");

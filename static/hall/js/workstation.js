@@ -90,8 +90,12 @@
       if (Date.now() - lastLoad > 60000) { schedule(); }
     },
     onDelta: function (message) {
+      var handedOver = (message.events || []).indexOf("window.handed_over") >= 0;
       (message.windows || []).forEach(function (tile) {
-        if (tile.id === windowId && tile.state !== body.dataset.windowState) { reloadPage(); }
+        if (tile.id !== windowId) { return; }
+        if (tile.state !== body.dataset.windowState) { reloadPage(); }
+        // Taken over (the window stays open): the panel's read says whether this clerk is still here (403: not).
+        else if (handedOver) { load(); }
       });
       if (concernsMe(message)) { schedule(); }
     },
