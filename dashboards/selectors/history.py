@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
+from dashboards.selectors.clerk_time import ClerkTime, clerk_times
 from queueing import measures
 from queueing.models import Ticket, Window
 
@@ -181,6 +182,7 @@ class HistoryReport:
     windows: list[ServiceRow]
     clerks: list[ServiceRow]
     today_included: bool
+    clerk_times: list[tuple[str, ClerkTime]] = field(default_factory=list)  # (name, time at the windows)
 
     @property
     def busiest_hour(self) -> int | None:
@@ -361,7 +363,14 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
         window_rows[window.pk].label = window_label(window)
         window_rows[window.pk].detail = window.zone.name
         window_rows[window.pk].order = window.number
-    users = get_user_model().objects.filter(pk__in=[key for key in clerk_rows if key is not None])
+    times = clerk_times(
+        center_id=filters.center_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        zone_id=filters.zone_id,
+        service_seconds={key: row.service_seconds_sum for key, row in clerk_rows.items() if key is not None},
+    )
+    users = get_user_model().objects.filter(pk__in={key for key in clerk_rows if key is not None} | set(times))
     names = {user.pk: clerk_label(user) for user in users}
     for key, row in clerk_rows.items():
         row.label = names.get(key) or clerk_label(None)
@@ -376,4 +385,9 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
         windows=sorted(window_rows.values(), key=lambda row: row.order),
         clerks=sorted(clerk_rows.values(), key=lambda row: (-row.served, row.label)),
         today_included=filters.date_from <= today <= filters.date_to,
+        clerk_times=sorted(((names.get(key) or clerk_label(None), row) for key, row in times.items()), key=_by_name),
     )
+
+
+def _by_name(item: tuple[str, ClerkTime]) -> str:
+    return item[0]

@@ -290,6 +290,21 @@ def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[
             [_("Clerk"), _("Served"), _("Mean service (min)")],
             [[row.label, row.served, row.mean_service_minutes] for row in report.clerks],
         ),
+        (
+            _("Time at the windows per clerk"),
+            [
+                _("Clerk"),
+                _("Signed in (min)"),
+                _("Serving (min)"),
+                _("Paused (min)"),
+                _("Idle (min)"),
+                _("Pauses by reason (min)"),
+            ],
+            [
+                [name, *time.in_minutes().values(), " · ".join(f"{r} {m}" for r, m in time.pauses_by_reason())]
+                for name, time in report.clerk_times
+            ],
+        ),
     ]
 
 
