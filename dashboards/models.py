@@ -21,6 +21,7 @@ class Alert(models.Model):
         ZONE_LOAD = "zone_load", _("Zone warning")
         BAD_REVIEW = "bad_review", _("Bad review")
         RECTIFY_OVERDUE = "rectify_overdue", _("Rectification overdue")
+        SERVICE_LEVEL = "service_level", _("Service level below target")
 
     class Severity(models.TextChoices):
         YELLOW = "yellow", _("Yellow")

@@ -26,6 +26,11 @@ def scan_load() -> str:
     return job_run(name="dashboards.scan_load", func=services.alerts_scan_load)
 
 
+@shared_task(name="dashboards.scan_service_levels")
+def scan_service_levels() -> str:
+    return job_run(name="dashboards.scan_service_levels", func=services.alerts_scan_service_levels)
+
+
 @shared_task(name="dashboards.scan_overdue_rectifications")
 def scan_overdue_rectifications() -> str:
     return job_run(name="dashboards.scan_overdue_rectifications", func=services.alerts_scan_overdue_rectifications)

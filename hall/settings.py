@@ -238,6 +238,7 @@ HALL_PERIODIC_JOBS = {
     "dashboards.scan_wait_timeouts": 30.0,
     "dashboards.scan_long_services": 60.0,
     "dashboards.scan_load": 60.0,
+    "dashboards.scan_service_levels": 300.0,
     "queueing.close_past_days": 600.0,
     "queueing.release_missed_appointments": 300.0,
     "queueing.check_flow_counters": 600.0,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.signals import pre_delete
@@ -27,6 +28,11 @@ def default_priority_groups() -> list[dict]:
     ]
 
 
+# The wait limits a service level may use: the bounds of the statistics' wait distribution (dashboards.models), so a
+# month's level is read exactly from the day rollups.
+SERVICE_LEVEL_MINUTES = [(5, "5"), (10, "10"), (15, "15"), (30, "30"), (60, "60")]
+
+
 class QueueingSettings(models.Model):
     """How one centre queues and calls (local practice, editable in the admin; defaults in docs/domain.md)."""
 
@@ -45,6 +51,15 @@ class QueueingSettings(models.Model):
     priority_groups = models.JSONField(_("priority groups, in calling order"), default=default_priority_groups)
     sms_near_position = models.PositiveSmallIntegerField(_("SMS when this many are ahead"), default=3)
     wait_timeout_minutes = models.PositiveSmallIntegerField(_("wait timeout (min)"), default=15)
+    # Service level (服务达标): this share of the day's called tickets is called within this many minutes.
+    service_level_percent = models.PositiveSmallIntegerField(
+        _("service level: percent called in time"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    service_level_minutes = models.PositiveSmallIntegerField(
+        _("service level: within minutes"), default=30, choices=SERVICE_LEVEL_MINUTES
+    )
     check_in_early_minutes = models.PositiveSmallIntegerField(_("appointment check-in opens (min before)"), default=30)
     check_in_late_minutes = models.PositiveSmallIntegerField(_("appointment check-in closes (min after)"), default=15)
     # Busyness of a window: eligible waiting tickets per open window serving the same queues (docs/domain.md levels).
@@ -108,6 +123,20 @@ class Queue(models.Model):
         _("wait timeout (min)"), null=True, blank=True, help_text=_("Empty: the centre's setting. 0: no wait alert.")
     )
     pause_reason = models.CharField(_("why intake is paused"), max_length=100, blank=True)
+    service_level_percent = models.PositiveSmallIntegerField(
+        _("service level: percent called in time"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Empty: the centre's setting."),
+    )
+    service_level_minutes = models.PositiveSmallIntegerField(
+        _("service level: within minutes"),
+        null=True,
+        blank=True,
+        choices=SERVICE_LEVEL_MINUTES,
+        help_text=_("Empty: the centre's setting."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -11,6 +11,7 @@ from dashboards.models import Alert
 from dashboards.selectors import busyness, figures
 from dashboards.selectors.alerts import live_alert_summary
 from dashboards.selectors.notices import display_notices
+from dashboards.selectors.service_level import service_levels_today
 from evaluations.selectors import satisfaction_today
 from hall.notifications.models import MessageTemplate
 from hall.prepared import Prepared
@@ -375,10 +376,16 @@ def hall_snapshot(*, center_id: int, zone_id: int | None = None, supervisor: boo
         "announce": announcement_templates(),
     }
     if supervisor:
-        snapshot.update(live_alert_summary(center_id=center_id))
+        snapshot.update(supervisor_extras(center_id=center_id))
     else:
         snapshot["notices"] = display_notices(center_id=center_id, zone_id=zone_id)
     return snapshot
+
+
+def supervisor_extras(*, center_id: int) -> dict:
+    """What the staff screens get on top of the public snapshot: the live alerts and today's service levels."""
+    levels = [level.as_dict() for level in service_levels_today(center_id=center_id)]
+    return {**live_alert_summary(center_id=center_id), "service_levels": levels}
 
 
 def active_center_ids() -> list[int]:

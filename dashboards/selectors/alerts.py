@@ -83,6 +83,16 @@ def _overdue_subject(alert: Alert, params: dict) -> str:
     return texts[params["measure"]] % {"name": params["name"], "days": alert.value}
 
 
+def _service_level_subject(alert: Alert, params: dict) -> str:
+    return _("Queue %(prefix)s %(name)s: %(value)s%% called within %(minutes)s min today, target %(target)s%%") % {
+        "prefix": params["prefix"],
+        "name": params["name"],
+        "value": alert.value,
+        "minutes": params["minutes"],
+        "target": params["target"],
+    }
+
+
 _SUBJECTS = {
     Alert.Kind.WAIT_TIMEOUT: _wait_subject,
     Alert.Kind.LONG_SERVICE: _service_subject,
@@ -90,6 +100,7 @@ _SUBJECTS = {
     Alert.Kind.ZONE_LOAD: _load_subject,
     Alert.Kind.BAD_REVIEW: _review_subject,
     Alert.Kind.RECTIFY_OVERDUE: _overdue_subject,
+    Alert.Kind.SERVICE_LEVEL: _service_level_subject,
 }
 
 
@@ -113,7 +124,7 @@ def stored_subject(alert: Alert) -> str:
 
 
 # What a subject may name (see the module's docstring): screens get these keys only, whatever else a row holds.
-_SCREEN_PARAMS = ("number", "queue", "window", "prefix", "name", "measure")
+_SCREEN_PARAMS = ("number", "queue", "window", "prefix", "name", "measure", "minutes", "target")
 
 
 def _screen_params(alert: Alert) -> dict:

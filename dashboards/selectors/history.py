@@ -34,6 +34,7 @@ from accounts.selectors import center_access
 from centers.models import Center, Department, Zone
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
 from dashboards.selectors.clerk_time import ClerkTime, clerk_times
+from dashboards.selectors.service_level import ServiceLevel, service_levels
 from queueing import measures
 from queueing.models import Ticket, Window
 
@@ -183,6 +184,7 @@ class HistoryReport:
     clerks: list[ServiceRow]
     today_included: bool
     clerk_times: list[tuple[str, ClerkTime]] = field(default_factory=list)  # (name, time at the windows)
+    service_levels: list[ServiceLevel] = field(default_factory=list)
 
     @property
     def busiest_hour(self) -> int | None:
@@ -386,6 +388,9 @@ def history_report(filters: HistoryFilters) -> HistoryReport:
         clerks=sorted(clerk_rows.values(), key=lambda row: (-row.served, row.label)),
         today_included=filters.date_from <= today <= filters.date_to,
         clerk_times=sorted(((names.get(key) or clerk_label(None), row) for key, row in times.items()), key=_by_name),
+        service_levels=service_levels(
+            center_id=filters.center_id, date_from=filters.date_from, date_to=filters.date_to, zone_id=filters.zone_id
+        ),
     )
 
 

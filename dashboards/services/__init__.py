@@ -4,6 +4,7 @@ console."""
 from dashboards.services.alerts import alert_acknowledge, alert_resolve
 from dashboards.services.review_alerts import alert_raise_for_bad_review, alerts_scan_overdue_rectifications
 from dashboards.services.scans import alerts_scan_load, alerts_scan_long_services, alerts_scan_wait_timeouts
+from dashboards.services.service_level_alerts import alerts_scan_service_levels
 
 __all__ = [
     "alert_acknowledge",
@@ -12,5 +13,6 @@ __all__ = [
     "alerts_scan_load",
     "alerts_scan_long_services",
     "alerts_scan_overdue_rectifications",
+    "alerts_scan_service_levels",
     "alerts_scan_wait_timeouts",
 ]

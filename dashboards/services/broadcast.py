@@ -43,7 +43,8 @@ def push_hall_snapshots() -> str:
     for center_id in center_ids:
         snapshot = selectors.hall_snapshot(center_id=center_id)
         _send([center_group(center_id)], snapshot)
-        snapshot.update(alert_selectors.live_alert_summary(center_id=center_id))
+        snapshot.pop("notices", None)  # the public displays' only
+        snapshot.update(selectors.supervisor_extras(center_id=center_id))
         send_to_supervisors(center_id=center_id, message=snapshot)
     return f"{len(center_ids)} centres with a screen open"
 

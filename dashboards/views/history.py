@@ -291,6 +291,14 @@ def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[
             [[row.label, row.served, row.mean_service_minutes] for row in report.clerks],
         ),
         (
+            _("Service level per queue"),
+            [_("Queue"), _("Target (%)"), _("Within (min)"), _("Called"), _("Called in time"), _("In time (%)")],
+            [
+                [f"{v.prefix} {v.name}", v.target_percent, v.target_minutes, v.called, v.within, v.percent]
+                for v in report.service_levels
+            ],
+        ),
+        (
             _("Time at the windows per clerk"),
             [
                 _("Clerk"),

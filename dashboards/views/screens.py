@@ -49,7 +49,7 @@ def _alert_texts() -> dict:
     screen.js fills from a payload's `subject_params` and `value`: the socket's texts are in the centre's language.
     alert_subject itself writes the patterns (from placeholder facts), so the screen says what the console says;
     the template's own translate tag would double their `%` and miss the catalogue."""
-    tokens = {key: f"{{{key}}}" for key in ("number", "queue", "window", "prefix", "name")}
+    tokens = {key: f"{{{key}}}" for key in ("number", "queue", "window", "prefix", "name", "minutes", "target")}
 
     def pattern(kind: str, measure: str | None = None) -> str:
         params = {**tokens, "measure": measure} if measure else tokens
@@ -67,6 +67,7 @@ def _alert_texts() -> dict:
             Alert.Kind.ZONE_LOAD.value: {m: pattern(Alert.Kind.ZONE_LOAD, m) for m in loads},
             Alert.Kind.BAD_REVIEW.value: {m: pattern(Alert.Kind.BAD_REVIEW, m) for m in reviews},
             Alert.Kind.RECTIFY_OVERDUE.value: {m: pattern(Alert.Kind.RECTIFY_OVERDUE, m) for m in steps},
+            Alert.Kind.SERVICE_LEVEL.value: pattern(Alert.Kind.SERVICE_LEVEL),
         },
     }
 

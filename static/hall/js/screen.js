@@ -183,7 +183,8 @@
     });
   }
 
-  /* ---- Waiting per zone and queue ---- */
+  /* ---- Waiting per zone and queue, with today's service level of each queue (from each snapshot) ---- */
+  var serviceLevels = {};
   function renderWaiting() {
     live.clear(zonesEl);
     zones.forEach(function (zone) {
@@ -202,6 +203,14 @@
         chip.appendChild(live.node("b", "bs-queue-prefix", q.prefix));
         chip.appendChild(live.node("span", "bs-queue-name", q.name));
         chip.appendChild(live.node("strong", "num", String(q.waiting)));
+        var level = serviceLevels[q.id];
+        if (level && level.percent !== null) {
+          var sla = live.node("span", "bs-queue-sla" + (level.below ? " is-below" : ""),
+            live.format(t.serviceLevel, { percent: Math.round(level.percent) }));
+          sla.title = live.format(t.serviceLevelTitle,
+            { percent: level.percent, minutes: level.target_minutes, target: level.target_percent });
+          chip.appendChild(sla);
+        }
         if (!q.accepting) {
           chip.appendChild(live.node("em", "bs-queue-paused", q.pause_reason
             ? live.format(t.intakePaused, { reason: q.pause_reason }) : t.intakePausedPlain));
@@ -394,6 +403,8 @@
 
   live.connect(body.dataset.socket, {
     onSnapshot: function (s) {
+      serviceLevels = {};
+      (s.service_levels || []).forEach(function (level) { serviceLevels[level.queue_id] = level; });
       windows = {};
       s.windows.forEach(function (w) { windows[w.id] = w; });
       setQueues(s.queues, true);
