@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboards', '0007_display_notices'),
+        ("dashboards", "0007_display_notices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='kind',
-            field=models.CharField(choices=[('wait_timeout', 'Long wait'), ('long_service', 'Long service'), ('queue_load', 'Queue warning'), ('zone_load', 'Zone warning'), ('bad_review', 'Bad review'), ('rectify_overdue', 'Rectification overdue'), ('service_level', 'Service level below target')], max_length=16, verbose_name='kind'),
+            model_name="alert",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("wait_timeout", "Long wait"),
+                    ("long_service", "Long service"),
+                    ("queue_load", "Queue warning"),
+                    ("zone_load", "Zone warning"),
+                    ("bad_review", "Bad review"),
+                    ("rectify_overdue", "Rectification overdue"),
+                    ("service_level", "Service level below target"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

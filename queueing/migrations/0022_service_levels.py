@@ -5,30 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('queueing', '0021_window_pauses_and_session_ends'),
+        ("queueing", "0021_window_pauses_and_session_ends"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='queue',
-            name='service_level_minutes',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(5, '5'), (10, '10'), (15, '15'), (30, '30'), (60, '60')], help_text="Empty: the centre's setting.", null=True, verbose_name='service level: within minutes'),
+            model_name="queue",
+            name="service_level_minutes",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[(5, "5"), (10, "10"), (15, "15"), (30, "30"), (60, "60")],
+                help_text="Empty: the centre's setting.",
+                null=True,
+                verbose_name="service level: within minutes",
+            ),
         ),
         migrations.AddField(
-            model_name='queue',
-            name='service_level_percent',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Empty: the centre's setting.", null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='service level: percent called in time'),
+            model_name="queue",
+            name="service_level_percent",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Empty: the centre's setting.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)],
+                verbose_name="service level: percent called in time",
+            ),
         ),
         migrations.AddField(
-            model_name='queueingsettings',
-            name='service_level_minutes',
-            field=models.PositiveSmallIntegerField(choices=[(5, '5'), (10, '10'), (15, '15'), (30, '30'), (60, '60')], default=30, verbose_name='service level: within minutes'),
+            model_name="queueingsettings",
+            name="service_level_minutes",
+            field=models.PositiveSmallIntegerField(
+                choices=[(5, "5"), (10, "10"), (15, "15"), (30, "30"), (60, "60")],
+                default=30,
+                verbose_name="service level: within minutes",
+            ),
         ),
         migrations.AddField(
-            model_name='queueingsettings',
-            name='service_level_percent',
-            field=models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='service level: percent called in time'),
+            model_name="queueingsettings",
+            name="service_level_percent",
+            field=models.PositiveSmallIntegerField(
+                default=80,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)],
+                verbose_name="service level: percent called in time",
+            ),
         ),
     ]
