@@ -3,6 +3,8 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from centers.models import Center
 from dashboards.models import Alert
@@ -130,4 +132,13 @@ def city_overview(*, scope: set[int] | None, root_id: int | None = None) -> dict
         )
     }
     totals["longest_wait_minutes"] = max((r["longest_wait_minutes"] for r in rows), default=0)
-    return {"generated_at": now.isoformat(), "centers": rows, "totals": totals}
+    return {"generated_at": now.isoformat(), "centers": rows, "totals": totals, "title": overview_title(rows)}
+
+
+def overview_title(rows: list[dict]) -> str:
+    """Named by what it shows: one centre with the sites below it ("示范区政务服务中心及下属站点"), or how many."""
+    roots = [row for row in rows if row["depth"] == 0]
+    if len(roots) == 1:
+        name = roots[0]["name"]
+        return _("%(name)s and the sites below it") % {"name": name} if len(rows) > 1 else name
+    return ngettext("Overview of %(count)d centre", "Overview of %(count)d centres", len(rows)) % {"count": len(rows)}

@@ -21,6 +21,7 @@ from dashboards.selectors.alerts import (
     alert_subject,
 )
 from dashboards.selectors.notices import shown_notices
+from dashboards.selectors.screens import front_page
 from evaluations.links import review_path
 from evaluations.models import Review
 from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
@@ -81,9 +82,8 @@ def big_screen(request, center_id: int):
 
 
 def home(request):
-    """The hall's front page: every screen of every centre, one tap away."""
-    centers = Center.objects.order_by("level", "code").prefetch_related("zones")
-    return render(request, "home.html", {"centers": centers})
+    """The hall's front page: the screens the visitor may open, one tap away."""
+    return render(request, "home.html", front_page(request.user))
 
 
 @never_cache

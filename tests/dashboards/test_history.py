@@ -396,7 +396,7 @@ def test_xlsx_export_opens_with_openpyxl(client, month_data):
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheets = ["Summary", "Per day", "Per hour", "Wait distribution", "Per window", "Per clerk"]
-    assert book.sheetnames == [*sheets, "Time at the windows per clerk"]
+    assert book.sheetnames == [*sheets, "Service level per queue", "Time at the windows per clerk"]
     clerks = [list(row) for row in book["Per clerk"].iter_rows(values_only=True)]
     assert clerks[0] == ["Clerk", "Served", "Mean service (min)"]
     assert ["李娜", 4, 11.5] in clerks and ["张伟", 2, 12.0] in clerks

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
+from django.utils import translation
 
-from centers.models import Center
+from dashboards.selectors.screens import EVERYTHING, center_screens, citizen_screens, staff_screens
 from queueing.management.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -50,30 +51,25 @@ class Command(BaseCommand):
         )
 
     def _print_guide(self, *, host, port, demo):
+        """Every screen of the hall, from the list the front page shows by rights (dashboards/selectors/screens.py)."""
         base = f"http://{host}:{port}"
         out = self.stdout.write
         out(self.style.SUCCESS(f"\nThe service hall is at {base}/"))
-        for center in Center.objects.order_by("level", "code"):
-            out(f"\n  {center.name}")
-            out(f"    kiosk            {base}{reverse('queueing:kiosk', args=[center.pk])}")
-            out(f"    calling display  {base}{reverse('dashboards:display', args=[center.pk])}")
-            out(f"    big screen       {base}{reverse('dashboards:screen', args=[center.pk])}")
-        out(f"\n  citizen portal     {base}{reverse('accounts:portal')}")
-        out(f"  service guide      {base}{reverse('matters:guide')}")
-        out(f"  clerk workstation  {base}{reverse('queueing:workstation')}")
-        out(f"  cases              {base}{reverse('matters:case_desk')}")
-        evaluator = f"{base}{reverse('evaluations:evaluator')}"
-        out(f"  evaluator          {evaluator}  (paired with a device token registered in the admin)")
-        out(f"  statistics         {base}{reverse('dashboards:history')}  {base}{reverse('dashboards:case_stats')}")
-        out(f"  review statistics  {base}{reverse('dashboards:review_stats')}  {base}{reverse('evaluations:results')}")
-        out(f"  bad reviews desk   {base}{reverse('evaluations:rectifications')}")
-        out(f"  licence uses       {base}{reverse('dashboards:license_stats')}")
-        out(f"  verify a licence   {base}{reverse('licenses:verify')}")
-        out(f"  admin              {base}{reverse('admin:index')}")
-        out(f"  API docs           {base}{reverse('api-docs')}")
-        out(f"  health             {base}{reverse('healthz')}  {base}{reverse('readyz')}")
+        with translation.override("en"):
+            for entry in center_screens(EVERYTHING):
+                out(f"\n  {entry.center.name}")
+                for screen in entry.screens:
+                    out(f"    {screen.label:<48} {base}{screen.url}")
+            out("\n  Citizens")
+            for screen in citizen_screens():
+                out(f"    {screen.label:<48} {base}{screen.url}")
+            out("\n  Staff")
+            for screen in staff_screens(EVERYTHING):
+                out(f"    {screen.label:<48} {base}{screen.url}")
+            out(f"    {'API docs':<48} {base}{reverse('api-docs')}")
+            out(f"    {'Health':<48} {base}{reverse('healthz')}  {base}{reverse('readyz')}")
         if demo:
             out(f"\n  Demo logins (password {DEMO_PASSWORD}):")
             for role, username in DEMO_LOGINS:
-                out(f"    {role:<22} {username}")
+                out(f"    {role:<56} {username}")
         out("")
