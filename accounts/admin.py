@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import StaffAdminAuthenticationForm
 from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, User
 from accounts.services import PHOTO_MAX_BYTES, staff_photo_set, staff_photo_type
+from hall.admin_permissions import translated_permissions
 from hall.errors import DomainError
 
 # The admin's sign-in reads the username like the staff sign-in does.
@@ -43,6 +46,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("Hall"), {"fields": ["kind", "elderly_mode", "staff_number", "photo_upload", "photo_remove"]}),
     ]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return translated_permissions(db_field, super().formfield_for_manytomany(db_field, request, **kwargs))
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         data = form.cleaned_data.get("photo_upload")
@@ -75,3 +81,12 @@ class CompanyAgentAdmin(admin.ModelAdmin):
 class StaffMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "center", "role", "department"]
     list_filter = ["center", "role"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return translated_permissions(db_field, super().formfield_for_manytomany(db_field, request, **kwargs))

@@ -15,6 +15,7 @@ tickets and mends them (queueing/services/counters.py).
 from datetime import date, datetime, timedelta
 
 from django.db import connection, models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from hall.locks import lock_expression, lock_for_transaction
 from queueing.measures import measure
@@ -69,6 +70,8 @@ class QueueHourFlow(models.Model):
 
     class Meta:
         app_label = "queueing"
+        verbose_name = _("queue flow per hour")
+        verbose_name_plural = _("queue flow per hour")
         constraints = [
             models.UniqueConstraint(
                 fields=["queue", "service_date", "hour", "stripe"], name="queue_hour_flow_stripe_unique"
@@ -91,6 +94,8 @@ class WindowDayFlow(models.Model):
 
     class Meta:
         app_label = "queueing"
+        verbose_name = _("window flow per day")
+        verbose_name_plural = _("window flow per day")
         constraints = [models.UniqueConstraint(fields=["window", "service_date"], name="window_day_flow_unique")]
         indexes = [models.Index(fields=["center", "service_date"], name="window_day_flow_center_day")]
 

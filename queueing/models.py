@@ -312,6 +312,8 @@ class DailyCounter(models.Model):
     last_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("daily number counter")
+        verbose_name_plural = _("daily number counters")
         constraints = [models.UniqueConstraint(fields=["queue", "service_date"], name="counter_unique_per_day")]
 
     def __str__(self):

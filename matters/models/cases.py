@@ -264,6 +264,8 @@ class CaseSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("daily case counter")
+        verbose_name_plural = _("daily case counters")
         constraints = [models.UniqueConstraint(fields=["center", "day"], name="case_sequence_per_day")]
 
     def __str__(self):
