@@ -75,6 +75,7 @@ HALL_TRUSTED_PROXIES = env_list("HALL_TRUSTED_PROXIES", [])
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
+    "django.forms",  # the form renderer below finds the widget templates of Django and of the project
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -115,6 +116,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hall.urls"
 ASGI_APPLICATION = "hall.asgi.application"
+
+# Widget templates may be overridden in templates/ (the admin's date and time pair carries real labels there).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -7,6 +7,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from centers.admin import CenterAdmin
+from hall.admin_base import LabelledTabularInline
 from matters.models import (
     Bundle,
     BundleItem,
@@ -39,7 +40,7 @@ class MaterialInline(admin.StackedInline):
     autocomplete_fields = ["license_type"]
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(LabelledTabularInline):
     model = Fee
     extra = 0
 
@@ -103,7 +104,7 @@ class MaterialAdmin(SpreadsheetAdmin):
     autocomplete_fields = ["matter", "license_type"]
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(LabelledTabularInline):
     model = BundleItem
     extra = 0
     autocomplete_fields = ["matter"]
@@ -126,7 +127,7 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class CaseMaterialInline(admin.TabularInline):
+class CaseMaterialInline(LabelledTabularInline):
     model = CaseMaterial
     extra = 0
     can_delete = False
@@ -134,7 +135,7 @@ class CaseMaterialInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(LabelledTabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
@@ -142,7 +143,7 @@ class CaseEventInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class CaseCorrectionInline(admin.TabularInline):
+class CaseCorrectionInline(LabelledTabularInline):
     model = CaseCorrection
     extra = 0
     can_delete = False
@@ -150,7 +151,7 @@ class CaseCorrectionInline(admin.TabularInline):
     readonly_fields = fields
 
 
-class CaseExtensionInline(admin.TabularInline):
+class CaseExtensionInline(LabelledTabularInline):
     model = CaseExtension
     extra = 0
     can_delete = False

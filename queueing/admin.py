@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from centers.admin import CenterAdmin
-from hall.admin_base import ReadOnlyAdmin
+from hall.admin_base import LabelledTabularInline, ReadOnlyAdmin
 from queueing import admin_devices  # noqa: F401 (registers the devices' page)
 from queueing.models import (
     Appointment,
@@ -35,7 +35,7 @@ class QueueAdmin(admin.ModelAdmin):
     filter_horizontal = ["matters"]
 
 
-class WindowQueueInline(admin.TabularInline):
+class WindowQueueInline(LabelledTabularInline):
     model = WindowQueue
     extra = 0
 
@@ -53,7 +53,7 @@ class WindowSessionAdmin(ReadOnlyAdmin):
     list_filter = ["window__center"]
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(LabelledTabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False

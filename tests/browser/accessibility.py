@@ -16,3 +16,33 @@ def serious_findings(page) -> list:
 def no_serious_accessibility_findings(page) -> None:
     serious = serious_findings(page)
     assert not serious, json.dumps([(v["id"], [n["target"] for n in v["nodes"]]) for v in serious], ensure_ascii=False)
+
+
+# Elderly mode (适老化): no text under 18 px and no touch target under 44 × 44 px, measured as the browser lays out.
+MIN_TEXT_PX, MIN_TARGET_PX = 18, 44
+_MEASURE = """([minText, minTarget]) => {
+  const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"; };
+  const small = [], tiny = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const text = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (text && shown(e) && parseFloat(getComputedStyle(e).fontSize) < minText) {
+      const said = e.textContent.trim().slice(0, 20);
+      small.push(`${e.tagName.toLowerCase()}.${e.className} ${getComputedStyle(e).fontSize} “${said}”`);
+    }
+  }
+  const targets = "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]";
+  for (const e of document.querySelectorAll(targets)) {
+    const r = e.getBoundingClientRect();
+    if (shown(e) && (r.width < minTarget || r.height < minTarget)) {
+      const said = (e.textContent || e.value || "").trim().slice(0, 16);
+      tiny.push(`${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.width)}×${Math.round(r.height)} “${said}”`);
+    }
+  }
+  return {small, tiny};
+}"""
+
+
+def too_small_for_elderly(page) -> dict:
+    """Texts under 18 px and touch targets under 44 × 44 px on the page as laid out."""
+    return page.evaluate(_MEASURE, [MIN_TEXT_PX, MIN_TARGET_PX])

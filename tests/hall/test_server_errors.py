@@ -5,7 +5,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from dashboards.views import screens
+from dashboards.selectors import screens as screen_list  # the front page's list of screens
 
 
 class _Unreachable:
@@ -29,7 +29,7 @@ def browser_client():
 
 @pytest.mark.django_db
 def test_a_page_whose_database_went_away_is_a_503_in_the_readers_language(browser_client, monkeypatch):
-    monkeypatch.setattr(screens, "Center", _Unreachable)
+    monkeypatch.setattr(screen_list, "Center", _Unreachable)
     chinese = browser_client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert chinese.status_code == 503 and chinese["Retry-After"] == "5"
     assert "系统暂时不可用，请稍后再试。" in chinese.content.decode()
@@ -41,7 +41,7 @@ def test_a_page_whose_database_went_away_is_a_503_in_the_readers_language(browse
 
 @pytest.mark.django_db
 def test_any_other_unhandled_error_is_the_plain_500_page(browser_client, monkeypatch):
-    monkeypatch.setattr(screens, "Center", _Broken)
+    monkeypatch.setattr(screen_list, "Center", _Broken)
     response = browser_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 500 and "Retry-After" not in response
     assert "Something went wrong" in response.content.decode()
