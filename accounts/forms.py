@@ -52,11 +52,14 @@ class MobileCodeForm(forms.Form):
 class RegisterForm(MobileCodeForm):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, required=False, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, required=False, strip=False)
+    consent = forms.BooleanField(label=_("I have read the privacy notice and agree to it"), required=False)
 
     def clean(self):
         cleaned = super().clean()
         if self.data.get("action") == "send_code":
             return cleaned
+        if not cleaned.get("consent"):
+            self.add_error("consent", _("Please read the privacy notice and agree to it to register."))
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if not password1:
             self.add_error("password1", _("Choose a password."))

@@ -133,3 +133,25 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.center} · {self.get_role_display()}"
+
+
+class PrivacyConsent(models.Model):
+    """A citizen's consent to one version of the privacy notice (个人信息保护告知): kept as proof of it."""
+
+    class Channel(models.TextChoices):
+        REGISTRATION = "registration", _("At registration")
+        PORTAL = "portal", _("In the portal")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="privacy_consents")
+    version = models.CharField(_("notice version"), max_length=20)
+    given_at = models.DateTimeField(_("given"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ["-given_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_consent_per_notice_version")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.version}"

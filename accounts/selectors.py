@@ -1,7 +1,11 @@
 from dataclasses import dataclass, field
 
-from accounts.models import CitizenProfile, CompanyAgent, StaffMembership, StaffRole, User
+from django.utils import timezone
+
+from accounts.models import CitizenProfile, CompanyAgent, PrivacyConsent, StaffMembership, StaffRole, User
+from accounts.personal_data import registered_sections
 from accounts.portal import PortalEntry, registered_entries
+from accounts.privacy import PRIVACY_NOTICE_VERSION
 from centers.models import Center
 
 
@@ -120,3 +124,52 @@ def department_heads(*, center_id: int, department_id: int) -> list[User]:
             memberships__department_id=department_id,
         ).distinct()
     )
+
+
+# --- The citizen's own data (PIPL): consent, and what the hall holds ----------------------------------------------
+
+
+def has_current_consent(*, user) -> bool:
+    """Whether the citizen agreed to the privacy notice in force (staff are bound by their own rules, not asked)."""
+    if not user.is_authenticated or user.kind != User.Kind.CITIZEN:
+        return True
+    return PrivacyConsent.objects.filter(user=user, version=PRIVACY_NOTICE_VERSION).exists()
+
+
+def personal_data(*, user) -> dict:
+    """Everything the hall holds about the citizen, as plain values, section by section, with what a deletion of
+    the account would keep and why (the download of PIPL Art. 45)."""
+    profile = citizen_profile(user=user)
+    account = {
+        "username": user.get_username(),
+        "mobile": user.mobile,
+        "registered": user.date_joined.isoformat(),
+        "last_sign_in": user.last_login.isoformat() if user.last_login else None,
+        "elderly_mode": user.elderly_mode,
+        "real_name": profile.real_name if profile else None,
+        "identity_card_number": profile.id_number if profile else None,
+    }
+    consents = [
+        {"version": c.version, "given": c.given_at.isoformat(), "channel": c.channel}
+        for c in PrivacyConsent.objects.filter(user=user).order_by("given_at")
+    ]
+    companies = [
+        {
+            "name": a.company_name,
+            "unified_social_credit_code": a.uscc,
+            "legal_representative": a.is_legal_representative,
+        }
+        for a in company_agents(user=user)
+    ]
+    sections = {
+        section.key: {"title": str(section.title), "records": section.read(user), "kept_on_deletion": str(section.kept)}
+        for section in registered_sections()
+    }
+    return {
+        "generated": timezone.now().isoformat(),
+        "privacy_notice_version": PRIVACY_NOTICE_VERSION,
+        "account": account,
+        "privacy_consents": consents,
+        "companies": companies,
+        **sections,
+    }

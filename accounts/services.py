@@ -8,10 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import CitizenProfile, CompanyAgent, OneTimeCode, User
+from accounts.models import CitizenProfile, CompanyAgent, OneTimeCode, PrivacyConsent, User
+from accounts.personal_data import registered_sections
+from accounts.privacy import PRIVACY_NOTICE_VERSION
 from hall import identity, pii
 from hall.audit import Action, audit_record
-from hall.errors import DomainError
+from hall.errors import DomainError, NotAllowed
 from hall.notifications.models import Notification
 from hall.notifications.services import notification_send
 from hall.ratelimit import ensure_within_rate
@@ -80,7 +82,10 @@ def login_code_verify(*, mobile: str, purpose: str, code: str) -> None:
         raise CodeRefused(wrong)
 
 
-def citizen_register(*, mobile: str, code: str, password: str) -> User:
+def citizen_register(*, mobile: str, code: str, password: str, consented: bool) -> User:
+    """A citizen account, opened only with consent to the privacy notice in force, recorded with its version."""
+    if not consented:
+        raise DomainError(_("Please read the privacy notice and agree to it to register."), code="consent")
     number = identity.validate_mobile(mobile)
     # Verified in a transaction of its own: a wrong code is counted even though registration fails.
     login_code_verify(mobile=number, purpose=OneTimeCode.Purpose.REGISTER, code=code)
@@ -89,9 +94,51 @@ def citizen_register(*, mobile: str, code: str, password: str) -> User:
             user = User(username=f"c{secrets.token_hex(6)}", kind=User.Kind.CITIZEN, mobile=number, is_staff=False)
             user.set_password(password)
             user.save()
+            _consent_record(user=user, channel=PrivacyConsent.Channel.REGISTRATION)
     except IntegrityError as error:
         raise DomainError(_("This mobile number is already registered. Please sign in.")) from error
     return user
+
+
+def _consent_record(*, user: User, channel: str) -> PrivacyConsent:
+    return PrivacyConsent.objects.create(
+        user=user, version=PRIVACY_NOTICE_VERSION, given_at=timezone.now(), channel=channel
+    )
+
+
+def privacy_consent_give(*, user: User) -> PrivacyConsent:
+    """A signed-in citizen agrees to the notice in force (a new version asks again); twice is refused, in words."""
+    if not user.is_authenticated or user.kind != User.Kind.CITIZEN:
+        raise NotAllowed(_("Only a signed-in citizen account can do this."))
+    try:
+        with transaction.atomic():
+            return _consent_record(user=user, channel=PrivacyConsent.Channel.PORTAL)
+    except IntegrityError as error:
+        raise DomainError(
+            _("You have agreed to this version of the privacy notice already."), code="consent"
+        ) from error
+
+
+@transaction.atomic
+def citizen_account_delete(*, user: User, request=None) -> None:
+    """Close the citizen's account and erase what the hall may erase (PIPL Art. 47): each app's sections erase their
+    own (accounts.personal_data), then the profile, the companies and the account's name and mobile go. What the
+    law makes the hall keep stays, as the privacy notice says; the consents stay as the proof they are."""
+    if not user.is_authenticated or user.kind != User.Kind.CITIZEN:
+        raise NotAllowed(_("Only a signed-in citizen account can do this."))
+    for section in registered_sections():
+        if section.erase is not None:
+            section.erase(user)
+    CompanyAgent.objects.filter(user=user).delete()
+    CitizenProfile.objects.filter(user=user).delete()
+    user.username = f"deleted-{user.pk}"
+    user.first_name = user.last_name = user.email = ""
+    user.mobile = ""
+    user.is_active = False
+    user.elderly_mode = False
+    user.set_unusable_password()
+    user.save()
+    audit_record(action=Action.ACCOUNT_DELETED, actor=None, target=user, request=request)
 
 
 def citizen_for_code_login(*, mobile: str, code: str) -> User:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import privacy_views, views
 
 app_name = "accounts"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("companies/", views.companies, name="companies"),
     path("companies/<id:agent_id>/remove/", views.company_remove, name="company_remove"),
     path("elderly-mode/", views.elderly_mode, name="elderly_mode"),
+    path("privacy/", privacy_views.privacy_notice, name="privacy"),
+    path("privacy/consent/", privacy_views.privacy_consent, name="privacy_consent"),
+    path("my-data/", privacy_views.my_data, name="my_data"),
+    path("my-data/download.json", privacy_views.my_data_download, name="my_data_download"),
+    path("delete-account/", privacy_views.account_delete, name="account_delete"),
 ]

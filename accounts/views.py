@@ -34,7 +34,11 @@ MOBILE_BACKEND = "accounts.backends.MobileBackend"
 
 
 def portal_home(request):
-    return render(request, "accounts/portal_home.html", {"entries": selectors.portal_entries(user=request.user)})
+    context = {
+        "entries": selectors.portal_entries(user=request.user),
+        "consent_due": not selectors.has_current_consent(user=request.user),
+    }
+    return render(request, "accounts/portal_home.html", context)
 
 
 def _send_code(request, form, purpose) -> None:
@@ -70,6 +74,7 @@ def register(request):
                     mobile=form.cleaned_data["mobile"],
                     code=form.cleaned_data["code"],
                     password=form.cleaned_data["password1"],
+                    consented=form.cleaned_data["consent"],
                 )
             except services.CodeRefused as error:
                 form.add_error("code", str(error.message))

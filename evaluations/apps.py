@@ -7,6 +7,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
+        from evaluations import personal_data
+
+        personal_data.register()
         from accounts.portal import PortalEntry, register_entry
         from evaluations.desk import answers_for_reviews
         from hall.navigation import register_link

@@ -52,6 +52,7 @@ class AuditEntry(models.Model):
         CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
         CASE_MATERIAL_OVERRIDE = "case_material_override", _("Case accepted without a required material")
         CASE_EXTENSION_DECIDED = "case_extension_decided", _("Case extension decided")
+        ACCOUNT_DELETED = "account_deleted", _("Citizen account deleted at the citizen's request")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, db_index=True)

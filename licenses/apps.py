@@ -7,6 +7,9 @@ class LicensesConfig(AppConfig):
     verbose_name = _("E-licences")
 
     def ready(self):
+        from licenses import personal_data
+
+        personal_data.register()
         from accounts.portal import PortalEntry, register_entry
         from licenses import tasks
         from licenses.services.imports import register_import_runner

@@ -7,6 +7,9 @@ class MattersConfig(AppConfig):
     verbose_name = _("Matters and cases")
 
     def ready(self):
+        from matters import personal_data
+
+        personal_data.register()
         from accounts.portal import PortalEntry, register_entry
         from hall.navigation import register_link
         from licenses.serving import register_serving_context

@@ -9,6 +9,7 @@ from hall.errors import DomainError
 from hall.navigation import register_link
 from licenses.serving import ServedHolder, register_serving_context
 from matters.links import MatterLink, register_matter_links
+from queueing import personal_data
 
 
 def matter_queue_links(matter) -> list[MatterLink]:
@@ -60,6 +61,7 @@ def ticket_served(user, ticket_id: int) -> ServedHolder | None:
 
 
 def register() -> None:
+    personal_data.register()
     register_matter_links(matter_queue_links)
     register_serving_context("ticket", ticket_served)
     register_link(label=_("Clerk workstation"), url_name="queueing:workstation", order=10, shown_to=lambda user: True)

@@ -147,7 +147,7 @@ BODY_FIELDS: dict[str, tuple[str, ...]] = {
     "login": ("username", "password", "next"),
     "logout": ("next",),
     "set_language": ("language", "next"),
-    "accounts:register": ("mobile", "code", "password1", "password2", "action"),
+    "accounts:register": ("mobile", "code", "password1", "password2", "consent", "action"),
     "accounts:login": ("mobile", "password", "next"),
     "accounts:login_code": ("mobile", "code", "action", "next"),
     "accounts:elderly_mode": ("enabled", "next"),
@@ -267,9 +267,15 @@ EXTRA_PROBES: dict[str, tuple[Probe, ...]] = {
                 "code": "123456",
                 "password1": "Hall-2026-pw!",
                 "password2": "Hall-2026-pw!",
+                "consent": "on",
             },
         ),
         Probe("POST", "/portal/register/", PUBLIC, data={"mobile": "13800138009", "action": "send_code"}),
+    ),
+    # A second consent to the same notice, and a deletion without the password: refused, nothing changed.
+    "accounts:privacy_consent": (Probe("POST", "/portal/privacy/consent/", CITIZEN_ONLY),),
+    "accounts:account_delete": (
+        Probe("POST", "/portal/delete-account/", CITIZEN_ONLY, data={"confirm": "1", "password": "not-it"}),
     ),
     "queueing:portal_take": (
         Probe("POST", "/portal/take/", CITIZEN_ONLY, data={"queue": "{queue}", "key": "hostile-take-1"}),

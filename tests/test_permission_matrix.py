@@ -309,6 +309,12 @@ MATRIX: dict[str, tuple[Probe, ...]] = {
     "accounts:login": (P("GET", "/portal/login/", PUBLIC),),
     "accounts:login_code": (P("GET", "/portal/login/code/", PUBLIC),),
     "accounts:elderly_mode": (P("POST", "/portal/elderly-mode/", PUBLIC, data={"enabled": "1"}),),
+    # The privacy notice is for everybody; consent, the data download and the deletion are the citizen's own.
+    "accounts:privacy": (P("GET", "/portal/privacy/", PUBLIC),),
+    "accounts:privacy_consent": (P("POST", "/portal/privacy/consent/", CITIZEN_ONLY),),
+    "accounts:my_data": (P("GET", "/portal/my-data/", CITIZEN_ONLY),),
+    "accounts:my_data_download": (P("GET", "/portal/my-data/download.json", CITIZEN_ONLY),),
+    "accounts:account_delete": (P("GET", "/portal/delete-account/", CITIZEN_ONLY),),
     "accounts:profile": (
         P("GET", "/portal/profile/", CITIZEN_ONLY),
         P("POST", "/portal/profile/", CITIZEN_ONLY, data=PROFILE_FORM),

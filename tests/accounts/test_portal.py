@@ -26,7 +26,14 @@ def register(client, capture, outbox, mobile=MOBILE):
     send_code(client, "/portal/register/", capture, mobile)
     return client.post(
         "/portal/register/",
-        {"mobile": mobile, "code": last_code(outbox), "password1": PASSWORD, "password2": PASSWORD, "action": "go"},
+        {
+            "mobile": mobile,
+            "code": last_code(outbox),
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "consent": "on",
+            "action": "go",
+        },
         follow=True,
     )
 
@@ -37,7 +44,13 @@ def test_register_with_an_sms_code(zh, django_capture_on_commit_callbacks, sms_o
     assert sms_outbox[-1].mobile == MOBILE and "5分钟内有效" in sms_outbox[-1].text
     response = zh.post(
         "/portal/register/",
-        {"mobile": MOBILE, "code": last_code(sms_outbox), "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "mobile": MOBILE,
+            "code": last_code(sms_outbox),
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "consent": "on",
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/portal/profile/"
@@ -52,7 +65,7 @@ def test_a_wrong_code_registers_nobody_and_five_wrong_codes_kill_the_code(
     send_code(zh, "/portal/register/", django_capture_on_commit_callbacks)
     good = last_code(sms_outbox)
     wrong = f"{(int(good) + 1) % 10**6:06d}"
-    form = {"mobile": MOBILE, "password1": PASSWORD, "password2": PASSWORD}
+    form = {"mobile": MOBILE, "password1": PASSWORD, "password2": PASSWORD, "consent": "on"}
     for _ in range(5):
         page = zh.post("/portal/register/", {**form, "code": wrong}).content.decode()
         assert "验证码错误或已过期" in page

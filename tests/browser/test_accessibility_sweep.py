@@ -39,6 +39,9 @@ CITIZEN = [
     ("/portal/companies/", PHONE),
     ("/portal/licenses/", PHONE),
     ("/portal/cases/", PHONE),
+    ("/portal/privacy/", PHONE),
+    ("/portal/my-data/", PHONE),
+    ("/portal/delete-account/", PHONE),
     ("{ticket}", PHONE),
 ]
 STAFF = [

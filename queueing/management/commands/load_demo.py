@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import CitizenProfile, StaffMembership
+from accounts.models import CitizenProfile, PrivacyConsent, StaffMembership
+from accounts.privacy import PRIVACY_NOTICE_VERSION
 from centers.models import Center, Department, Zone
 from hall import identity
 from licenses.services.demo import demo_licenses_load
@@ -274,6 +275,12 @@ class Loader:
                     user=user, defaults={"real_name": real_name, "id_number": id_number}
                 )
                 self._count("citizen profiles", profile is None)
+            # The demo citizens registered as anybody does: agreeing to the privacy notice in force.
+            PrivacyConsent.objects.get_or_create(
+                user=user,
+                version=PRIVACY_NOTICE_VERSION,
+                defaults={"given_at": timezone.now(), "channel": PrivacyConsent.Channel.REGISTRATION},
+            )
 
     def load_licences(self):
         """E-licences of the demo citizens and of the demo's other applicants: the portal's "my licences", the
