@@ -123,8 +123,13 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
         context.close()
 
 
-def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall_server, demo_center_id, shot):
+def test_the_holder_gives_up_the_number_and_the_big_screen_and_display_follow(
+    browser, hall_server, demo_center_id, shot
+):
     base = hall_server.base
+    display = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080}).new_page()
+    display.goto(f"{base}/display/{demo_center_id}/")
+    expect(display.locator("body")).to_have_attribute("data-live", "live")
     screen = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080}).new_page()
     screen.goto(f"{base}/accounts/login/?next=/screen/{demo_center_id}/")
     screen.fill("#id_username", "supervisor")
@@ -136,6 +141,10 @@ def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall
     kiosk = browser.new_context(locale="zh-CN", viewport={"width": 1080, "height": 1920}).new_page()
     kiosk.goto(f"{base}/kiosk/{demo_center_id}/")
     before = int(waiting.inner_text())
+    prefix = kiosk.locator("button.kiosk-queue .prefix").first.inner_text().strip()
+    chip = display.locator(f'.queue-chip[data-queue="{prefix}"] strong')
+    expect(chip).to_have_text(re.compile(r"^\d+$"))
+    on_display = int(chip.inner_text())
     kiosk.locator("button.kiosk-queue").first.click()
     number_el, skip = kiosk.get_by_test_id("ticket-number"), kiosk.locator("[data-kiosk-skip]")
     expect(number_el.or_(skip)).to_be_visible()
@@ -143,6 +152,7 @@ def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall
         skip.click()
     number = number_el.inner_text().strip()
     expect(waiting).to_have_text(str(before + 1), timeout=5000)
+    expect(chip).to_have_text(str(on_display + 1), timeout=5000)
 
     phone = browser.new_context(locale="zh-CN", viewport=PHONE).new_page()
     phone.goto(base + citizen_link(hall_server, demo_center_id, number))
@@ -153,3 +163,4 @@ def test_the_holder_gives_up_the_number_and_the_big_screen_follows(browser, hall
     expect(phone.get_by_test_id("citizen-status")).to_have_text("已取消")
     expect(phone.locator("[data-cancel]")).to_be_hidden()
     expect(waiting).to_have_text(str(before), timeout=5000)  # the big screen follows at once
+    expect(chip).to_have_text(str(on_display), timeout=5000)  # and so does the calling display

@@ -78,3 +78,18 @@ def test_the_booking_page_never_offers_past_days(portal, queue):
     with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
         page = portal.get(f"/portal/appointments/?queue={queue.pk}&date=2020-01-01").content.decode()
     assert 'value="2026-03-02" selected' in page
+
+
+def test_a_citizen_cannot_cancel_someone_elses_number_nor_a_called_one(portal, queue, window, clerk):
+    other = User.objects.create(username="c2", kind=User.Kind.CITIZEN, mobile="13800000010")
+    theirs = services.ticket_issue(queue=queue, channel=Ticket.Channel.WEB, citizen=other)
+    assert portal.post(f"/portal/tickets/{theirs.pk}/cancel/").status_code == 404
+    assert Ticket.objects.get(pk=theirs.pk).status == Ticket.Status.WAITING
+
+    mine = services.ticket_issue(queue=queue, channel=Ticket.Channel.WEB, citizen=User.objects.get(username="c1"))
+    services.window_sign_in(window=window, clerk=clerk)
+    Ticket.objects.filter(pk=theirs.pk).update(status=Ticket.Status.CANCELLED)  # so the clerk calls mine
+    assert services.window_call_next(window=window, clerk=clerk).pk == mine.pk
+    page = portal.post(f"/portal/tickets/{mine.pk}/cancel/", follow=True).content.decode()
+    assert "已不能取消" in page
+    assert Ticket.objects.get(pk=mine.pk).status == Ticket.Status.CALLED
