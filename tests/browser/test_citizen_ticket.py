@@ -7,6 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_PASSWORD
+from tests.browser.keys import press
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +49,7 @@ def sign_in_clerk_at_general_window(page, base):
         free = page.locator("tr", has_text="无差别").filter(has=page.get_by_role("button", name="登录此窗口"))
         free.first.get_by_role("button").click()  # a window nobody else is at
     if page.get_by_test_id("current-number").count():  # left over by an earlier test: clear the window
-        page.keyboard.press("f")
+        press(page, "f")
     expect(page.get_by_test_id("no-current")).to_be_visible()
 
 
@@ -85,11 +86,11 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
     clerk = clerk_context.new_page()
     sign_in_clerk_at_general_window(clerk, base)
     for _ in range(10):  # tickets left waiting by earlier tests go first; serve them until ours is called
-        clerk.keyboard.press("n")
+        press(clerk, "n")
         expect(clerk.get_by_test_id("current-number")).to_be_visible()
         if clerk.get_by_test_id("current-number").inner_text().strip() == number:
             break
-        clerk.keyboard.press("f")
+        press(clerk, "f")
         expect(clerk.get_by_test_id("no-current")).to_be_visible()
     expect(clerk.get_by_test_id("current-number")).to_have_text(number)
     at_window = clerk.get_by_test_id("window-state").locator("xpath=preceding-sibling::span[1]").inner_text()
@@ -110,12 +111,12 @@ def test_the_phone_shows_the_call_at_once_and_rings(browser, hall_server, demo_c
     expect(phone.locator("[data-status-box]")).not_to_have_class(re.compile(r"\bflash\b"), timeout=5000)
     shot(phone, "citizen-ticket")
 
-    clerk.keyboard.press("r")  # a recall rings and vibrates again
+    press(clerk, "r")  # a recall rings and vibrates again
     expect(phone.locator("body")).to_have_attribute("data-announced", "2", timeout=3000)
     assert phone.evaluate("window.__vibrations") == [[300, 100, 300], [300, 100, 300]]
     expect(clerk.locator(".messages")).to_contain_text("已重呼")  # the clerk's page is back before the next key
 
-    clerk.keyboard.press("f")
+    press(clerk, "f")
     expect(clerk.get_by_test_id("no-current")).to_be_visible()
     expect(status).to_have_text("已办结", timeout=3000)
     assert errors == []

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_PASSWORD
+from tests.browser.keys import press
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +68,15 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     free = clerk.locator("tr", has_text="无差别").filter(has=clerk.get_by_role("button", name="登录此窗口"))
     free.first.get_by_role("button").click()  # a general window nobody else is at
     expect(clerk.get_by_test_id("no-current")).to_be_visible()
-    clerk.keyboard.press("n")
+    press(clerk, "n")
     current = clerk.get_by_test_id("current-number")
     for _ in range(10):  # other tests of this shared hall may have left people ahead: serve them first
         expect(current).to_be_visible()
         if current.inner_text().strip() == number:
             break
-        clerk.keyboard.press("f")
+        press(clerk, "f")
         expect(clerk.get_by_test_id("no-current")).to_be_visible()
-        clerk.keyboard.press("n")
+        press(clerk, "n")
     expect(current).to_have_text(number)
     shot(clerk, "clerk-workstation")
 
@@ -91,14 +92,14 @@ def test_kiosk_to_clerk_to_display_and_big_screen(browser, hall_server, demo_cen
     assert display.evaluate("window.__spoken")[-2:] == [said, said]
     shot(display, "calling-display")
 
-    clerk.keyboard.press("r")  # recall: the display says it again
+    press(clerk, "r")  # recall: the display says it again
     expect(clerk.locator(".messages")).to_contain_text("已重呼")
     display.wait_for_function(f"said => ({said_times})(said) >= 4", arg=said, timeout=3000)
     assert display.evaluate("window.__spoken")[-4:] == [said] * 4
 
     served_at_window = int(clerk.get_by_test_id("served-today").inner_text())
     served_before = int(screen.locator('[data-total="served"]').inner_text())
-    clerk.keyboard.press("f")
+    press(clerk, "f")
     expect(clerk.get_by_test_id("served-today")).to_have_text(str(served_at_window + 1))
     expect(screen.locator('[data-total="served"]')).to_have_text(str(served_before + 1), timeout=3000)
     shot(screen, "big-screen")
