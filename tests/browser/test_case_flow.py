@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from queueing.management.demo_data import DEMO_PASSWORD
+from tests.browser.keys import press
 
 
 def staff_login(page, base, username, next_path):
@@ -35,18 +36,18 @@ def test_ticket_to_case_to_corrections_to_pickup_to_the_citizens_page(browser, h
     windows = clerk.locator("tr", has_text="商事登记").filter(has=clerk.get_by_role("button", name="登录此窗口"))
     windows.first.get_by_role("button").click()
     expect(clerk.get_by_test_id("no-current")).to_be_visible()
-    clerk.keyboard.press("n")
+    press(clerk, "n")
     current = clerk.get_by_test_id("current-number")
     for _ in range(15):  # serve whoever other tests left ahead in queue A
         expect(current).to_be_visible()
         if current.inner_text().strip() == number:
             break
-        clerk.keyboard.press("f")
+        press(clerk, "f")
         expect(clerk.get_by_test_id("no-current")).to_be_visible()
-        clerk.keyboard.press("n")
+        press(clerk, "n")
     expect(current).to_have_text(number)
 
-    clerk.keyboard.press("c")  # the case page of the ticket in service
+    press(clerk, "c")  # the case page of the ticket in service
     clerk.select_option("#matter", label="食品经营许可证核发")
     clerk.get_by_role("button", name="显示材料清单").click()
     checklist = clerk.locator(".checklist-table")
