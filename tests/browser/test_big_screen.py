@@ -197,8 +197,11 @@ def test_screenshots_of_a_busy_morning_fit_the_screen(browser, own_hall, shot, w
     )
     assert fits == {"scrolls": False, "outside": 0, "clipped": 0}
     # Read from ten metres: the centre figures and the tickets at the windows are large.
-    figure = page.locator('[data-total="issued"]').bounding_box()["height"]
-    ticket = page.locator(".bs-tile.has-ticket .bs-ticket").first.bounding_box()["height"]
+    # Measured in one step in the page: the tiles are drawn again with every snapshot, and a handle taken first
+    # may be gone by the time it is measured.
+    height_of = "el => el.getBoundingClientRect().height"
+    figure = page.locator('[data-total="issued"]').evaluate(height_of)
+    ticket = page.locator(".bs-tile.has-ticket .bs-ticket").first.evaluate(height_of)
     assert figure > height * 0.045 and ticket > height * 0.03
     # Levels, tidal, paused windows and the other apps' empty figures are shown as such.
     expect(page.locator('[data-window="11"]')).to_contain_text("系统维护")
