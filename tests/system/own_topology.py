@@ -131,7 +131,7 @@ def own_hall(
     hall = Hall(sockets, f"{web}/api/v1", fresh_database, hall_env, logs, ("clerk01", DEMO_PASSWORD), http)
     try:
         hall.manage("migrate", "--noinput")
-        hall.manage("load_demo", "--quiet")
+        hall.manage("load_demo", "--quiet", "--no-traffic")
         ready = [url for name, url in (("web", web), ("sockets", sockets)) if name in commands]
         with running(hall, commands, ready, request, "the reliability topology") as procs:
             yield OwnHall(hall, own_redis, commands, procs)
