@@ -63,10 +63,16 @@ def account_delete(request):
     """Asks for the password, says what goes and what the law keeps, then closes the account and signs out."""
     error = None
     if request.method == "POST":
-        if request.POST.get("confirm") != "1" or not request.user.check_password(request.POST.get("password", "")):
-            error = _("Tick the box and give your password to delete the account; nothing was changed.")
+        try:
+            services.citizen_account_delete(
+                user=request.user,
+                confirmed=request.POST.get("confirm") == "1",
+                password=request.POST.get("password", ""),
+                request=request,
+            )
+        except DomainError as refused:
+            error = str(refused.message)
         else:
-            services.citizen_account_delete(user=request.user, request=request)
             logout(request)
             messages.success(request, _("Your account is deleted. What the law keeps is kept as the notice says."))
             return redirect("accounts:portal")

@@ -120,12 +120,16 @@ def privacy_consent_give(*, user: User) -> PrivacyConsent:
 
 
 @transaction.atomic
-def citizen_account_delete(*, user: User, request=None) -> None:
+def citizen_account_delete(*, user: User, confirmed: bool, password: str, request=None) -> None:
     """Close the citizen's account and erase what the hall may erase (PIPL Art. 47): each app's sections erase their
     own (accounts.personal_data), then the profile, the companies and the account's name and mobile go. What the
     law makes the hall keep stays, as the privacy notice says; the consents stay as the proof they are."""
     if not user.is_authenticated or user.kind != User.Kind.CITIZEN:
         raise NotAllowed(_("Only a signed-in citizen account can do this."))
+    if not confirmed or not user.check_password(password or ""):
+        raise DomainError(
+            _("Tick the box and give your password to delete the account; nothing was changed."), code="confirm"
+        )
     for section in registered_sections():
         if section.erase is not None:
             section.erase(user)
