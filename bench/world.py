@@ -74,17 +74,33 @@ def fill_backlog(world: World, *, tickets: int, queues: int) -> None:
         services.ticket_issue(queue=rows[index % len(rows)], channel=Ticket.Channel.KIOSK)
 
 
-def clear_tickets(world: World) -> None:
-    """A fresh day for the next scenario: no tickets, counters at zero."""
-    from django.db import connection
+TICKET_TABLES = (
+    "hall_idempotencyrecord",
+    "queueing_ticketevent",
+    "queueing_ticket",
+    "queueing_dailycounter",
+    "queueing_queuehourflow",
+    "queueing_windowdayflow",
+)
 
-    with connection.cursor() as cursor:
-        for table in (
-            "hall_idempotencyrecord",
-            "queueing_ticketevent",
-            "queueing_ticket",
-            "queueing_dailycounter",
-            "queueing_queuehourflow",
-            "queueing_windowdayflow",
-        ):
-            cursor.execute(f"TRUNCATE {table} CASCADE")
+
+def clear_tickets(world: World, *, attempts: int = 5) -> None:
+    """A fresh day for the next scenario: no tickets, counters at zero.
+
+    The hall's workers are still running (screen pushes, scheduled scans): one statement takes every lock at once,
+    and a deadlock or lock wait with one of them is waited out and tried again rather than ending the run."""
+    import time
+
+    from django.db import OperationalError, connection, transaction
+
+    statement = f"TRUNCATE {', '.join(TICKET_TABLES)} CASCADE"
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
+                cursor.execute(statement)
+            return
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            time.sleep(attempt)
