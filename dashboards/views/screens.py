@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from dashboards.selectors.screens import front_page
 from evaluations.links import review_path
 from evaluations.models import Review
 from evaluations.selectors import STEP_CALL_BACK, STEP_RECTIFY, STEP_VERIFY
+from hall.byte_ranges import ranged_file_response
 from hall.errors import DomainError
 from queueing.services import ticket_cancel as cancel_ticket
 
@@ -42,7 +43,13 @@ def notice_file(request, notice_id: int):
     """A display notice's image or video, served by the hall (intranet); only while the notice is shown. Its address
     carries the notice's version, so a day's caching never shows an old file."""
     notice = get_object_or_404(shown_notices().exclude(file=""), pk=notice_id)
-    return FileResponse(notice.file.open("rb"), content_type=notice.content_type or "application/octet-stream")
+    return ranged_file_response(
+        request,
+        notice.file.open("rb"),
+        size=notice.file.size,
+        content_type=notice.content_type or "application/octet-stream",
+        validator=f'"{notice.pk}-{int(notice.updated_at.timestamp())}"',
+    )
 
 
 def _alert_texts() -> dict:

@@ -79,6 +79,45 @@ def test_the_file_is_served_with_its_checked_type_only_while_the_notice_is_shown
     assert client.get("/display/notices/99999999/").status_code == 404
 
 
+def video_notice(center, body: bytes) -> DisplayNotice:
+    notice = DisplayNotice(center=center, kind="video", title="办事指引", content_type="video/mp4")
+    notice.file.save("a.mp4", ContentFile(body), save=True)
+    return notice
+
+
+def test_a_video_is_served_in_the_parts_the_player_asks_for(client):
+    body = MP4_HEAD + bytes(range(256)) * 40
+    video = video_notice(CenterFactory(), body)
+    url = reverse("dashboards:notice_file", args=[video.pk])
+
+    whole = client.get(url)
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == body
+
+    tail = client.get(url, headers={"Range": "bytes=-100"})
+    assert tail.status_code == 206 and tail["Content-Type"] == "video/mp4"
+    assert tail["Content-Range"] == f"bytes {len(body) - 100}-{len(body) - 1}/{len(body)}"
+    assert tail["Content-Length"] == "100" and b"".join(tail.streaming_content) == body[-100:]
+
+    middle = client.get(url, headers={"Range": "bytes=1000-1999"})
+    assert middle.status_code == 206 and b"".join(middle.streaming_content) == body[1000:2000]
+
+    beyond = client.get(url, headers={"Range": f"bytes={len(body)}-"})
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(body)}"
+
+
+def test_a_resumed_range_of_a_replaced_video_gets_the_whole_new_file(client):
+    body = MP4_HEAD + bytes(4000)
+    video = video_notice(CenterFactory(), body)
+    url = reverse("dashboards:notice_file", args=[video.pk])
+    first = client.get(url, headers={"Range": "bytes=0-9"})
+    assert first.status_code == 206
+    same = client.get(url, headers={"Range": "bytes=10-19", "If-Range": first["ETag"]})
+    assert same.status_code == 206 and b"".join(same.streaming_content) == body[10:20]
+    stale = client.get(url, headers={"Range": "bytes=10-19", "If-Range": '"0-0"'})
+    assert stale.status_code == 200 and b"".join(stale.streaming_content) == body
+
+
 @pytest.fixture
 def admin_client(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
