@@ -205,7 +205,7 @@ class Window(models.Model):
         constraints = [models.UniqueConstraint(fields=["center", "number"], name="window_number_unique_in_center")]
 
     def __str__(self):
-        return f"{self.number}号窗口" if not self.name else f"{self.number} {self.name}"
+        return str(_("Window %(number)s") % {"number": self.number}) if not self.name else f"{self.number} {self.name}"
 
 
 class WindowQueue(models.Model):

@@ -167,3 +167,12 @@ def test_day_end_leaves_todays_clerks_alone(signed_in, clerk):
     assert services.queue_close_past_days() == "0 tickets expired, 0 windows closed"
     signed_in.refresh_from_db()
     assert signed_in.state == Window.State.OPEN
+
+
+def test_a_window_is_named_in_the_pages_language():
+    window = WindowFactory.build(number=7, name="")
+    assert str(window) == "7号窗口"
+    with translation.override("en"):
+        assert str(window) == "Window 7"
+    window.name = "综合受理"
+    assert str(window) == "7 综合受理"
