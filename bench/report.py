@@ -107,15 +107,16 @@ def _reviews(row: dict | None) -> list[str]:
     if not row:
         return []
     f, submit = row["figures"], row["submit"]
-    scale = f"{row['rows']:,} reviews, {f['month_reviews']:,} this month"
+    month = f"{row['rows']:,} reviews, {f['month_reviews']:,} this month"
+    year = f"{row['rows']:,} reviews, {f['year_reviews']:,} this year"
     lines = []
-    for key, label, floor_key in (
-        ("month_total", "the month's totals", None),
-        ("month_per_day", "the month per day", None),
-        ("month_per_department", "the month per department", "floor_month_per_department"),
-        ("month_per_clerk", "the month per clerk", "floor_month_per_clerk"),
-        ("month_per_matter", "the month per matter", None),
-        ("year_per_month", f"the year per month ({f['year_reviews']:,})", "floor_year_per_department"),
+    for key, label, floor_key, scale in (
+        ("month_total", "the month's totals", None, month),
+        ("month_per_day", "the month per day", None, month),
+        ("month_per_department", "the month per department", "floor_month_per_department", month),
+        ("month_per_clerk", "the month per clerk", "floor_month_per_clerk", month),
+        ("month_per_matter", "the month per matter", None, month),
+        ("year_per_month", "the year per month", "floor_year_per_department", year),
     ):
         floor, hall = f.get(floor_key) or {}, f[key]
         lines.append(
