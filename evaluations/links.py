@@ -1,6 +1,6 @@
 """Signed links to rate one service: a served ticket (the live ticket page behind the slip's QR code, the SMS after
-service, the portal) or a case at acceptance or conclusion (the portal). Unguessable, carrying ids, the stage and
-the channel only, valid for the rating period and a day."""
+service, the portal) or a case at acceptance or conclusion (the portal, the SMS to its applicant). Unguessable,
+carrying ids, the stage and the channel only, valid for the rating period and a day."""
 
 import datetime
 from dataclasses import dataclass

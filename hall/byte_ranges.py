@@ -8,7 +8,7 @@ import re
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 # At most 15 digits each: a file of a petabyte, no more; longer numbers are not a range this hall can hold.
-_SINGLE_RANGE = re.compile(r"bytes=(\d{0,15})-(\d{0,15})", re.ASCII)
+_SINGLE_RANGE = re.compile(r"bytes=([0-9]{0,15})-([0-9]{0,15})")
 CHUNK = 64 * 1024
 
 

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from hall.notifications.seeding import templates_seed
+
 TEMPLATES = {
     "review_invitation": {
         "channel": "sms",
@@ -12,16 +14,6 @@ TEMPLATES = {
 }
 
 
-def create_templates(apps, schema_editor):
-    MessageTemplate = apps.get_model("notifications", "MessageTemplate")
-    for code, fields in TEMPLATES.items():
-        MessageTemplate.objects.get_or_create(code=code, defaults=fields)
-
-
-def remove_templates(apps, schema_editor):
-    apps.get_model("notifications", "MessageTemplate").objects.filter(code__in=TEMPLATES).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("evaluations", "0001_initial"), ("notifications", "0003_station_ticket_issued_template")]
-    operations = [migrations.RunPython(create_templates, remove_templates)]
+    operations = [templates_seed(TEMPLATES)]

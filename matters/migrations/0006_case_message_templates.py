@@ -3,6 +3,8 @@ turns yellow or red. Editable afterwards in the admin like the others."""
 
 from django.db import migrations
 
+from hall.notifications.seeding import templates_seed
+
 TEMPLATES = {
     "case_correction": {
         "channel": "sms",
@@ -19,16 +21,6 @@ TEMPLATES = {
 }
 
 
-def create_templates(apps, schema_editor):
-    MessageTemplate = apps.get_model("notifications", "MessageTemplate")
-    for code, fields in TEMPLATES.items():
-        MessageTemplate.objects.get_or_create(code=code, defaults=fields)
-
-
-def remove_templates(apps, schema_editor):
-    apps.get_model("notifications", "MessageTemplate").objects.filter(code__in=TEMPLATES).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("matters", "0005_matter_pinyin"), ("notifications", "0003_station_ticket_issued_template")]
-    operations = [migrations.RunPython(create_templates, remove_templates)]
+    operations = [templates_seed(TEMPLATES)]
