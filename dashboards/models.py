@@ -108,6 +108,11 @@ def empty_wait_buckets() -> dict:
     return {str(lower): 0 for lower in WAIT_BUCKET_MINUTES}
 
 
+def empty_uncalled_after() -> dict:
+    """Service-level limits (minutes) → numbers of the day never called after waiting at least that long."""
+    return {str(minutes): 0 for minutes in WAIT_BUCKET_MINUTES if minutes}
+
+
 def empty_hours() -> list:
     return [0] * 24
 
@@ -139,6 +144,7 @@ class DailyQueueStat(models.Model):
     wait_max_seconds = models.PositiveIntegerField(_("longest wait (s)"), default=0)
     service_seconds_sum = models.PositiveBigIntegerField(_("total service time (s)"), default=0)
     wait_buckets = models.JSONField(_("wait distribution"), default=empty_wait_buckets)
+    uncalled_after = models.JSONField(_("never called, by minutes waited"), default=empty_uncalled_after)
     hourly_intake = models.JSONField(_("tickets issued per hour"), default=empty_hours)
     hourly_served = models.JSONField(_("tickets served per hour"), default=empty_hours)
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)

@@ -49,13 +49,16 @@ def seconds(delta: datetime.timedelta | None) -> int:
     return round(delta.total_seconds()) if delta is not None else 0
 
 
+# The department a ticket counts for: its matter's, else the window's that handled it.
+DEPARTMENT_KEY = Coalesce("matter__department_id", "window__department_id", output_field=BigIntegerField())
+
+
 def ticket_rows(tickets: QuerySet):
     """(row, measures) for each ticket: `row` holds its day, queue, zone, department, window and clerk.
 
     The department is that of the ticket's matter, else of the window that handled it."""
-    rows = tickets.annotate(
-        department_key=Coalesce("matter__department_id", "window__department_id", output_field=BigIntegerField())
-    ).values_list(*DIMENSIONS, "transferred_from_id", *measures.FIELDS)
+    rows = tickets.annotate(department_key=DEPARTMENT_KEY)
+    rows = rows.values_list(*DIMENSIONS, "transferred_from_id", *measures.FIELDS)
     for row in rows.order_by().iterator(chunk_size=5000):
         dimensions = dict(zip(DIMENSIONS, row, strict=False))
         facts = dict(zip(measures.FIELDS, row[len(DIMENSIONS) + 1 :], strict=True))

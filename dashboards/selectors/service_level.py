@@ -1,22 +1,27 @@
-"""Service levels (服务达标): per queue, the share of the tickets called that were called within the queue's limit
-("80 % within 30 minutes": settings per centre, overridable per queue), counted on each ticket's first call from its
-issue, once (a transfer or a recall does not count again), as the statistics' wait distribution counts it.
+"""Service levels (服务达标): per queue, the share of the citizens called within the queue's limit ("80 % within 30
+minutes": settings per centre, overridable per queue), counted on each ticket's first call from its issue, once (a
+transfer or a recall does not count again), as the statistics' wait distribution counts it.
 
-One rule for the big screen, the statistics and the alert: `ServiceLevel.below`. Too few tickets called say nothing
-yet: below `MIN_CALLED` the level is shown but never "below target".
+A number never called counts as missed once it has waited the limit: still waiting past it, or gone (cancelled,
+expired at the day's end) after it. A number given up sooner counts neither way. Otherwise a queue where nobody is
+called would look on target, the more so the longer its citizens wait.
+
+One rule for the big screen, the statistics and the alert: `ServiceLevel.below`. Too few citizens counted say nothing
+yet: below `MIN_COUNTED` the level is shown but never "below target".
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat
-from queueing.models import Queue, QueueingSettings, Ticket
+from queueing.models import Queue, QueueingSettings, Ticket, TicketEvent
 from queueing.selectors import center_settings_or_default
 
-MIN_CALLED = 10
+MIN_COUNTED = 10
 LIMITS = [minutes for minutes in WAIT_BUCKET_MINUTES if minutes]  # 5, 10, 15, 30, 60
 
 
@@ -29,14 +34,19 @@ class ServiceLevel:
     target_minutes: int
     called: int
     within: int
+    uncalled_late: int = 0  # never called after waiting the limit
+
+    @property
+    def counted(self) -> int:
+        return self.called + self.uncalled_late
 
     @property
     def percent(self) -> float | None:
-        return round(self.within * 100 / self.called, 1) if self.called else None
+        return round(self.within * 100 / self.counted, 1) if self.counted else None
 
     @property
     def below(self) -> bool:
-        return self.called >= MIN_CALLED and self.percent < self.target_percent
+        return self.counted >= MIN_COUNTED and self.percent < self.target_percent
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +57,7 @@ class ServiceLevel:
             "target_minutes": self.target_minutes,
             "called": self.called,
             "within": self.within,
+            "uncalled_late": self.uncalled_late,
             "percent": self.percent,
             "below": self.below,
         }
@@ -60,8 +71,18 @@ def queue_target(queue: Queue, settings: QueueingSettings) -> tuple[int, int]:
     )
 
 
-def _called_within(tickets) -> dict[int, dict[int, int]]:
-    """queue id → {limit: tickets first called within it, 0: tickets called}, in one grouped read."""
+@dataclass
+class QueueCounts:
+    """One queue's counts over some days: numbers first called, and per limit (minutes) those called within it and
+    those never called after waiting it."""
+
+    called: int = 0
+    within: dict[int, int] = field(default_factory=lambda: dict.fromkeys(LIMITS, 0))
+    late: dict[int, int] = field(default_factory=lambda: dict.fromkeys(LIMITS, 0))
+
+
+def _called_within(tickets, counts: dict[int, QueueCounts]) -> None:
+    """Add the numbers first called, and within each limit, in one grouped read."""
     within = {
         f"within_{limit}": Count("id", filter=Q(first_called_at__lt=F("issued_at") + datetime.timedelta(minutes=limit)))
         for limit in LIMITS
@@ -72,40 +93,80 @@ def _called_within(tickets) -> dict[int, dict[int, int]]:
         .values("queue_id")
         .annotate(called=Count("id"), **within)
     )
-    return {row["queue_id"]: {0: row["called"], **{limit: row[f"within_{limit}"] for limit in LIMITS}} for row in rows}
+    for row in rows:
+        queue = counts.setdefault(row["queue_id"], QueueCounts())
+        queue.called += row["called"]
+        for limit in LIMITS:
+            queue.within[limit] += row[f"within_{limit}"]
 
 
-def _from_rollups(rows) -> dict[int, dict[int, int]]:
-    """The same counts from the day rollups' wait distribution (buckets by their lower bound in minutes)."""
-    counts: dict[int, dict[int, int]] = {}
-    for queue_id, waited, buckets in rows.values_list("queue_id", "waited_count", "wait_buckets"):
-        row = counts.setdefault(queue_id, dict.fromkeys([0, *LIMITS], 0))
-        row[0] += waited
+def uncalled_after(tickets, *, now: datetime.datetime, by: tuple[str, ...] = ("queue_id",)) -> list[dict]:
+    """Per group of `by`, {"late_<limit>": numbers never called after waiting at least `limit` minutes}: the first
+    row of a number still waiting (waited until `now`) or gone uncalled (until it was cancelled or expired). One
+    grouped read over the few uncalled rows."""
+    gone = TicketEvent.objects.filter(
+        ticket_id=OuterRef("pk"), kind__in=(TicketEvent.Kind.CANCELLED, TicketEvent.Kind.EXPIRED)
+    ).order_by("at")
+    late = {
+        f"late_{limit}": Count("id", filter=Q(left_at__gte=F("issued_at") + datetime.timedelta(minutes=limit)))
+        for limit in LIMITS
+    }
+    statuses = (Ticket.Status.WAITING, Ticket.Status.CANCELLED, Ticket.Status.EXPIRED)
+    return list(
+        tickets.filter(first_called_at__isnull=True, transferred_from__isnull=True, status__in=statuses)
+        .annotate(left_at=Coalesce(Subquery(gone.values("at")[:1]), Value(now)))
+        .order_by()
+        .values(*by)
+        .annotate(**late)
+    )
+
+
+def _live_counts(tickets, counts: dict[int, QueueCounts], *, now: datetime.datetime) -> None:
+    """Add the counts of `tickets`, read from the tickets themselves (two grouped reads)."""
+    _called_within(tickets, counts)
+    for row in uncalled_after(tickets, now=now):
+        queue = counts.setdefault(row["queue_id"], QueueCounts())
+        for limit in LIMITS:
+            queue.late[limit] += row[f"late_{limit}"]
+
+
+def _rolled_up_counts(rows, counts: dict[int, QueueCounts]) -> None:
+    """Add the same counts from day rollups: the wait distribution (buckets by their lower bound in minutes) and the
+    numbers never called."""
+    fields = ("queue_id", "waited_count", "wait_buckets", "uncalled_after")
+    for queue_id, waited, buckets, late in rows.values_list(*fields):
+        queue = counts.setdefault(queue_id, QueueCounts())
+        queue.called += waited
         for lower, n in (buckets or {}).items():
             for limit in LIMITS:
                 if int(lower) < limit:
-                    row[limit] += n
-    return counts
+                    queue.within[limit] += n
+        for limit in LIMITS:
+            queue.late[limit] += (late or {}).get(str(limit), 0)
 
 
-def _levels(center_id: int, counts: dict[int, dict[int, int]], zone_id: int | None = None) -> list[ServiceLevel]:
+def _levels(center_id: int, counts: dict[int, QueueCounts], zone_id: int | None = None) -> list[ServiceLevel]:
     settings = center_settings_or_default(center_id=center_id)
     queues = Queue.objects.filter(center_id=center_id)
     queues = queues.filter(zone_id=zone_id) if zone_id else queues
     levels = []
     for queue in queues.order_by("sort_order", "prefix"):
         percent, minutes = queue_target(queue, settings)
-        row = counts.get(queue.pk, {})
+        row = counts.get(queue.pk) or QueueCounts()
         levels.append(
-            ServiceLevel(queue.pk, queue.prefix, queue.name, percent, minutes, row.get(0, 0), row.get(minutes, 0))
+            ServiceLevel(
+                queue.pk, queue.prefix, queue.name, percent, minutes, row.called, row.within[minutes], row.late[minutes]
+            )
         )
     return levels
 
 
 def service_levels_today(*, center_id: int) -> list[ServiceLevel]:
     """Each queue of the centre today, live from the day's tickets."""
-    today = timezone.localdate()
-    return _levels(center_id, _called_within(Ticket.objects.filter(center_id=center_id, service_date=today)))
+    now = timezone.now()
+    counts: dict[int, QueueCounts] = {}
+    _live_counts(Ticket.objects.filter(center_id=center_id, service_date=timezone.localdate(now)), counts, now=now)
+    return _levels(center_id, counts)
 
 
 def service_levels(
@@ -113,16 +174,15 @@ def service_levels(
 ) -> list[ServiceLevel]:
     """Each queue of the centre over a range: the days rolled up from their rollups, the others (today, a day not
     rolled up yet) live from their tickets."""
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     rollups = DailyQueueStat.objects.filter(center_id=center_id, date__range=(date_from, min(date_to, today)))
     rollups = rollups.exclude(date=today)
-    counts = _from_rollups(rollups)
+    counts: dict[int, QueueCounts] = {}
+    _rolled_up_counts(rollups, counts)
     rolled = set(rollups.values_list("date", flat=True).distinct())
     live = Ticket.objects.filter(center_id=center_id, service_date__range=(date_from, min(date_to, today)))
-    for queue_id, row in _called_within(live.exclude(service_date__in=rolled)).items():
-        total = counts.setdefault(queue_id, dict.fromkeys([0, *LIMITS], 0))
-        for key, n in row.items():
-            total[key] += n
+    _live_counts(live.exclude(service_date__in=rolled), counts, now=now)
     return _levels(center_id, counts, zone_id)
 
 

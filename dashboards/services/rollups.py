@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from centers.models import Center
 from dashboards.models import WAIT_BUCKET_MINUTES, DailyQueueStat, DailyWindowStat
-from dashboards.selectors.history import Figures, seconds, ticket_rows, wait_bucket_of
+from dashboards.selectors.history import DEPARTMENT_KEY, Figures, seconds, ticket_rows, wait_bucket_of
+from dashboards.selectors.service_level import LIMITS, uncalled_after
 from hall.errors import DomainError
 from hall.locks import lock_for_transaction
 from queueing.models import Ticket
@@ -88,6 +89,13 @@ def _rollup_center_day(*, center_id: int, date: datetime.date, now: datetime.dat
     for stat in stats.values():
         for name in Figures.__dataclass_fields__:
             setattr(stat, name, getattr(stat.figures, name))
+    day_tickets = Ticket.objects.filter(center_id=center_id, service_date=date).annotate(department_key=DEPARTMENT_KEY)
+    for row in uncalled_after(day_tickets, now=now, by=("queue_id", "queue__zone_id", "department_key")):
+        # Every ticket of the day went through the loop above, so its row exists; one issued since (a rollup of
+        # today, on PostgreSQL) is left to the next rollup.
+        stat = stats.get((row["queue_id"], row["queue__zone_id"], row["department_key"]))
+        if stat is not None:
+            stat.uncalled_after = {str(limit): row[f"late_{limit}"] for limit in LIMITS}
 
     DailyQueueStat.objects.filter(center_id=center_id, date=date).delete()
     DailyWindowStat.objects.filter(center_id=center_id, date=date).delete()

@@ -227,6 +227,18 @@ def _chosen_name(choices, pk) -> str:
 # ---- Exports ------------------------------------------------------------------------------------------------------
 
 
+def _service_level_cells(level) -> list:
+    return [
+        f"{level.prefix} {level.name}",
+        level.target_percent,
+        level.target_minutes,
+        level.called,
+        level.within,
+        level.uncalled_late,
+        level.percent,
+    ]
+
+
 def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[str], list[list]]]:
     """The tables of an export: (title, header, rows); one sheet each in XLSX, one block each in CSV."""
     filters, totals = report.filters, report.totals
@@ -292,11 +304,16 @@ def _sections(report: HistoryReport, *, center: Center) -> list[tuple[str, list[
         ),
         (
             _("Service level per queue"),
-            [_("Queue"), _("Target (%)"), _("Within (min)"), _("Called"), _("Called in time"), _("In time (%)")],
             [
-                [f"{v.prefix} {v.name}", v.target_percent, v.target_minutes, v.called, v.within, v.percent]
-                for v in report.service_levels
+                _("Queue"),
+                _("Target (%)"),
+                _("Within (min)"),
+                _("Called"),
+                _("Called in time"),
+                _("Never called past the limit"),
+                _("In time (%)"),
             ],
+            [_service_level_cells(level) for level in report.service_levels],
         ),
         (
             _("Time at the windows per clerk"),

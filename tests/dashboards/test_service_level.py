@@ -17,7 +17,8 @@ from dashboards.selectors.alerts import alert_subject
 from dashboards.selectors.service_level import service_levels, service_levels_today
 from dashboards.services import alerts_scan_service_levels
 from dashboards.services.rollups import stats_rollup_day
-from tests.factories import QueueFactory, UserFactory, ticket_of_day
+from queueing.models import TicketEvent
+from tests.factories import QueueFactory, UserFactory, at, ticket_of_day
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,13 @@ def hall():
     b.service_level_percent, b.service_level_minutes = 90, 10
     b.save()
     return {"center": a.center, "a": a, "b": b}
+
+
+def gone_uncalled(queue, day, issued: str, left: str, kind=TicketEvent.Kind.CANCELLED):
+    """A number given up (or expired at the day's end) at `left` without ever being called."""
+    ticket = ticket_of_day(queue, day, issued, status=kind)
+    TicketEvent.objects.create(ticket=ticket, kind=kind, at=at(day, left))
+    return ticket
 
 
 def by_prefix(levels):
@@ -103,3 +111,44 @@ def test_the_statistics_show_each_queue_against_its_target(client, hall):
         page = client.get(reverse("dashboards:history") + query, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     table = page[page.index('data-testid="service-level-table"') :]
     assert "80% 在 30 分钟内" in table and "未达标" in table and ">70.0<" in table
+
+
+@time_machine.travel(NOON, tick=False)
+def test_numbers_never_called_count_as_missed_once_they_have_waited_the_limit(hall):
+    a = hall["a"]
+    waits(a, TODAY, [5, 10, 15, 20, 25, 28, 29, 20])  # 8 called in time
+    ticket_of_day(a, TODAY, "11:00")  # waiting for an hour: missed already
+    ticket_of_day(a, TODAY, "11:45")  # waiting for a quarter of an hour: not yet
+    gone_uncalled(a, TODAY, "09:00", "09:40")  # gave up after 40 minutes: missed
+    gone_uncalled(a, TODAY, "09:00", "09:10")  # gave up after 10 minutes: counts neither way
+    level = by_prefix(service_levels_today(center_id=hall["center"].pk))["A"]
+    assert (level.called, level.within, level.uncalled_late, level.counted) == (8, 8, 2, 10)
+    assert (level.percent, level.below) == (80.0, False)
+    ticket_of_day(a, TODAY, "10:30")  # one more left waiting past the limit: 8 of 11
+    level = by_prefix(service_levels_today(center_id=hall["center"].pk))["A"]
+    assert (level.percent, level.below) == (72.7, True)
+
+
+def test_a_queue_nobody_is_called_from_is_below_target_not_blank(hall):
+    for issued in ("09:00", "09:05", "09:10", "09:15", "09:20", "09:25", "09:30", "09:35", "09:40", "09:45"):
+        ticket_of_day(hall["a"], TODAY, issued)
+    with time_machine.travel(NOON, tick=False):
+        alerts_scan_service_levels()
+        level = by_prefix(service_levels_today(center_id=hall["center"].pk))["A"]
+    assert (level.called, level.uncalled_late, level.percent, level.below) == (0, 10, 0.0, True)
+    assert Alert.objects.get(kind=Alert.Kind.SERVICE_LEVEL).value == 0
+
+
+def test_a_rolled_up_day_counts_its_uncalled_numbers_as_the_live_day_did(hall):
+    a, b = hall["a"], hall["b"]
+    waits(a, DAY, [5, 35])
+    gone_uncalled(a, DAY, "09:00", "23:59", kind=TicketEvent.Kind.EXPIRED)  # still waiting at closing: missed
+    gone_uncalled(a, DAY, "16:50", "16:55")  # left after five minutes
+    gone_uncalled(b, DAY, "09:00", "09:12")  # B's limit is 10 minutes: missed there
+    with time_machine.travel(NOON, tick=False):
+        live = by_prefix(service_levels(center_id=hall["center"].pk, date_from=DAY, date_to=DAY))
+        stats_rollup_day(center_id=hall["center"].pk, date=DAY)
+        rolled = by_prefix(service_levels(center_id=hall["center"].pk, date_from=DAY, date_to=DAY))
+    assert [(lv.called, lv.within, lv.uncalled_late) for lv in (live["A"], live["B"])] == [(2, 1, 1), (0, 0, 1)]
+    assert [lv.as_dict() for lv in rolled.values()] == [lv.as_dict() for lv in live.values()]
+    assert (rolled["A"].percent, rolled["B"].percent) == (33.3, 0.0)
