@@ -3,8 +3,10 @@ that a first run shows every screen and statistic something real: numbers issued
 called, served, a no-show, a transfer, one queue with too few windows (a long wait, and its warning), some
 citizens still on their way to a window and some being served when the morning ends.
 
-The morning runs from 09:00 to "now" (at most 11:45) on today's date; before 09:30, or on a day the hall is closed,
-nothing is played. It is played once a day: a centre that already issued numbers today is left alone.
+The morning runs from 09:00 to "now" (at most 11:45) on today's date; before 09:10 nothing is played. On a weekend
+or holiday the demo opens the day first, as a make-up working day would be (an override noted as the demo's, deleted
+in the admin to close the day again); a day an administrator set in the calendar is left as set. It is played once a
+day: a centre that already issued numbers today is left alone.
 """
 
 import datetime
@@ -15,7 +17,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from centers.models import Center
+from centers.models import Center, WorkdayOverride
+from centers.workdays import is_working_day
 from hall.errors import DomainError
 from queueing.models import Queue, Ticket, Window
 from queueing.services import (
@@ -30,7 +33,8 @@ from queueing.services import (
 
 MORNING_STARTS = datetime.time(9, 0)
 MORNING_ENDS = datetime.time(11, 45)
-SHORTEST_MORNING = datetime.timedelta(minutes=30)
+SHORTEST_MORNING = datetime.timedelta(minutes=10)
+DEMO_OPEN_DAY_NOTE = "示范数据：演示当日按工作日开放"
 
 # (window number, clerk): queue B (real estate) gets one window for a long line, and so its warning.
 STAFFED_WINDOWS = [(2, "clerk01"), (3, "clerk02"), (5, "clerk03"), (9, "clerk05"), (11, "clerk06"), (13, "clerk07")]
@@ -58,21 +62,41 @@ def morning_bounds(now: datetime.datetime) -> tuple[datetime.datetime, datetime.
     return (start, end) if end - start >= SHORTEST_MORNING else None
 
 
-def play_morning(*, center: Center, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Play the morning in `center`; what happened, counted (empty when nothing was played)."""
+@dataclass
+class Played:
+    counts: dict[str, int] = field(default_factory=dict)  # what happened, counted; empty when nothing was played
+    opened_day_off: bool = False
+
+
+def open_day_off_for_the_demo(day: datetime.date) -> bool:
+    """Open `day` if the calendar's package closes it and no administrator has decided about it."""
+    if is_working_day(day) or WorkdayOverride.objects.filter(day=day).exists():
+        return False
+    WorkdayOverride.objects.create(day=day, is_working_day=True, note=DEMO_OPEN_DAY_NOTE)
+    return True
+
+
+def demo_opened(day: datetime.date) -> bool:
+    """Whether the demo opened `day`, a day off (the override is still there)."""
+    return WorkdayOverride.objects.filter(day=day, is_working_day=True, note=DEMO_OPEN_DAY_NOTE).exists()
+
+
+def play_morning(*, center: Center, now: datetime.datetime | None = None) -> Played:
+    """Play the morning in `center`."""
     now = now or timezone.now()
     bounds = morning_bounds(now)
     if bounds is None or Ticket.objects.filter(center=center, service_date=timezone.localdate(now)).exists():
-        return {}
+        return Played()
+    opened = open_day_off_for_the_demo(timezone.localdate(now))
     start, end = bounds
     morning = Morning(center=center, seed=start.date().toordinal())
     minute = start
     while minute <= end:
         with time_machine.travel(minute, tick=False):
             if not morning.step(minute, opening=minute == start):
-                return {}  # the hall is closed today: nothing is left half played
+                return Played(opened_day_off=opened)  # the hall is closed today: nothing is left half played
         minute += datetime.timedelta(minutes=1)
-    return morning.counts
+    return Played(counts=morning.counts, opened_day_off=opened)
 
 
 class Morning:

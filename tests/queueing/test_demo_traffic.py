@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from centers.models import WorkdayOverride
 from dashboards.models import Alert
 from dashboards.services import scans
 from queueing.models import Ticket, TicketEvent, Window
@@ -49,12 +50,34 @@ def test_a_working_morning_is_played_with_calls_services_a_no_show_a_transfer_an
 
 
 @pytest.mark.django_db
-def test_the_morning_is_played_once_a_day_and_not_before_the_hall_has_been_open_half_an_hour():
+def test_the_morning_is_played_once_a_day_and_not_before_ten_past_nine():
     load(WEDNESDAY_LATE_MORNING)
     issued = Ticket.objects.count()
     assert "morning played" not in load(WEDNESDAY_LATE_MORNING + datetime.timedelta(minutes=5))
     assert Ticket.objects.count() == issued
 
-    early = datetime.datetime(2026, 12, 3, 9, 20, tzinfo=SHANGHAI)
+    early = datetime.datetime(2026, 12, 3, 9, 5, tzinfo=SHANGHAI)
     assert "morning played" not in load(early)
     assert not Ticket.objects.filter(service_date=early.date()).exists()
+
+
+SUNDAY_MORNING = datetime.datetime(2026, 12, 6, 10, 30, tzinfo=SHANGHAI)
+
+
+@pytest.mark.django_db
+def test_on_a_day_off_the_demo_opens_the_day_says_so_and_plays_the_morning():
+    printed = load(SUNDAY_MORNING)
+    assert "Today is a day off: the demo opened it as a working day" in printed
+    assert "Today's morning played" in printed
+    override = WorkdayOverride.objects.get(day=SUNDAY_MORNING.date())
+    assert override.is_working_day and "示范" in override.note
+    assert Ticket.objects.filter(center__code="DEMO", service_date=SUNDAY_MORNING.date()).count() >= 20
+
+
+@pytest.mark.django_db
+def test_a_day_an_administrator_closed_stays_closed_and_nothing_is_played():
+    WorkdayOverride.objects.create(day=SUNDAY_MORNING.date(), is_working_day=False, note="临时闭厅")
+    printed = load(SUNDAY_MORNING)
+    assert "day off" not in printed and "morning played" not in printed
+    assert WorkdayOverride.objects.get(day=SUNDAY_MORNING.date()).note == "临时闭厅"
+    assert not Ticket.objects.filter(service_date=SUNDAY_MORNING.date()).exists()

@@ -2,16 +2,24 @@
 
 import os
 import socket
+import unicodedata
 
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dashboards.selectors.screens import EVERYTHING, center_screens, citizen_screens, staff_screens
 from queueing.management.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from queueing.management.demo_traffic import demo_opened
+
+
+def padded(text: str, width: int) -> str:
+    """`text` filled to `width` terminal columns: a Chinese character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - columns, 0)
 
 
 def public_url(*, host: str, port: int) -> str:
@@ -59,17 +67,19 @@ class Command(BaseCommand):
             for entry in center_screens(EVERYTHING):
                 out(f"\n  {entry.center.name}")
                 for screen in entry.screens:
-                    out(f"    {screen.label:<48} {base}{screen.url}")
+                    out(f"    {padded(str(screen.label), 48)} {base}{screen.url}")
             out("\n  Citizens")
             for screen in citizen_screens():
-                out(f"    {screen.label:<48} {base}{screen.url}")
+                out(f"    {padded(str(screen.label), 48)} {base}{screen.url}")
             out("\n  Staff")
             for screen in staff_screens(EVERYTHING):
-                out(f"    {screen.label:<48} {base}{screen.url}")
+                out(f"    {padded(str(screen.label), 48)} {base}{screen.url}")
             out(f"    {'API docs':<48} {base}{reverse('api-docs')}")
             out(f"    {'Health':<48} {base}{reverse('healthz')}  {base}{reverse('readyz')}")
         if demo:
             out(f"\n  Demo logins (password {DEMO_PASSWORD}):")
             for role, username in DEMO_LOGINS:
                 out(f"    {role:<56} {username}")
+            if demo_opened(timezone.localdate()):
+                out("\n  Today is a day off: the demo opened it as a working day (Admin → working-day overrides).")
         out("")

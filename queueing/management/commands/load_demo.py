@@ -30,7 +30,7 @@ from matters.services.demo import (
 )
 from queueing import services
 from queueing.management import demo_data as data
-from queueing.management.demo_traffic import play_morning
+from queueing.management.demo_traffic import DEMO_OPEN_DAY_NOTE, Played, play_morning
 from queueing.models import Queue, Window, WindowQueue
 
 
@@ -85,14 +85,21 @@ class Command(BaseCommand):
             raise CommandError("The demo tables are inconsistent:\n  " + "\n  ".join(errors))
         with transaction.atomic():
             counts = Loader().load()
-        played = {} if options["no_traffic"] else play_morning(center=Center.objects.get(code=data.DEMO_CENTER_CODE))
+        center = Center.objects.get(code=data.DEMO_CENTER_CODE)
+        played = Played() if options["no_traffic"] else play_morning(center=center)
         if options["quiet"] or options["verbosity"] < 1:
             return
         self.stdout.write(f"Demo hall loaded ({data.DEMO_CENTER_CODE}):")
         for label, (total, created) in counts.items():
             self.stdout.write(f"  {label:<12} {total:>4}  ({created} new)")
-        if played:
-            self.stdout.write("Today's morning played: " + ", ".join(f"{n} {what}" for what, n in played.items()))
+        if played.opened_day_off:
+            self.stdout.write(
+                "Today is a day off: the demo opened it as a working day "
+                f"(working-day override “{DEMO_OPEN_DAY_NOTE}”; delete it in the admin to close the day again)."
+            )
+        if played.counts:
+            happened = ", ".join(f"{n} {what}" for what, n in played.counts.items())
+            self.stdout.write(f"Today's morning played: {happened}")
         self.stdout.write(f"Logins (password {data.DEMO_PASSWORD}):")
         for role, username in data.DEMO_LOGINS:
             self.stdout.write(f"  {username:<15} {role}")
