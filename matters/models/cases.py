@@ -119,6 +119,9 @@ class Case(models.Model):
             models.Index(fields=["accepted_by", "status"], name="case_clerk_status"),
             models.Index(fields=["center", "accepted_on"], name="case_center_accepted"),
             models.Index(fields=["center", "concluded_on"], name="case_center_concluded"),
+            # The minute's review invitations look for the cases accepted or concluded in the last hour, all centres.
+            models.Index(fields=["accepted_at"], name="case_accepted_at"),
+            models.Index(fields=["concluded_at"], name="case_concluded_at"),
         ]
 
     def __str__(self):
