@@ -13,7 +13,7 @@ yet: below `MIN_COUNTED` the level is shown but never "below target".
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -114,7 +114,13 @@ def uncalled_after(tickets, *, now: datetime.datetime, by: tuple[str, ...] = ("q
     statuses = (Ticket.Status.WAITING, Ticket.Status.CANCELLED, Ticket.Status.EXPIRED)
     return list(
         tickets.filter(first_called_at__isnull=True, transferred_from__isnull=True, status__in=statuses)
-        .annotate(left_at=Coalesce(Subquery(gone.values("at")[:1]), Value(now)))
+        # A number still waiting waits until now; only one gone is looked up in its events (few rows).
+        .annotate(
+            left_at=Case(
+                When(status=Ticket.Status.WAITING, then=Value(now)),
+                default=Coalesce(Subquery(gone.values("at")[:1]), Value(now)),
+            )
+        )
         .order_by()
         .values(*by)
         .annotate(**late)
