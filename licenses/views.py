@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.views import citizen_required
 from hall.audit import client_address
 from hall.errors import user_message
+from hall.public_address import absolute_public_url
 from hall.qr import qr_svg
 from hall.ratelimit import RateLimited, ensure_within_rate
 from licenses.models import LicenseAccess, LicenseVerification
@@ -38,7 +39,7 @@ GRANT_MAX_AGE = 30 * 60  # a lookup's purpose covers the copies opened within ha
 
 def verification_url(identifier: str) -> str:
     """What the QR code on a copy opens."""
-    return f"{settings.HALL_PUBLIC_URL}{reverse('licenses:verify')}?identifier={identifier}&via=qr"
+    return absolute_public_url(f"{reverse('licenses:verify')}?identifier={identifier}&via=qr")
 
 
 def verify(request):

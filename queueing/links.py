@@ -4,8 +4,9 @@ never names their URLs (docs/architecture.md: nothing points up, not even throug
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core import signing
+
+from hall.public_address import absolute_public_url
 
 # Signed links to one ticket: unguessable, valid 24 hours, carrying the ticket id only (never personal data).
 CITIZEN_TICKET_SALT = "queueing.citizen-ticket"
@@ -39,7 +40,7 @@ def live_ticket_path(ticket) -> str:
 def live_ticket_url(ticket) -> str:
     """The same page, absolute on HALL_PUBLIC_URL: for what a phone follows from outside the hall's network (the
     slip's QR code, an SMS). The kiosk's own address is an intranet one, so it is never used."""
-    return settings.HALL_PUBLIC_URL.rstrip("/") + live_ticket_path(ticket)
+    return absolute_public_url(live_ticket_path(ticket))
 
 
 def center_feed_path(center_id: int) -> str:

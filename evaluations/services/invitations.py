@@ -15,6 +15,7 @@ from evaluations.links import case_review_path, review_path
 from evaluations.models import Review
 from hall.notifications.models import Notification
 from hall.notifications.services import notification_send
+from hall.public_address import absolute_public_url
 from matters.models import Case, CaseType
 from queueing.models import Ticket
 
@@ -27,14 +28,9 @@ CATCH_UP = datetime.timedelta(hours=1)
 BATCH = 500
 
 
-def public_url(path: str) -> str:
-    """`path` absolute on HALL_PUBLIC_URL: a phone follows the link from outside the hall."""
-    return settings.HALL_PUBLIC_URL.rstrip("/") + path
-
-
 def review_url(ticket_id: int, channel: str) -> str:
     """The phone page to rate `ticket_id`."""
-    return public_url(review_path(ticket_id, channel))
+    return absolute_public_url(review_path(ticket_id, channel))
 
 
 def invitation_key(ticket_id: int) -> str:
@@ -131,7 +127,7 @@ def _case_invitations(now: datetime.datetime) -> list[Invitation]:
                 "matter": case.matter.name,
                 "number": case.number,
                 "stage": STAGE_WORDS[stage],
-                "url": public_url(case_review_path(case.pk, stage, Review.Channel.SMS)),
+                "url": absolute_public_url(case_review_path(case.pk, stage, Review.Channel.SMS)),
                 "days": settings.HALL_REVIEW_PERIOD_DAYS,
             },
         )
