@@ -45,8 +45,13 @@ class ServiceLevel:
         return round(self.within * 100 / self.counted, 1) if self.counted else None
 
     @property
+    def judged(self) -> bool:
+        """Enough numbers counted to say whether the queue is on target."""
+        return self.counted >= MIN_COUNTED
+
+    @property
     def below(self) -> bool:
-        return self.counted >= MIN_COUNTED and self.percent < self.target_percent
+        return self.judged and self.percent < self.target_percent
 
     def as_dict(self) -> dict:
         return {
