@@ -3,12 +3,16 @@
 import json
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 # WCAG 2.1 A and AA, the level a government site is held to.
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def serious_findings(page) -> list:
+    # A live page is dimmed (marked stale) until its socket has delivered the first snapshot: measure it as people
+    # see it once it is live, not in the moment before (under load, that moment is long enough for axe).
+    expect(page.locator('body[data-live="stale"]')).to_have_count(0, timeout=15_000)
     results = Axe().run(page, options=WCAG_21_AA)
     return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
